@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Numerics;
+using MeanField.Core.Alignment;
+using MeanField.Core.Chemistry;
+using MeanField.Core.Particles;
+
+namespace MeanField.Core.Dynamics;
+
+/// <summary>
+/// Advances the coupled system (P): cells by Heun's method, the chemical field by ETD-RK2, one
+/// second-order step for both (the field's stiff linear part is integrated exactly).
+/// </summary>
+/// <remarks>
+/// One step from (X, V, phi):
+/// <code>
+/// a_n  = A(X, V) + eta grad phi(X) + F(X)
+/// X*   = X + dt V,   V* = V + dt a_n,   phi* = E phi + dt phi1 f(X)
+/// a*   = A(X*, V*) + eta grad phi*(X*) + F(X*)
+/// X'   = X + dt/2 (V + V*),   V' = V + dt/2 (a_n + a*),   phi' = phi* + dt phi2 (f(X*) - f(X))
+/// </code>
+/// All buffers are owned by the simulation and reused; a step allocates no arrays.
+/// </remarks>
+public sealed class HybridSimulation
+{
+    private readonly ParticleState _predicted;
+    private readonly double[] _acceleration;
+    private readonly double[] _predictedAcceleration;
+    private readonly double[] _chemotaxis;
+    private readonly Complex[] _source;
+    private readonly Complex[] _predictedSource;
+    private readonly Complex[] _predictedField;
+    private readonly int _maxThreads;
+
+    public HybridSimulation(HybridModel model, ParticleState initial, int maxThreads = -1)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(initial);
+        if (initial.Dimension != model.Dimension)
+            throw new ArgumentException($"the state has dimension {initial.Dimension}, the model {model.Dimension}", nameof(initial));
+        Model = model;
+        State = initial.Clone();
+        _maxThreads = maxThreads;
+        _predicted = initial.Clone();
+        int len = initial.Dimension * initial.Count;
+        _acceleration = new double[len];
+        _predictedAcceleration = new double[len];
+        _chemotaxis = new double[len];
+        Field = new ChemicalField(model.Grid, model.Diffusion, model.Decay, model.Source, model.Step);
+        _source = new Complex[model.Grid.NodeCount];
+        _predictedSource = new Complex[model.Grid.NodeCount];
+        _predictedField = new Complex[model.Grid.NodeCount];
+        if (model.InitialField is not null) Field.SetNodalValues(model.InitialField);
+        CheckState(State, 0, 0);
+        Field.UpdateGradient();
+    }
+
+    public HybridModel Model { get; }
+
+    /// <summary>The cells at <see cref="Time"/>.</summary>
+    public ParticleState State { get; }
+
+    /// <summary>The chemical field at <see cref="Time"/> (its gradient grid is current).</summary>
+    public ChemicalField Field { get; }
+
+    /// <summary>Steps taken so far.</summary>
+    public int StepIndex { get; private set; }
+
+    /// <summary>t = StepIndex dt (a product, not a running sum, so it does not drift).</summary>
+    public double Time => StepIndex * Model.Step;
+
+    /// <summary>Takes one step of size dt.</summary>
+    public void Step()
+    {
+        double dt = Model.Step;
+        int len = _acceleration.Length;
+        var x = State.Positions;
+        var v = State.Velocities;
+        var xp = _predicted.Positions;
+        var vp = _predicted.Velocities;
+
+        Field.Deposit(x, State.Count, _source);
+        Field.UpdateGradient();
+        Acceleration(State, _acceleration);
+        for (int k = 0; k < len; k++)
+        {
+            xp[k] = x[k] + dt * v[k];
+            vp[k] = v[k] + dt * _acceleration[k];
+        }
+
+        Field.Predict(_source, _predictedField);
+        CheckState(_predicted, Time + dt, StepIndex + 1);
+
+        Field.Deposit(xp, State.Count, _predictedSource);
+        Field.UpdateGradient(_predictedField);
+        Acceleration(_predicted, _predictedAcceleration);
+        for (int k = 0; k < len; k++)
+        {
+            x[k] += 0.5 * dt * (v[k] + vp[k]);
+            v[k] += 0.5 * dt * (_acceleration[k] + _predictedAcceleration[k]);
+        }
+
+        Field.Correct(_predictedField, _source, _predictedSource);
+        StepIndex++;
+        CheckState(State, Time, StepIndex);
+        Field.UpdateGradient();
+    }
+
+    /// <summary>a = A(X, V) + eta grad phi(X) + F_ext(X), using the gradient grid as it stands.</summary>
+    private void Acceleration(ParticleState s, double[] a)
+    {
+        DirectAlignment.Compute(Model.Alignment, s, a, _maxThreads);
+        int n = s.Count, d = s.Dimension;
+        if (Model.Eta != 0)
+        {
+            Field.InterpolateGradient(s.Positions, n, _chemotaxis);
+            for (int k = 0; k < a.Length; k++) a[k] += Model.Eta * _chemotaxis[k];
+        }
+
+        if (!Model.ExternalForce.IsZero)
+        {
+            Span<double> xi = stackalloc double[d];
+            Span<double> fi = stackalloc double[d];
+            for (int i = 0; i < n; i++)
+            {
+                s.GetPosition(i, xi);
+                fi.Clear();
+                Model.ExternalForce.Add(xi, fi);
+                for (int c = 0; c < d; c++) a[c * n + i] += fi[c];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fails on a non-finite coordinate, a speed above the limit, or a cell whose source would reach
+    /// the edge of the periodic box (there the field would wrap round).
+    /// </summary>
+    private void CheckState(ParticleState s, double time, int step)
+    {
+        int n = s.Count, d = s.Dimension;
+        var grid = Model.Grid;
+        double margin = Model.Source.SupportRadius;
+        double limit2 = Model.MaxSpeed * Model.MaxSpeed;
+        for (int i = 0; i < n; i++)
+        {
+            double v2 = 0;
+            bool finite = true, inside = true;
+            for (int a = 0; a < d; a++)
+            {
+                double xa = s.Positions[a * n + i], va = s.Velocities[a * n + i];
+                finite &= double.IsFinite(xa) && double.IsFinite(va);
+                v2 += va * va;
+                inside &= xa >= grid.Origin[a] + margin && xa <= grid.Origin[a] + grid.Box - margin;
+            }
+
+            if (!finite || v2 > limit2)
+            {
+                string what = finite
+                    ? $"speed {Math.Sqrt(v2).ToString("G6", CultureInfo.InvariantCulture)} exceeds max_speed = {Model.MaxSpeed.ToString("G6", CultureInfo.InvariantCulture)}"
+                    : "a non-finite position or velocity";
+                throw new SimulationFailureException(
+                    $"numerical blow-up at t = {Fmt(time)} (step {step}): particle {i} has {what} (x = {Point(s.Positions, i, n, d)}, v = {Point(s.Velocities, i, n, d)}); reduce time.step",
+                    time, step, i);
+            }
+
+            if (!inside)
+            {
+                throw new SimulationFailureException(
+                    $"particle {i} left the region the periodic box represents at t = {Fmt(time)} (step {step}): x = {Point(s.Positions, i, n, d)} is within the source radius {Fmt(margin)} of the edge of the box [{Fmt(grid.Origin[0])}, {Fmt(grid.Origin[0] + grid.Box)})^{d}; enlarge domain.box",
+                    time, step, i);
+            }
+        }
+    }
+
+    private static string Fmt(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
+
+    private static string Point(double[] data, int i, int n, int d) =>
+        "(" + string.Join(", ", Enumerable.Range(0, d).Select(a => Fmt(data[a * n + i]))) + ")";
+}

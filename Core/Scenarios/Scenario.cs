@@ -1,0 +1,202 @@
+using MeanField.Core.Kernels;
+
+namespace MeanField.Core.Scenarios;
+
+/// <summary>
+/// Everything that defines a run of the hybrid model (P): the same scenario and seed give the same
+/// bits. Read from YAML by <see cref="ScenarioReader"/>, written back by <see cref="ScenarioWriter"/>.
+/// </summary>
+public sealed record Scenario
+{
+    /// <summary>Space dimension d in {1, 2, 3}; phase space has dimension 2d.</summary>
+    public required int Dimension { get; init; }
+
+    /// <summary>Number of cells N.</summary>
+    public required int Particles { get; init; }
+
+    /// <summary>Seed of the initial-data sampler.</summary>
+    public required int Seed { get; init; }
+
+    public required TimeSettings Time { get; init; }
+
+    public required AlignmentSpec Alignment { get; init; }
+
+    public required ChemotaxisSpec Chemotaxis { get; init; }
+
+    public required ExternalForceSpec ExternalForce { get; init; }
+
+    public required DomainSpec Domain { get; init; }
+
+    public required InitialDataSpec Initial { get; init; }
+
+    /// <summary>A speed above which the run is declared blown up.</summary>
+    public required double MaxSpeed { get; init; }
+
+    /// <summary>Number of time steps, T / dt (validated to be a whole number).</summary>
+    public int StepCount => (int)Math.Round(Time.Horizon / Time.Step);
+
+    /// <summary>Steps between two outputs.</summary>
+    public int StepsPerOutput => (int)Math.Round(Time.OutputInterval / Time.Step);
+}
+
+/// <summary>Horizon T, step dt and output interval; T and the interval are whole multiples of dt.</summary>
+public sealed record TimeSettings(double Horizon, double Step, double OutputInterval);
+
+/// <summary>The alignment kernel gamma.</summary>
+public abstract record AlignmentSpec
+{
+    public abstract IAlignmentKernel Build();
+}
+
+/// <summary>Cucker-Smale, <c>gamma(y, w) = beta (1 + |y|^2/R^2)^(-sigma) w</c>.</summary>
+public sealed record CuckerSmaleSpec(double Beta, double Radius, double Sigma) : AlignmentSpec
+{
+    public override IAlignmentKernel Build() => new CuckerSmaleKernel(Beta, Radius, Sigma);
+}
+
+/// <summary>No alignment, gamma = 0.</summary>
+public sealed record NoAlignmentSpec : AlignmentSpec
+{
+    public override IAlignmentKernel Build() => NoAlignmentKernel.Instance;
+}
+
+/// <summary>
+/// Chemotaxis: the force <c>eta grad phi</c> and the field equation
+/// <c>d phi/dt = D Lap phi - kappa phi + (1/N) sum_j chi(x - x_j)</c>.
+/// </summary>
+public sealed record ChemotaxisSpec(double Eta, double Diffusion, double Decay, SourceSpec Source, InitialFieldSpec InitialField);
+
+/// <summary>The source profile chi.</summary>
+public abstract record SourceSpec
+{
+    public abstract ISourceProfile Build();
+}
+
+/// <summary><c>chi(x) = amplitude (1 - |x|^2/radius^2)^3</c> on the ball.</summary>
+public sealed record PolynomialBumpSpec(double Radius, double Amplitude) : SourceSpec
+{
+    public override ISourceProfile Build() => new PolynomialBump(Radius, Amplitude);
+}
+
+/// <summary>The initial chemical field phi_in.</summary>
+public abstract record InitialFieldSpec;
+
+/// <summary>phi_in = 0 (the paper's choice).</summary>
+public sealed record ZeroFieldSpec : InitialFieldSpec;
+
+/// <summary><c>phi_in(x) = amplitude exp(-|x - center|^2 / (2 width^2))</c>.</summary>
+public sealed record GaussianFieldSpec(double Amplitude, double Width, double[] Center) : InitialFieldSpec;
+
+/// <summary>The external force F_ext.</summary>
+public abstract record ExternalForceSpec
+{
+    public abstract IExternalForce Build();
+}
+
+public sealed record NoForceSpec : ExternalForceSpec
+{
+    public override IExternalForce Build() => NoExternalForce.Instance;
+}
+
+public sealed record ConstantForceSpec(double[] Vector) : ExternalForceSpec
+{
+    public override IExternalForce Build() => new ConstantForce(Vector);
+}
+
+public sealed record ConfinementForceSpec(double Strength, double Length) : ExternalForceSpec
+{
+    public override IExternalForce Build() => new ConfinementForce(Strength, Length);
+}
+
+/// <summary>
+/// The periodic box <c>center + [-box/2, box/2)^d</c> of the chemical solver, with <c>grid</c> points
+/// per dimension.
+/// </summary>
+public sealed record DomainSpec(double Box, int Grid, double[] Center);
+
+/// <summary>How the initial cells are drawn (i.i.d. from rho_in).</summary>
+public abstract record InitialDataSpec
+{
+    /// <summary>A radius about the origin that holds the support of rho_in in x.</summary>
+    public abstract double PositionExtent(int dimension);
+}
+
+/// <summary>Shape of a uniform position law.</summary>
+public enum PositionShape
+{
+    Ball,
+    Box,
+}
+
+/// <summary>Positions uniform in a ball (or a cube of half-width <c>Radius</c>), velocities uniform in a ball.</summary>
+public sealed record UniformDataSpec(PositionShape Shape, double[] Center, double Radius, double[] VelocityCenter, double VelocityRadius) : InitialDataSpec
+{
+    public override double PositionExtent(int dimension) =>
+        Norm(Center) + (Shape == PositionShape.Ball ? Radius : Radius * Math.Sqrt(dimension));
+
+    internal static double Norm(double[] v) => Math.Sqrt(v.Sum(c => c * c));
+}
+
+/// <summary>Gaussians in x and in v, each truncated to the ball of <c>cutoff</c> standard deviations.</summary>
+public sealed record GaussianDataSpec(double[] Center, double Std, double[] VelocityCenter, double VelocityStd, double Cutoff) : InitialDataSpec
+{
+    public override double PositionExtent(int dimension) => UniformDataSpec.Norm(Center) + Cutoff * Std;
+}
+
+/// <summary>
+/// Two equal clusters, uniform balls of radius <c>Radius</c> centred at +-separation/2 on the first
+/// axis, with velocities uniform in a ball of radius <c>VelocityRadius</c> about +-drift on that axis.
+/// </summary>
+public sealed record TwoClustersSpec(double Separation, double Radius, double VelocityRadius, double Drift) : InitialDataSpec
+{
+    public override double PositionExtent(int dimension) => Separation / 2 + Radius;
+}
+
+/// <summary>Monokinetic data: positions uniform in a ball, v = u_in(x) exactly.</summary>
+public sealed record MonokineticSpec(double[] Center, double Radius, VelocityFieldSpec Velocity) : InitialDataSpec
+{
+    public override double PositionExtent(int dimension) => UniformDataSpec.Norm(Center) + Radius;
+}
+
+/// <summary>A named initial velocity field u_in.</summary>
+public abstract record VelocityFieldSpec
+{
+    /// <summary>Writes u_in(x) into <paramref name="u"/>.</summary>
+    public abstract void Evaluate(ReadOnlySpan<double> x, Span<double> u);
+}
+
+/// <summary>u_in(x) = u0.</summary>
+public sealed record ConstantVelocitySpec(double[] Value) : VelocityFieldSpec
+{
+    public override void Evaluate(ReadOnlySpan<double> x, Span<double> u) => Value.CopyTo(u);
+}
+
+/// <summary>u_in(x) = rate * x: expansion for rate &gt; 0, compression (crossing at t = -1/rate) for rate &lt; 0.</summary>
+public sealed record LinearVelocitySpec(double Rate) : VelocityFieldSpec
+{
+    public override void Evaluate(ReadOnlySpan<double> x, Span<double> u)
+    {
+        for (int a = 0; a < x.Length; a++) u[a] = Rate * x[a];
+    }
+}
+
+/// <summary>u_in(x) = rate * (-x_2, x_1, 0): rigid rotation in the first two coordinates (d &gt;= 2).</summary>
+public sealed record RotationVelocitySpec(double Rate) : VelocityFieldSpec
+{
+    public override void Evaluate(ReadOnlySpan<double> x, Span<double> u)
+    {
+        u.Clear();
+        u[0] = -Rate * x[1];
+        u[1] = Rate * x[0];
+    }
+}
+
+/// <summary>u_in(x) = amplitude sin(wavenumber x_1) e_1: a smooth shear-free compression wave.</summary>
+public sealed record SineVelocitySpec(double Amplitude, double Wavenumber) : VelocityFieldSpec
+{
+    public override void Evaluate(ReadOnlySpan<double> x, Span<double> u)
+    {
+        u.Clear();
+        u[0] = Amplitude * Math.Sin(Wavenumber * x[0]);
+    }
+}

@@ -1,0 +1,22 @@
+using System.CommandLine;
+
+namespace MeanField.Host;
+
+/// <summary>The command line: <c>meanfield simulate [scenario.yaml] --out DIR [--quiet]</c>.</summary>
+public static class Cli
+{
+    /// <summary>Parses and runs; returns the exit code (see <see cref="ExitCodes"/>).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("Simulate hybrid models of collective cell motion with chemotaxis and verify their mean-field theorems.");
+        root.Add(SimulateCommand.Create(output, error));
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) error.WriteLine($"meanfield: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+}

@@ -1,0 +1,159 @@
+using System.CommandLine;
+using System.Reflection;
+using MeanField.Core.Dynamics;
+using MeanField.Core.Particles;
+using MeanField.Core.Scenarios;
+using MeanField.Reports.Output;
+using MeanField.Reports.Simulation;
+using Spectre.Console;
+
+namespace MeanField.Host;
+
+/// <summary>
+/// <c>meanfield simulate [scenario.yaml] --out DIR</c>: runs (P) and writes snapshots, the summary
+/// (CSV and JSON), the scenario as run, and SVG pictures, all or nothing.
+/// </summary>
+internal static class SimulateCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var scenarioArg = new Argument<FileInfo?>("scenario") { Description = "Scenario YAML; the embedded default when omitted.", Arity = ArgumentArity.ZeroOrOne };
+        var outOption = new Option<DirectoryInfo>("--out") { Description = "Output folder (replaced when the run succeeds).", DefaultValueFactory = _ => new DirectoryInfo("simulation-output") };
+        var quietOption = new Option<bool>("--quiet") { Description = "No progress bar (for scripts)." };
+        var threadsOption = new Option<int>("--threads") { Description = "Worker threads for the alignment sum (-1: all cores).", DefaultValueFactory = _ => -1 };
+        var command = new Command("simulate", "Run the particle system (P) and write its trajectory and summary.")
+        {
+            scenarioArg, outOption, quietOption, threadsOption,
+        };
+        command.SetAction(parse => Run(
+            parse.GetValue(scenarioArg),
+            parse.GetRequiredValue(outOption),
+            parse.GetValue(quietOption),
+            parse.GetValue(threadsOption),
+            output,
+            error));
+        return command;
+    }
+
+    private static int Run(FileInfo? scenarioFile, DirectoryInfo outDir, bool quiet, int threads, TextWriter output, TextWriter error)
+    {
+        Scenario scenario;
+        try
+        {
+            scenario = scenarioFile is null ? ScenarioReader.Default() : ScenarioReader.Load(scenarioFile.FullName);
+        }
+        catch (ScenarioException e)
+        {
+            error.WriteLine($"meanfield simulate: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        if (threads == 0 || threads < -1)
+        {
+            error.WriteLine($"meanfield simulate: option '--threads' = {threads}: must be -1 (all cores) or >= 1");
+            return ExitCodes.BadInput;
+        }
+
+        string source = scenarioFile?.FullName ?? "embedded default";
+        try
+        {
+            using var folder = new AtomicDirectory(outDir.FullName);
+            var summaries = quiet
+                ? Simulate(scenario, folder, threads, _ => { })
+                : WithProgress(error, scenario, p => Simulate(scenario, folder, threads, p));
+            WriteOutputs(scenario, source, folder, summaries);
+            folder.Commit();
+            output.WriteLine($"simulate: {scenario.Particles} cells in d = {scenario.Dimension}, t = 0 .. {scenario.Time.Horizon:G6}, seed {scenario.Seed}: wrote {outDir.FullName}");
+            return ExitCodes.Success;
+        }
+        catch (SimulationFailureException e)
+        {
+            error.WriteLine($"meanfield simulate: {e.Message}");
+            return ExitCodes.RunFailed;
+        }
+    }
+
+    private sealed record Result(List<Summary> Rows, ParticleState Final, double[] Field, HybridSimulation Simulation);
+
+    private static Result WithProgress(TextWriter error, Scenario scenario, Func<Action<int>, Result> run)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
+        Result? result = null;
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"simulate N = {scenario.Particles}", maxValue: scenario.StepCount);
+                result = run(step => task.Value = step);
+            });
+        return result!;
+    }
+
+    private static Result Simulate(Scenario scenario, AtomicDirectory folder, int threads, Action<int> progress)
+    {
+        var model = HybridModel.FromScenario(scenario);
+        var initial = InitialData.Sample(scenario.Initial, scenario.Dimension, scenario.Particles, scenario.Seed);
+        var sim = new HybridSimulation(model, initial, threads);
+        var rows = new List<Summary>();
+        using var snapshots = new StreamWriter(folder.PathOf("particles.csv"));
+        SimulationCsv.WriteSnapshotHeader(snapshots, scenario.Dimension);
+
+        void Record()
+        {
+            rows.Add(Diagnostics.Summarize(sim.Time, sim.State, sim.Field.Mass, sim.Field.MaxGradientNorm()));
+            SimulationCsv.WriteSnapshot(snapshots, sim.Time, sim.State);
+        }
+
+        Record();
+        for (int step = 1; step <= scenario.StepCount; step++)
+        {
+            sim.Step();
+            if (step % scenario.StepsPerOutput == 0) Record();
+            progress(step);
+        }
+
+        var field = new double[model.Grid.NodeCount];
+        sim.Field.GetNodalValues(field);
+        return new Result(rows, sim.State, field, sim);
+    }
+
+    private static void WriteOutputs(Scenario scenario, string source, AtomicDirectory folder, Result result)
+    {
+        var model = result.Simulation.Model;
+        double xDiameter = 2 * result.Rows.Max(r => r.PositionRadius);
+        double vDiameter = 2 * result.Rows.Max(r => r.MaxSpeed);
+        var constants = new[]
+        {
+            model.Alignment.Lipschitz(xDiameter, vDiameter),
+            model.Source.Lipschitz,
+            model.Source.GradientLipschitz,
+            model.ExternalForce.Supremum,
+            model.ExternalForce.Lipschitz,
+        };
+        var info = new RunInfo(
+            scenario.Seed,
+            source,
+            Assembly.GetExecutingAssembly().GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
+            scenario.Dimension,
+            scenario.Particles,
+            scenario.Domain.Box,
+            scenario.Domain.Grid,
+            scenario.Time.Step,
+            constants);
+
+        using (var w = new StreamWriter(folder.PathOf("summary.csv")))
+        {
+            SimulationCsv.WriteSummary(w, result.Rows);
+        }
+
+        using (var s = File.Create(folder.PathOf("summary.json")))
+        {
+            SimulationJson.WriteSummary(s, info, result.Rows);
+        }
+
+        File.WriteAllText(folder.PathOf("scenario.yaml"), ScenarioWriter.Write(scenario));
+        double tEnd = result.Rows[^1].Time;
+        Svg.Write(SimulationPlots.FinalState(tEnd, result.Final, model.Grid, result.Field), folder.PathOf("final-state.svg"));
+        Svg.Write(SimulationPlots.VelocitySpread(result.Rows), folder.PathOf("velocity-spread.svg"));
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using MeanField.Core.Dynamics;
+using MeanField.Core.Kernels;
+
+namespace MeanField.Reports.Simulation;
+
+/// <summary>Facts about a run that every output records.</summary>
+/// <param name="Seed">The initial-data seed.</param>
+/// <param name="ScenarioSource">The scenario file, or "embedded default".</param>
+/// <param name="Version">The toolkit's version.</param>
+/// <param name="Dimension">d.</param>
+/// <param name="Particles">N.</param>
+/// <param name="Box">Side of the periodic box.</param>
+/// <param name="Grid">Nodes per dimension.</param>
+/// <param name="Step">dt.</param>
+/// <param name="Constants">The constants the theorems use, with their provenance.</param>
+public sealed record RunInfo(
+    int Seed,
+    string ScenarioSource,
+    string Version,
+    int Dimension,
+    int Particles,
+    double Box,
+    int Grid,
+    double Step,
+    IReadOnlyList<KernelConstant> Constants);
+
+/// <summary>The summary of a run as one JSON document.</summary>
+public static class SimulationJson
+{
+    public static void WriteSummary(Stream stream, RunInfo info, IReadOnlyList<Summary> rows)
+    {
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        w.WriteStartObject();
+        w.WriteNumber("seed", info.Seed);
+        w.WriteString("scenario", info.ScenarioSource);
+        w.WriteString("version", info.Version);
+        w.WriteNumber("dimension", info.Dimension);
+        w.WriteNumber("particles", info.Particles);
+        w.WriteNumber("box", info.Box);
+        w.WriteNumber("grid", info.Grid);
+        w.WriteNumber("step", info.Step);
+        w.WriteStartArray("constants");
+        foreach (var c in info.Constants)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", c.Name);
+            w.WriteNumber("value", c.Value);
+            w.WriteBoolean("estimated", c.IsEstimated);
+            w.WriteString("domain", c.Domain);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("summary");
+        foreach (var r in rows)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("t", r.Time);
+            w.WriteStartArray("mean_velocity");
+            foreach (double m in r.MeanVelocity) w.WriteNumberValue(m);
+            w.WriteEndArray();
+            w.WriteNumber("velocity_spread", r.VelocitySpread);
+            w.WriteNumber("max_speed", r.MaxSpeed);
+            w.WriteNumber("position_radius", r.PositionRadius);
+            w.WriteNumber("velocity_radius", r.VelocityRadius);
+            w.WriteNumber("field_mass", r.FieldMass);
+            w.WriteNumber("max_grad_phi", r.MaxFieldGradient);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+}
