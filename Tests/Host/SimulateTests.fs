@@ -1,0 +1,100 @@
+module MeanField.Tests.Host.SimulateTests
+
+open System
+open System.IO
+open System.Text.Json
+open Expecto
+open MeanField.Host
+open MeanField.Core.Scenarios
+open MeanField.Tests.Generators
+
+/// A fresh folder under the temp directory, deleted afterwards.
+let private withTemp f =
+    let dir = Path.Combine(Path.GetTempPath(), "meanfield-tests-" + Guid.NewGuid().ToString("N"))
+    Directory.CreateDirectory dir |> ignore
+    try f dir finally Directory.Delete(dir, true)
+
+/// Runs the command line in-process; returns the exit code, stdout and stderr.
+let run (args: string list) =
+    use out = new StringWriter()
+    use err = new StringWriter()
+    let code = Cli.Run(List.toArray args, out, err)
+    code, out.ToString(), err.ToString()
+
+let private small =
+    ScenarioReader.DefaultText()
+        .Replace("particles: 2000", "particles: 60")
+        .Replace("horizon: 2.0", "horizon: 0.2")
+        .Replace("output_interval: 0.1", "output_interval: 0.05")
+        .Replace("grid: 128", "grid: 64")
+
+[<Tests>]
+let tests =
+    testList "MeanField.Host" [
+        test "simulate writes snapshots, summary, scenario and pictures for every output time" {
+            withTemp (fun dir ->
+                let file = Path.Combine(dir, "s.yaml")
+                File.WriteAllText(file, small)
+                let out = Path.Combine(dir, "out")
+                let code, stdout, stderr = run [ "simulate"; file; "--out"; out; "--quiet" ]
+                Expect.equal code 0 $"exit code ({stderr})"
+                Expect.stringContains stdout "seed 20261123" "reports the seed"
+                for name in [ "particles.csv"; "summary.csv"; "summary.json"; "scenario.yaml"; "final-state.svg"; "velocity-spread.svg" ] do
+                    Expect.isTrue (File.Exists(Path.Combine(out, name))) name
+                let rows = File.ReadAllLines(Path.Combine(out, "particles.csv"))
+                Expect.equal rows.Length (1 + 5 * 60) "a header and 60 rows at t = 0, 0.05, .., 0.2"
+                Expect.equal (File.ReadAllLines(Path.Combine(out, "summary.csv")).Length) 6 "header and five output times"
+                let json = JsonDocument.Parse(File.ReadAllText(Path.Combine(out, "summary.json")))
+                Expect.equal (json.RootElement.GetProperty("seed").GetInt32()) 20261123 "seed recorded"
+                let used = File.ReadAllText(Path.Combine(out, "scenario.yaml"))
+                Expect.equal used (ScenarioWriter.Write(ScenarioReader.Parse small)) "the scenario as run"
+                Expect.stringContains (File.ReadAllText(Path.Combine(out, "final-state.svg"))) "<svg" "an SVG document"
+                Expect.isEmpty (Directory.GetDirectories dir |> Array.filter (fun d -> (Path.GetFileName d |> nonNull).StartsWith ".")) "no staging folder left")
+        }
+
+        test "Bad scenarios give exit code 2, name the key, and leave no output folder" {
+            withTemp (fun dir ->
+                let cases =
+                    [ "missing.yaml", None, "(file)"
+                      "negative.yaml", Some(small.Replace("diffusion: 0.1", "diffusion: -1")), "chemotaxis.diffusion"
+                      "nan.yaml", Some(small.Replace("beta: 1.0", "beta: .nan")), "alignment.beta" ]
+                for name, text, key in cases do
+                    let file = Path.Combine(dir, name)
+                    text |> Option.iter (fun t -> File.WriteAllText(file, t))
+                    let out = Path.Combine(dir, "out-" + name)
+                    let code, _, stderr = run [ "simulate"; file; "--out"; out; "--quiet" ]
+                    Expect.equal code 2 name
+                    Expect.stringContains stderr key name
+                    Expect.isFalse (Directory.Exists out) $"{name}: no output"
+                Expect.equal (Directory.GetDirectories dir).Length 0 "nothing left behind")
+        }
+
+        testPropertyWithConfig { FsCheckConfig.defaultConfig with arbitrary = [ typeof<Arbitraries> ]; maxTest = 40 }
+            "Generated malformations give exit code 2 through the command line and write nothing"
+            (fun (m: Malformation) ->
+                withTemp (fun dir ->
+                    let file = Path.Combine(dir, "bad.yaml")
+                    File.WriteAllText(file, m.Yaml)
+                    let code, _, stderr = run [ "simulate"; file; "--out"; Path.Combine(dir, "out"); "--quiet" ]
+                    Expect.equal code 2 (string m)
+                    Expect.stringContains stderr $"'{m.Key}'" (string m)
+                    Expect.equal (Directory.GetFileSystemEntries dir) [| file |] "only the input remains"))
+
+        test "A blow-up gives exit code 1, names the step and particle, and leaves no output folder" {
+            withTemp (fun dir ->
+                let file = Path.Combine(dir, "fast.yaml")
+                File.WriteAllText(file, small.Replace("eta: 2.0", "eta: 2.0\nmax_speed: 0.45").Replace("chemotaxis:\n  eta: 2.0\nmax_speed: 0.45", "max_speed: 0.45\nchemotaxis:\n  eta: 2.0"))
+                let out = Path.Combine(dir, "out")
+                let code, _, stderr = run [ "simulate"; file; "--out"; out; "--quiet" ]
+                Expect.equal code 1 stderr
+                Expect.stringContains stderr "particle" stderr
+                Expect.stringContains stderr "step" stderr
+                Expect.isFalse (Directory.Exists out) "no output")
+        }
+
+        test "An invalid option value gives exit code 2" {
+            let code, _, stderr = run [ "simulate"; "--threads"; "0"; "--quiet"; "--out"; Path.Combine(Path.GetTempPath(), "never") ]
+            Expect.equal code 2 stderr
+            Expect.stringContains stderr "--threads" stderr
+        }
+    ]
