@@ -15,7 +15,12 @@ let main argv =
                         do! defaultConfig.printer.summary config summary
                         counts <- Some(summary.passed.Length, summary.failed.Length + summary.errored.Length)
                     } }
-    let code = Tests.runTestsInAssemblyWithCLIArgs [ CLIArguments.Printer printer ] argv
+    let options = [ CLIArguments.Printer printer; CLIArguments.No_Spinner; CLIArguments.Colours 0 ]
+    let code = Tests.runTestsInAssemblyWithCLIArgs options argv
+    stdout.Flush()
     let passed, failed = defaultArg counts (0, 0)
-    printfn "Tests: %d passed, %d failed" passed failed
+    // Expecto wraps Console.Out (colour resets, line padding); the summary must stand alone on its
+    // own line for CI to read it, so it goes straight to the process's standard output.
+    use raw = new System.IO.StreamWriter(System.Console.OpenStandardOutput())
+    raw.Write($"\nTests: {passed} passed, {failed} failed\n")
     code

@@ -23,9 +23,14 @@ public sealed class ChemicalField
     private readonly double[] _nodal;
     private readonly double[] _stencilValues;
     private readonly int _stencilSpan;
+    private readonly double[][] _axisOffset2;
+    private readonly int[][] _axisFlat;
     private readonly Complex[] _scratch;
     private readonly double _sourceMass;
     private readonly SpectralTransform _fft;
+
+    /// <summary>Per mode, the wavenumber along each axis (Nyquist zeroed, as differentiation wants it).</summary>
+    private readonly double[][] _derivativeWavenumber;
 
     public ChemicalField(PeriodicGrid grid, double diffusion, double decay, ISourceProfile source, double step)
     {
@@ -50,9 +55,13 @@ public sealed class ChemicalField
         _decayFactor = new double[g];
         _phi1Weight = new double[g];
         _phi2Weight = new double[g];
+        _derivativeWavenumber = new double[grid.Dimension][];
+        for (int a = 0; a < grid.Dimension; a++) _derivativeWavenumber[a] = new double[g];
         Span<int> index = stackalloc int[grid.Dimension];
         for (int k = 0; k < g; k++)
         {
+            grid.Unflatten(k, index);
+            for (int a = 0; a < grid.Dimension; a++) _derivativeWavenumber[a][k] = grid.Wavenumber(index[a], zeroNyquist: true);
             double lambda = Decay + Diffusion * WavenumberSquared(k, index);
             double z = -lambda * step;
             _decayFactor[k] = Math.Exp(z);
@@ -62,6 +71,8 @@ public sealed class ChemicalField
 
         _stencilSpan = 2 * (int)Math.Ceiling(source.SupportRadius / grid.Spacing) + 2;
         _stencilValues = new double[(int)Math.Pow(_stencilSpan, grid.Dimension)];
+        _axisOffset2 = [new double[_stencilSpan], new double[_stencilSpan], new double[_stencilSpan]];
+        _axisFlat = [new int[_stencilSpan], new int[_stencilSpan], new int[_stencilSpan]];
         _sourceMass = source.Mass(grid.Dimension);
     }
 
@@ -123,47 +134,63 @@ public sealed class ChemicalField
         Array.Clear(_nodal);
         int d = Grid.Dimension, span = _stencilSpan;
         double h = Grid.Spacing, radius = Source.SupportRadius;
-        Span<int> first = stackalloc int[3];
-        Span<double> offset = stackalloc double[3];
-        int cells = _stencilValues.Length;
+
+        // Per axis, the squared offsets of the stencil's nodes and their flat-index contributions;
+        // absent axes (d < 3) are a single node at offset 0, so one triple loop serves every d.
+        Span<int> sizes = stackalloc int[3];
         for (int j = 0; j < count; j++)
         {
-            for (int a = 0; a < d; a++)
+            for (int a = 0; a < 3; a++)
             {
-                double s = (positions[a * count + j] - Grid.Origin[a]) / h;
-                first[a] = (int)Math.Floor(s - radius / h);
-                offset[a] = positions[a * count + j] - (Grid.Origin[a] + first[a] * h);
-            }
-
-            // Exact chi at the nodes of the stencil box, then the grid mass of this cell.
-            double mass = 0;
-            for (int c = 0; c < cells; c++)
-            {
-                double r2 = 0;
-                for (int a = 0, rest = c; a < d; a++, rest /= span)
+                if (a >= d)
                 {
-                    double y = (rest % span) * h - offset[a];
-                    r2 += y * y;
+                    sizes[a] = 1;
+                    _axisOffset2[a][0] = 0;
+                    _axisFlat[a][0] = 0;
+                    continue;
                 }
 
-                double value = Source.ValueOfSquaredDistance(r2);
-                _stencilValues[c] = value;
-                mass += value;
+                double x = positions[a * count + j];
+                int first = (int)Math.Floor((x - Grid.Origin[a] - radius) / h);
+                sizes[a] = span;
+                for (int m = 0; m < span; m++)
+                {
+                    double y = Grid.Origin[a] + (first + m) * h - x;
+                    _axisOffset2[a][m] = y * y;
+                    _axisFlat[a][m] = Grid.Wrap(first + m) * Grid.Strides[a];
+                }
+            }
+
+            // Exact chi at the stencil's nodes, then the grid mass of this cell.
+            double mass = 0;
+            int c = 0;
+            for (int m0 = 0; m0 < sizes[0]; m0++)
+            {
+                for (int m1 = 0; m1 < sizes[1]; m1++)
+                {
+                    double r01 = _axisOffset2[0][m0] + _axisOffset2[1][m1];
+                    for (int m2 = 0; m2 < sizes[2]; m2++, c++)
+                    {
+                        double value = Source.ValueOfSquaredDistance(r01 + _axisOffset2[2][m2]);
+                        _stencilValues[c] = value;
+                        mass += value;
+                    }
+                }
             }
 
             if (mass == 0) continue;
             double scale = _sourceMass / (mass * Grid.CellVolume) / count;
-            for (int c = 0; c < cells; c++)
+            c = 0;
+            for (int m0 = 0; m0 < sizes[0]; m0++)
             {
-                double value = _stencilValues[c];
-                if (value == 0) continue;
-                int flat = 0;
-                for (int a = 0, rest = c; a < d; a++, rest /= span)
+                for (int m1 = 0; m1 < sizes[1]; m1++)
                 {
-                    flat += Grid.Wrap(first[a] + rest % span) * Grid.Strides[a];
+                    int f01 = _axisFlat[0][m0] + _axisFlat[1][m1];
+                    for (int m2 = 0; m2 < sizes[2]; m2++, c++)
+                    {
+                        _nodal[f01 + _axisFlat[2][m2]] += scale * _stencilValues[c];
+                    }
                 }
-
-                _nodal[flat] += scale * value;
             }
         }
 
@@ -194,24 +221,43 @@ public sealed class ChemicalField
     }
 
     /// <summary>Recomputes <see cref="Gradient"/> from <paramref name="coefficients"/> (by default the field's own).</summary>
+    /// <remarks>
+    /// Each derivative is real, so two of them share one inverse transform: the inverse of
+    /// <c>i k_a phi + i (i k_b phi)</c> is <c>d_a phi + i d_b phi</c>.
+    /// </remarks>
     public void UpdateGradient(Complex[]? coefficients = null)
     {
         var phiHat = coefficients ?? Coefficients;
         int d = Grid.Dimension;
-        Span<int> index = stackalloc int[d];
-        for (int a = 0; a < d; a++)
+        for (int a = 0; a < d; a += 2)
         {
-            for (int k = 0; k < phiHat.Length; k++)
+            var ka = _derivativeWavenumber[a];
+            if (a + 1 < d)
             {
-                Grid.Unflatten(k, index);
-                double ka = Grid.Wavenumber(index[a], zeroNyquist: true);
-                var c = phiHat[k];
-                _scratch[k] = new Complex(-ka * c.Imaginary, ka * c.Real);
+                var kb = _derivativeWavenumber[a + 1];
+                for (int k = 0; k < phiHat.Length; k++)
+                {
+                    var c = phiHat[k];
+                    _scratch[k] = new Complex(-ka[k] * c.Imaginary - kb[k] * c.Real, ka[k] * c.Real - kb[k] * c.Imaginary);
+                }
+            }
+            else
+            {
+                for (int k = 0; k < phiHat.Length; k++)
+                {
+                    var c = phiHat[k];
+                    _scratch[k] = new Complex(-ka[k] * c.Imaginary, ka[k] * c.Real);
+                }
             }
 
             _fft.Inverse(_scratch);
-            var target = Gradient[a];
-            for (int k = 0; k < target.Length; k++) target[k] = _scratch[k].Real;
+            var first = Gradient[a];
+            for (int k = 0; k < first.Length; k++) first[k] = _scratch[k].Real;
+            if (a + 1 < d)
+            {
+                var second = Gradient[a + 1];
+                for (int k = 0; k < second.Length; k++) second[k] = _scratch[k].Imaginary;
+            }
         }
     }
 
