@@ -3,7 +3,6 @@ using MeanField.Core.Dynamics;
 using MeanField.Core.Particles;
 using OxyPlot;
 using OxyPlot.Axes;
-using OxyPlot.Legends;
 using OxyPlot.Series;
 
 namespace MeanField.Reports.Simulation;
@@ -17,24 +16,28 @@ public static class SimulationPlots
     /// </summary>
     public static PlotModel FinalState(double time, ParticleState state, PeriodicGrid grid, double[] field)
     {
-        var model = new PlotModel { Title = $"Final state, t = {time:G4}, N = {state.Count}" };
+        var model = NewModel($"Final state, t = {time:G4}, N = {state.Count}");
         int n = state.Count;
         if (state.Dimension == 1)
         {
-            model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "x" });
-            model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "v" });
-            var cells = new ScatterSeries { MarkerType = MarkerType.Circle, MarkerSize = 1.5, MarkerFill = OxyColor.FromAColor(160, OxyColors.SteelBlue) };
-            for (int i = 0; i < n; i++) cells.Points.Add(new ScatterPoint(state.Positions[i], state.Velocities[i]));
-            model.Series.Add(cells);
+            model.Axes.Add(Axis(AxisPosition.Bottom, "x"));
+            model.Axes.Add(Axis(AxisPosition.Left, "v"));
+            model.Series.Add(Cells(state.Positions.AsSpan(0, n), state.Velocities.AsSpan(0, n), OxyColor.FromAColor(160, OxyColors.SteelBlue)));
             return model;
         }
 
         var (lo, hi) = Window(state, grid);
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "x1", Minimum = lo[0], Maximum = hi[0] });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "x2", Minimum = lo[1], Maximum = hi[1] });
+        var xAxis = Axis(AxisPosition.Bottom, "x1");
+        xAxis.Minimum = lo[0];
+        xAxis.Maximum = hi[0];
+        var yAxis = Axis(AxisPosition.Left, "x2");
+        yAxis.Minimum = lo[1];
+        yAxis.Maximum = hi[1];
+        model.Axes.Add(xAxis);
+        model.Axes.Add(yAxis);
         if (state.Dimension == 2)
         {
-            model.Axes.Add(new LinearColorAxis { Position = AxisPosition.Right, Title = "phi", Palette = OxyPalettes.Viridis(200) });
+            model.Axes.Add(new LinearColorAxis { Position = AxisPosition.Right, Title = "phi", Palette = OxyPalettes.Viridis(200), TickStyle = TickStyle.Inside });
             int i0 = Index(grid, 0, lo[0]), i1 = Index(grid, 0, hi[0]);
             int j0 = Index(grid, 1, lo[1]), j1 = Index(grid, 1, hi[1]);
             var data = new double[i1 - i0 + 1, j1 - j0 + 1];
@@ -55,27 +58,47 @@ public static class SimulationPlots
             });
         }
 
-        var points = new ScatterSeries { MarkerType = MarkerType.Circle, MarkerSize = 1.2, MarkerFill = OxyColor.FromAColor(180, OxyColors.White), MarkerStroke = OxyColors.Black, MarkerStrokeThickness = 0.2 };
-        for (int i = 0; i < n; i++) points.Points.Add(new ScatterPoint(state.Positions[i], state.Positions[n + i]));
-        model.Series.Add(points);
+        model.Series.Add(Cells(state.Positions.AsSpan(0, n), state.Positions.AsSpan(n, n), state.Dimension == 2 ? OxyColor.FromAColor(200, OxyColors.White) : OxyColor.FromAColor(160, OxyColors.SteelBlue)));
         return model;
     }
 
     /// <summary>Velocity spread about the mean against time (log scale when it spans decades).</summary>
     public static PlotModel VelocitySpread(IReadOnlyList<Summary> rows)
     {
-        var model = new PlotModel { Title = "Velocity spread about the mean" };
-        model.Legends.Add(new Legend { LegendPosition = LegendPosition.TopRight });
+        var model = NewModel("Velocity spread sqrt(mean |v - mean v|^2)");
         double min = rows.Select(r => r.VelocitySpread).Where(s => s > 0).DefaultIfEmpty(1).Min();
         double max = rows.Select(r => r.VelocitySpread).DefaultIfEmpty(1).Max();
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "t" });
-        model.Axes.Add(max > 100 * min
-            ? new LogarithmicAxis { Position = AxisPosition.Left, Title = "spread" }
-            : new LinearAxis { Position = AxisPosition.Left, Title = "spread", Minimum = 0 });
-        var line = new LineSeries { Title = "sqrt(mean |v - mean v|^2)", MarkerType = MarkerType.Circle, MarkerSize = 2 };
+        model.Axes.Add(Axis(AxisPosition.Bottom, "t"));
+        if (max > 100 * min)
+        {
+            model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Left, Title = "spread", TickStyle = TickStyle.Inside });
+        }
+        else
+        {
+            var axis = Axis(AxisPosition.Left, "spread");
+            axis.Minimum = 0;
+            model.Axes.Add(axis);
+        }
+
+        var line = new LineSeries { MarkerType = MarkerType.Circle, MarkerSize = 2, Color = OxyColors.SteelBlue };
         foreach (var r in rows) line.Points.Add(new DataPoint(r.Time, r.VelocitySpread));
         model.Series.Add(line);
         return model;
+    }
+
+    private static PlotModel NewModel(string title) =>
+        new() { Title = title, TitleFontSize = 14, Padding = new OxyThickness(8, 16, 16, 8) };
+
+    /// <summary>A linear axis with ticks inside the plot area, so no renderer's font metrics make them cross the labels.</summary>
+    private static LinearAxis Axis(AxisPosition position, string title) =>
+        new() { Position = position, Title = title, TickStyle = TickStyle.Inside };
+
+    /// <summary>Cells as markers only (a line series with no line: unlike a scatter series it ignores the colour axis).</summary>
+    private static LineSeries Cells(ReadOnlySpan<double> x, ReadOnlySpan<double> y, OxyColor fill)
+    {
+        var series = new LineSeries { LineStyle = LineStyle.None, MarkerType = MarkerType.Circle, MarkerSize = 1.4, MarkerFill = fill, MarkerStroke = OxyColors.Black, MarkerStrokeThickness = 0.25 };
+        for (int i = 0; i < x.Length; i++) series.Points.Add(new DataPoint(x[i], y[i]));
+        return series;
     }
 
     /// <summary>A square window around the cells, padded, inside the box.</summary>
