@@ -21,10 +21,18 @@ public sealed class ChemicalField
     private readonly double[] _phi1Weight;
     private readonly double[] _phi2Weight;
     private readonly double[] _nodal;
-    private readonly double[] _stencilValues;
     private readonly int _stencilSpan;
-    private readonly double[][] _axisOffset2;
-    private readonly int[][] _axisFlat;
+    private readonly ThreadLocal<double[]> _stencilOffsets;
+    private readonly ThreadLocal<int[]> _stencilFlats;
+    private readonly int _slabs;
+    private readonly int _maxThreads;
+    private readonly ParallelOptions _options;
+    private readonly Action<int> _normaliseBlock;
+    private readonly Action<int> _depositSlab;
+    private double[] _cellScale = [];
+    private int[] _cellFirstRow = [];
+    private double[]? _depositPositions;
+    private int _depositCount;
     private readonly Complex[] _scratch;
     private readonly double _sourceMass;
     private readonly SpectralTransform _fft;
@@ -32,7 +40,8 @@ public sealed class ChemicalField
     /// <summary>Per mode, the wavenumber along each axis (Nyquist zeroed, as differentiation wants it).</summary>
     private readonly double[][] _derivativeWavenumber;
 
-    public ChemicalField(PeriodicGrid grid, double diffusion, double decay, ISourceProfile source, double step)
+    /// <param name="maxThreads">Upper bound on worker threads (-1: the runtime's choice); results do not depend on it.</param>
+    public ChemicalField(PeriodicGrid grid, double diffusion, double decay, ISourceProfile source, double step, int maxThreads = -1)
     {
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(source);
@@ -46,7 +55,7 @@ public sealed class ChemicalField
         Step = step;
         int g = grid.NodeCount;
         Coefficients = new Complex[g];
-        _fft = new SpectralTransform(grid);
+        _fft = new SpectralTransform(grid, maxThreads);
         _scratch = new Complex[g];
         _nodal = new double[g];
         Gradient = new double[grid.Dimension][];
@@ -70,9 +79,14 @@ public sealed class ChemicalField
         }
 
         _stencilSpan = 2 * (int)Math.Ceiling(source.SupportRadius / grid.Spacing) + 2;
-        _stencilValues = new double[(int)Math.Pow(_stencilSpan, grid.Dimension)];
-        _axisOffset2 = [new double[_stencilSpan], new double[_stencilSpan], new double[_stencilSpan]];
-        _axisFlat = [new int[_stencilSpan], new int[_stencilSpan], new int[_stencilSpan]];
+        int span = _stencilSpan;
+        _stencilOffsets = new ThreadLocal<double[]>(() => new double[3 * span]);
+        _stencilFlats = new ThreadLocal<int[]>(() => new int[3 * span]);
+        _slabs = Math.Min(grid.Points, 16);
+        _maxThreads = maxThreads;
+        _options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads };
+        _normaliseBlock = NormaliseBlock;
+        _depositSlab = DepositSlab;
         _sourceMass = source.Mass(grid.Dimension);
     }
 
@@ -127,75 +141,143 @@ public sealed class ChemicalField
 
     /// <summary>
     /// The Fourier coefficients of <c>f(x) = (1/N) sum_j chi(x - x_j)</c> for the given positions
-    /// (component-major, N = positions.Length / d), written into <paramref name="sourceHat"/>.
+    /// (component-major, N = <paramref name="count"/>), written into <paramref name="sourceHat"/>.
     /// </summary>
-    public void Deposit(ReadOnlySpan<double> positions, int count, Complex[] sourceHat)
+    /// <remarks>
+    /// Two passes, both parallel: each cell's grid mass (for its normalisation), then slabs of the
+    /// first axis, each adding the cells that reach it in cell order. Every node therefore sums its
+    /// contributions in the same order whatever the number of threads, and no partial grids are needed.
+    /// </remarks>
+    public void Deposit(double[] positions, int count, Complex[] sourceHat)
     {
-        Array.Clear(_nodal);
-        int d = Grid.Dimension, span = _stencilSpan;
-        double h = Grid.Spacing, radius = Source.SupportRadius;
-
-        // Per axis, the squared offsets of the stencil's nodes and their flat-index contributions;
-        // absent axes (d < 3) are a single node at offset 0, so one triple loop serves every d.
-        Span<int> sizes = stackalloc int[3];
-        for (int j = 0; j < count; j++)
+        if (_cellScale.Length != count)
         {
-            for (int a = 0; a < 3; a++)
-            {
-                if (a >= d)
-                {
-                    sizes[a] = 1;
-                    _axisOffset2[a][0] = 0;
-                    _axisFlat[a][0] = 0;
-                    continue;
-                }
+            _cellScale = new double[count];
+            _cellFirstRow = new int[count];
+        }
 
-                double x = positions[a * count + j];
-                int first = (int)Math.Floor((x - Grid.Origin[a] - radius) / h);
-                sizes[a] = span;
-                for (int m = 0; m < span; m++)
-                {
-                    double y = Grid.Origin[a] + (first + m) * h - x;
-                    _axisOffset2[a][m] = y * y;
-                    _axisFlat[a][m] = Grid.Wrap(first + m) * Grid.Strides[a];
-                }
+        _depositPositions = positions;
+        _depositCount = count;
+        int blocks = (count + DepositBlock - 1) / DepositBlock;
+        if (_maxThreads == 1)
+        {
+            for (int b = 0; b < blocks; b++) _normaliseBlock(b);
+            for (int slab = 0; slab < _slabs; slab++) _depositSlab(slab);
+        }
+        else
+        {
+            Parallel.For(0, blocks, _options, _normaliseBlock);
+            Parallel.For(0, _slabs, _options, _depositSlab);
+        }
+
+        _depositPositions = null;
+        for (int k = 0; k < _nodal.Length; k++) sourceHat[k] = _nodal[k];
+        _fft.Forward(sourceHat);
+    }
+
+    private const int DepositBlock = 256;
+
+    /// <summary>
+    /// The stencil of cell j along each axis: squared offsets of its nodes and their flat-index
+    /// contributions. Absent axes (d &lt; 3) are one node at offset 0, so one triple loop serves every d.
+    /// </summary>
+    private void Stencil(int j, Span<int> sizes, Span<int> firstRow, double[] offset2, int[] flat)
+    {
+        int d = Grid.Dimension, span = _stencilSpan, count = _depositCount;
+        double h = Grid.Spacing, radius = Source.SupportRadius;
+        var positions = _depositPositions!;
+        for (int a = 0; a < 3; a++)
+        {
+            int o = a * span;
+            if (a >= d)
+            {
+                sizes[a] = 1;
+                offset2[o] = 0;
+                flat[o] = 0;
+                continue;
             }
 
-            // Exact chi at the stencil's nodes, then the grid mass of this cell.
+            double x = positions[a * count + j];
+            int first = (int)Math.Floor((x - Grid.Origin[a] - radius) / h);
+            sizes[a] = span;
+            if (a == 0) firstRow[0] = first;
+            for (int m = 0; m < span; m++)
+            {
+                double y = Grid.Origin[a] + (first + m) * h - x;
+                offset2[o + m] = y * y;
+                flat[o + m] = Grid.Wrap(first + m) * Grid.Strides[a];
+            }
+        }
+    }
+
+    /// <summary>Pass 1: each cell's factor, so that its grid mass is the exact mass of chi (divided by N).</summary>
+    private void NormaliseBlock(int block)
+    {
+        var offset2 = _stencilOffsets.Value!;
+        var flat = _stencilFlats.Value!;
+        Span<int> sizes = stackalloc int[3];
+        Span<int> firstRow = stackalloc int[1];
+        int span = _stencilSpan;
+        double support2 = Source.SupportRadius * Source.SupportRadius;
+        for (int j = block * DepositBlock; j < Math.Min(_depositCount, (block + 1) * DepositBlock); j++)
+        {
+            Stencil(j, sizes, firstRow, offset2, flat);
             double mass = 0;
-            int c = 0;
             for (int m0 = 0; m0 < sizes[0]; m0++)
             {
                 for (int m1 = 0; m1 < sizes[1]; m1++)
                 {
-                    double r01 = _axisOffset2[0][m0] + _axisOffset2[1][m1];
-                    for (int m2 = 0; m2 < sizes[2]; m2++, c++)
-                    {
-                        double value = Source.ValueOfSquaredDistance(r01 + _axisOffset2[2][m2]);
-                        _stencilValues[c] = value;
-                        mass += value;
-                    }
+                    double r01 = offset2[m0] + offset2[span + m1];
+                    if (r01 >= support2) continue;
+                    for (int m2 = 0; m2 < sizes[2]; m2++) mass += Source.ValueOfSquaredDistance(r01 + offset2[2 * span + m2]);
                 }
             }
 
-            if (mass == 0) continue;
-            double scale = _sourceMass / (mass * Grid.CellVolume) / count;
-            c = 0;
+            _cellScale[j] = mass > 0 ? _sourceMass / (mass * Grid.CellVolume) / _depositCount : 0;
+            _cellFirstRow[j] = firstRow[0];
+        }
+    }
+
+    /// <summary>Whether a stencil whose first row is <paramref name="first"/> touches rows [start, end) (periodically).</summary>
+    private bool Reaches(int first, int start, int end)
+    {
+        int offset = Grid.Wrap(start - first);
+        return offset < _stencilSpan || Grid.Wrap(first - start) < end - start;
+    }
+
+    /// <summary>Pass 2: the nodes whose first index lies in one slab, from every cell that reaches them, in cell order.</summary>
+    private void DepositSlab(int slab)
+    {
+        int n = Grid.Points, span = _stencilSpan;
+        int rowStart = slab * n / _slabs, rowEnd = (slab + 1) * n / _slabs;
+        int rowStride = Grid.Strides[0];
+        Array.Clear(_nodal, rowStart * rowStride, (rowEnd - rowStart) * rowStride);
+        var offset2 = _stencilOffsets.Value!;
+        var flat = _stencilFlats.Value!;
+        Span<int> sizes = stackalloc int[3];
+        Span<int> firstRow = stackalloc int[1];
+        double support2 = Source.SupportRadius * Source.SupportRadius;
+        for (int j = 0; j < _depositCount; j++)
+        {
+            double scale = _cellScale[j];
+            if (scale == 0 || !Reaches(_cellFirstRow[j], rowStart, rowEnd)) continue;
+            Stencil(j, sizes, firstRow, offset2, flat);
             for (int m0 = 0; m0 < sizes[0]; m0++)
             {
+                int row = Grid.Wrap(firstRow[0] + m0);
+                if (row < rowStart || row >= rowEnd) continue;
                 for (int m1 = 0; m1 < sizes[1]; m1++)
                 {
-                    int f01 = _axisFlat[0][m0] + _axisFlat[1][m1];
-                    for (int m2 = 0; m2 < sizes[2]; m2++, c++)
+                    double r01 = offset2[m0] + offset2[span + m1];
+                    if (r01 >= support2) continue;
+                    int f01 = flat[m0] + flat[span + m1];
+                    for (int m2 = 0; m2 < sizes[2]; m2++)
                     {
-                        _nodal[f01 + _axisFlat[2][m2]] += scale * _stencilValues[c];
+                        _nodal[f01 + flat[2 * span + m2]] += scale * Source.ValueOfSquaredDistance(r01 + offset2[2 * span + m2]);
                     }
                 }
             }
         }
-
-        for (int k = 0; k < _nodal.Length; k++) sourceHat[k] = _nodal[k];
-        _fft.Forward(sourceHat);
     }
 
     /// <summary>

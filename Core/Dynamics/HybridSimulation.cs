@@ -45,7 +45,7 @@ public sealed class HybridSimulation
         _acceleration = new double[len];
         _predictedAcceleration = new double[len];
         _chemotaxis = new double[len];
-        Field = new ChemicalField(model.Grid, model.Diffusion, model.Decay, model.Source, model.Step);
+        Field = new ChemicalField(model.Grid, model.Diffusion, model.Decay, model.Source, model.Step, maxThreads);
         _source = new Complex[model.Grid.NodeCount];
         _predictedSource = new Complex[model.Grid.NodeCount];
         _predictedField = new Complex[model.Grid.NodeCount];
