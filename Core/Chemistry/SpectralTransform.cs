@@ -24,7 +24,7 @@ internal sealed class SpectralTransform
         _grid = grid;
         _maxThreads = maxThreads;
         _options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads };
-        _lineBuffers = new ThreadLocal<Complex[]>(() => new Complex[grid.Points]);
+        _lineBuffers = new ThreadLocal<Complex[]>(() => new Complex[Batch * grid.Points]);
         if (Radix2Fft.IsPowerOfTwo(grid.Points)) _radix2 = new Radix2Fft(grid.Points);
     }
 
@@ -45,38 +45,69 @@ internal sealed class SpectralTransform
             int stride = _grid.Strides[axis];
             if (lines < 64 || _maxThreads == 1)
             {
-                var buffer = _lineBuffers.Value!;
-                for (int l = 0; l < lines; l++) TransformLine(data, l, stride, buffer, inverse);
+                TransformLines(data, 0, lines, stride, inverse);
             }
             else
             {
                 // Blocks of lines per work item; each line is transformed the same way whoever does it.
                 const int block = 32;
-                Parallel.For(0, (lines + block - 1) / block, _options, b =>
-                {
-                    var buffer = _lineBuffers.Value!;
-                    for (int l = b * block; l < Math.Min(lines, (b + 1) * block); l++) TransformLine(data, l, stride, buffer, inverse);
-                });
+                Parallel.For(0, (lines + block - 1) / block, _options, b => TransformLines(data, b * block, Math.Min(lines, (b + 1) * block), stride, inverse));
             }
         }
     }
 
-    private void TransformLine(Complex[] data, int line, int stride, Complex[] buffer, bool inverse)
+    /// <summary>Lines batched per transform along an axis: how many neighbouring lines are gathered at once.</summary>
+    private const int Batch = 8;
+
+    /// <summary>
+    /// Transforms lines [first, end) along the axis with the given stride. Contiguous lines are done in
+    /// place; strided ones are gathered in batches of neighbours, so each memory row read serves several lines.
+    /// </summary>
+    private void TransformLines(Complex[] data, int first, int end, int stride, bool inverse)
     {
         int n = _grid.Points;
-
-        // Line l: split its index into the part above and below the axis.
-        int start = line / stride * stride * n + line % stride;
-        if (stride == 1 && _radix2 is not null)
+        var buffer = _lineBuffers.Value!;
+        for (int l = first; l < end;)
         {
-            _radix2.Transform(data.AsSpan(start, n), inverse);
+            // Line l: split its index into the part above and below the axis.
+            int below = l % stride, start = l / stride * stride * n + below;
+            if (stride == 1)
+            {
+                TransformOne(data.AsSpan(start, n), inverse);
+                l++;
+                continue;
+            }
+
+            int count = Math.Min(Batch, Math.Min(end - l, stride - below));
+            for (int m = 0; m < n; m++)
+            {
+                int row = start + m * stride;
+                for (int b = 0; b < count; b++) buffer[b * n + m] = data[row + b];
+            }
+
+            for (int b = 0; b < count; b++) TransformOne(buffer.AsSpan(b * n, n), inverse);
+            for (int m = 0; m < n; m++)
+            {
+                int row = start + m * stride;
+                for (int b = 0; b < count; b++) data[row + b] = buffer[b * n + m];
+            }
+
+            l += count;
+        }
+    }
+
+    private void TransformOne(Span<Complex> line, bool inverse)
+    {
+        if (_radix2 is not null)
+        {
+            _radix2.Transform(line, inverse);
             return;
         }
 
-        for (int m = 0; m < n; m++) buffer[m] = data[start + m * stride];
-        if (_radix2 is not null) _radix2.Transform(buffer, inverse);
-        else if (inverse) Fourier.Inverse(buffer, FourierOptions.NoScaling);
-        else Fourier.Forward(buffer, FourierOptions.NoScaling);
-        for (int m = 0; m < n; m++) data[start + m * stride] = buffer[m];
+        // MathNet takes arrays: lengths that are not powers of two go through a copy.
+        var copy = line.ToArray();
+        if (inverse) Fourier.Inverse(copy, FourierOptions.NoScaling);
+        else Fourier.Forward(copy, FourierOptions.NoScaling);
+        copy.CopyTo(line);
     }
 }
