@@ -73,7 +73,7 @@ internal static class SimulateCommand
         }
     }
 
-    private sealed record Result(List<Summary> Rows, ParticleState Final, double[] Field, HybridSimulation Simulation);
+    private sealed record Result(List<Summary> Rows, double[] Field, HybridSimulation Simulation);
 
     private static Result WithProgress(TextWriter error, Scenario scenario, Func<Action<int>, Result> run)
     {
@@ -114,7 +114,7 @@ internal static class SimulateCommand
 
         var field = new double[model.Grid.NodeCount];
         sim.Field.GetNodalValues(field);
-        return new Result(rows, sim.State, field, sim);
+        return new Result(rows, field, sim);
     }
 
     private static void WriteOutputs(Scenario scenario, string source, AtomicDirectory folder, Result result)
@@ -153,7 +153,7 @@ internal static class SimulateCommand
 
         File.WriteAllText(folder.PathOf("scenario.yaml"), ScenarioWriter.Write(scenario));
         double tEnd = result.Rows[^1].Time;
-        Svg.Write(SimulationPlots.FinalState(tEnd, result.Final, model.Grid, result.Field), folder.PathOf("final-state.svg"));
+        Svg.Write(SimulationPlots.FinalState(tEnd, result.Simulation.State, model.Grid, result.Field), folder.PathOf("final-state.svg"));
         Svg.Write(SimulationPlots.VelocitySpread(result.Rows), folder.PathOf("velocity-spread.svg"));
     }
 }

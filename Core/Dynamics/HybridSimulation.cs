@@ -78,8 +78,8 @@ public sealed class HybridSimulation
         var xp = _predicted.Positions;
         var vp = _predicted.Velocities;
 
+        // The gradient grid is current: the constructor and every step leave it so.
         Field.Deposit(x, State.Count, _source);
-        Field.UpdateGradient();
         Acceleration(State, _acceleration);
         for (int k = 0; k < len; k++)
         {

@@ -34,14 +34,18 @@ let cuckerSmale beta radius sigma (y: float[]) (w: float[]) =
     let psi = Math.Pow(1.0 + r2 / (radius * radius), -sigma)
     w |> Array.map (fun c -> beta * psi * c)
 
+let private sumSquares (y: ReadOnlySpan<float>) =
+    let mutable r2 = 0.0
+    for a in 0 .. y.Length - 1 do
+        r2 <- r2 + y[a] * y[a]
+    r2
+
 /// A kernel outside the Cucker-Smale family: attraction-repulsion in position plus alignment.
 type private MorseLikeKernel() =
     interface IAlignmentKernel with
         member _.Description = "test kernel"
         member _.Evaluate(y, w, gamma) =
-            let mutable r2 = 0.0
-            for a in 0 .. y.Length - 1 do
-                r2 <- r2 + y[a] * y[a]
+            let r2 = sumSquares y
             for a in 0 .. y.Length - 1 do
                 gamma[a] <- 0.3 * w[a] / (1.0 + r2) + y[a] * exp (-r2)
         member _.Lipschitz(_, _) = KernelConstant.Analytic("Lip(gamma)", nan)
@@ -53,9 +57,7 @@ type private GaussianRadialKernel() =
         member _.ProfileOfSquaredDistance r2 = exp (-r2)
         member _.Description = "gaussian profile"
         member _.Evaluate(y, w, gamma) =
-            let mutable r2 = 0.0
-            for a in 0 .. y.Length - 1 do
-                r2 <- r2 + y[a] * y[a]
+            let r2 = sumSquares y
             for a in 0 .. y.Length - 1 do
                 gamma[a] <- 0.7 * exp (-r2) * w[a]
         member _.Lipschitz(_, _) = KernelConstant.Analytic("Lip(gamma)", nan)
