@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace MeanField.Host;
 
-/// <summary>The command line: <c>meanfield simulate [scenario.yaml] --out DIR [--quiet]</c>.</summary>
+/// <summary>The command line: <c>meanfield simulate</c> and <c>meanfield distance</c>.</summary>
 public static class Cli
 {
     /// <summary>Parses and runs; returns the exit code (see <see cref="ExitCodes"/>).</summary>
@@ -10,6 +10,7 @@ public static class Cli
     {
         var root = new RootCommand("Simulate hybrid models of collective cell motion with chemotaxis and verify their mean-field theorems.");
         root.Add(SimulateCommand.Create(output, error));
+        root.Add(DistanceCommand.Create(output, error));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
