@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using MeanField.Core.Transport;
+using MeanField.Reports.Transport;
 
 namespace MeanField.Host;
 
@@ -46,7 +46,12 @@ internal static class DistanceCommand
             var clock = Stopwatch.StartNew();
             var result = Wasserstein.Compute(ca, cb, p, method);
             double seconds = clock.Elapsed.TotalSeconds;
-            if (json) WriteJson(output, result, ca, cb, seconds);
+            if (json)
+            {
+                using var buffer = new MemoryStream();
+                TransportJson.Write(buffer, result, ca, cb, seconds);
+                output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            }
             else output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"W{p:G} = {result.Distance:R} (cost W^p = {result.Cost:R}; method {result.Method}{(methodName == "auto" ? ", chosen by auto" : "")}, {(result.IsExact ? "exact" : "approximate")}, n = {ca.Count}, m = {cb.Count}, D = {ca.Dimension}, {seconds:F3} s)"));
             return ExitCodes.Success;
@@ -56,28 +61,5 @@ internal static class DistanceCommand
             error.WriteLine($"meanfield distance: {e.Message}");
             return ExitCodes.BadInput;
         }
-    }
-
-    private static void WriteJson(TextWriter output, TransportResult r, PointCloud a, PointCloud b, double seconds)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("p", r.P);
-            w.WriteString("method", r.Method);
-            w.WriteBoolean("exact", r.IsExact);
-            w.WriteNumber("n", a.Count);
-            w.WriteNumber("m", b.Count);
-            w.WriteNumber("dimension", a.Dimension);
-            w.WriteNumber("cost", r.Cost);
-            w.WriteNumber("distance", r.Distance);
-            if (double.IsFinite(r.DualityGap)) w.WriteNumber("duality_gap", r.DualityGap);
-            else w.WriteNull("duality_gap");
-            w.WriteNumber("seconds", seconds);
-            w.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
     }
 }

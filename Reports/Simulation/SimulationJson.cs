@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MeanField.Core.Dynamics;
 using MeanField.Core.Kernels;
+using MeanField.Reports.Output;
 
 namespace MeanField.Reports.Simulation;
 
@@ -30,7 +31,7 @@ public static class SimulationJson
 {
     public static void WriteSummary(Stream stream, RunInfo info, IReadOnlyList<Summary> rows)
     {
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        using var w = new Utf8JsonWriter(stream, Json.Options);
         w.WriteStartObject();
         w.WriteNumber("seed", info.Seed);
         w.WriteString("scenario", info.ScenarioSource);

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using MeanField.Core.Transport;
+using MeanField.Reports.Output;
+
+namespace MeanField.Reports.Transport;
+
+/// <summary>A distance computation as one JSON object.</summary>
+public static class TransportJson
+{
+    public static void Write(Stream stream, TransportResult result, PointCloud a, PointCloud b, double seconds)
+    {
+        using var w = new Utf8JsonWriter(stream, Json.Options);
+        w.WriteStartObject();
+        w.WriteNumber("p", result.P);
+        w.WriteString("method", result.Method);
+        w.WriteBoolean("exact", result.IsExact);
+        w.WriteNumber("n", a.Count);
+        w.WriteNumber("m", b.Count);
+        w.WriteNumber("dimension", a.Dimension);
+        w.WriteNumber("cost", result.Cost);
+        w.WriteNumber("distance", result.Distance);
+        if (double.IsFinite(result.DualityGap)) w.WriteNumber("duality_gap", result.DualityGap);
+        else w.WriteNull("duality_gap");
+        w.WriteNumber("seconds", seconds);
+        w.WriteEndObject();
+    }
+}
