@@ -184,7 +184,7 @@ public static class DirectAlignment
     private static void RadialBlock(IRadialAlignmentKernel kernel, ParticleState state, double[] alignment, int start, int end)
     {
         int n = state.Count, d = state.Dimension;
-        double[] r2 = ArrayPool<double>.Shared.Rent(n);
+        double[] psi = ArrayPool<double>.Shared.Rent(n);
         try
         {
             var x = state.Positions;
@@ -200,22 +200,22 @@ public static class DirectAlignment
                         s += dx * dx;
                     }
 
-                    r2[j] = kernel.ProfileOfSquaredDistance(s);
+                    psi[j] = kernel.ProfileOfSquaredDistance(s);
                 }
 
                 double sp = 0;
-                for (int j = 0; j < n; j++) sp += r2[j];
+                for (int j = 0; j < n; j++) sp += psi[j];
                 for (int a = 0; a < d; a++)
                 {
                     double sum = 0;
-                    for (int j = 0; j < n; j++) sum += r2[j] * v[a * n + j];
+                    for (int j = 0; j < n; j++) sum += psi[j] * v[a * n + j];
                     alignment[a * n + i] = kernel.Beta / n * (sum - v[a * n + i] * sp);
                 }
             }
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(r2);
+            ArrayPool<double>.Shared.Return(psi);
         }
     }
 

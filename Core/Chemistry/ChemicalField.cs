@@ -70,8 +70,15 @@ public sealed class ChemicalField
         for (int k = 0; k < g; k++)
         {
             grid.Unflatten(k, index);
-            for (int a = 0; a < grid.Dimension; a++) _derivativeWavenumber[a][k] = grid.Wavenumber(index[a], zeroNyquist: true);
-            double lambda = Decay + Diffusion * WavenumberSquared(k, index);
+            double k2 = 0;
+            for (int a = 0; a < grid.Dimension; a++)
+            {
+                _derivativeWavenumber[a][k] = grid.Wavenumber(index[a], zeroNyquist: true);
+                double ka = grid.Wavenumber(index[a]);
+                k2 += ka * ka;
+            }
+
+            double lambda = Decay + Diffusion * k2;
             double z = -lambda * step;
             _decayFactor[k] = Math.Exp(z);
             _phi1Weight[k] = step * ExponentialIntegrator.Phi1(z);
@@ -106,20 +113,6 @@ public sealed class ChemicalField
 
     /// <summary>grad phi at the nodes, one array per component, as of the last <see cref="UpdateGradient"/>.</summary>
     public double[][] Gradient { get; }
-
-    /// <summary>|k|^2 of flat mode index k.</summary>
-    public double WavenumberSquared(int k, Span<int> index)
-    {
-        Grid.Unflatten(k, index);
-        double s = 0;
-        for (int a = 0; a < Grid.Dimension; a++)
-        {
-            double ka = Grid.Wavenumber(index[a]);
-            s += ka * ka;
-        }
-
-        return s;
-    }
 
     /// <summary>Sets phi from nodal values.</summary>
     public void SetNodalValues(ReadOnlySpan<double> values)
@@ -181,8 +174,10 @@ public sealed class ChemicalField
     /// The stencil of cell j along each axis: squared offsets of its nodes and their flat-index
     /// contributions. Absent axes (d &lt; 3) are one node at offset 0, so one triple loop serves every d.
     /// </summary>
-    private void Stencil(int j, Span<int> sizes, Span<int> firstRow, double[] offset2, int[] flat)
+    /// <returns>The (unwrapped) index of the stencil's first node along the first axis.</returns>
+    private int Stencil(int j, Span<int> sizes, double[] offset2, int[] flat)
     {
+        int firstRow = 0;
         int d = Grid.Dimension, span = _stencilSpan, count = _depositCount;
         double h = Grid.Spacing, radius = Source.SupportRadius;
         var positions = _depositPositions!;
@@ -200,7 +195,7 @@ public sealed class ChemicalField
             double x = positions[a * count + j];
             int first = (int)Math.Floor((x - Grid.Origin[a] - radius) / h);
             sizes[a] = span;
-            if (a == 0) firstRow[0] = first;
+            if (a == 0) firstRow = first;
             for (int m = 0; m < span; m++)
             {
                 double y = Grid.Origin[a] + (first + m) * h - x;
@@ -208,6 +203,8 @@ public sealed class ChemicalField
                 flat[o + m] = Grid.Wrap(first + m) * Grid.Strides[a];
             }
         }
+
+        return firstRow;
     }
 
     /// <summary>Pass 1: each cell's factor, so that its grid mass is the exact mass of chi (divided by N).</summary>
@@ -216,12 +213,11 @@ public sealed class ChemicalField
         var offset2 = _stencilOffsets.Value!;
         var flat = _stencilFlats.Value!;
         Span<int> sizes = stackalloc int[3];
-        Span<int> firstRow = stackalloc int[1];
         int span = _stencilSpan;
         double support2 = Source.SupportRadius * Source.SupportRadius;
         for (int j = block * DepositBlock; j < Math.Min(_depositCount, (block + 1) * DepositBlock); j++)
         {
-            Stencil(j, sizes, firstRow, offset2, flat);
+            int firstRow = Stencil(j, sizes, offset2, flat);
             double mass = 0;
             for (int m0 = 0; m0 < sizes[0]; m0++)
             {
@@ -234,7 +230,7 @@ public sealed class ChemicalField
             }
 
             _cellScale[j] = mass > 0 ? _sourceMass / (mass * Grid.CellVolume) / _depositCount : 0;
-            _cellFirstRow[j] = firstRow[0];
+            _cellFirstRow[j] = firstRow;
         }
     }
 
@@ -255,16 +251,15 @@ public sealed class ChemicalField
         var offset2 = _stencilOffsets.Value!;
         var flat = _stencilFlats.Value!;
         Span<int> sizes = stackalloc int[3];
-        Span<int> firstRow = stackalloc int[1];
         double support2 = Source.SupportRadius * Source.SupportRadius;
         for (int j = 0; j < _depositCount; j++)
         {
             double scale = _cellScale[j];
             if (scale == 0 || !Reaches(_cellFirstRow[j], rowStart, rowEnd)) continue;
-            Stencil(j, sizes, firstRow, offset2, flat);
+            int firstRow = Stencil(j, sizes, offset2, flat);
             for (int m0 = 0; m0 < sizes[0]; m0++)
             {
-                int row = Grid.Wrap(firstRow[0] + m0);
+                int row = Grid.Wrap(firstRow + m0);
                 if (row < rowStart || row >= rowEnd) continue;
                 for (int m1 = 0; m1 < sizes[1]; m1++)
                 {
