@@ -6,7 +6,7 @@ using MeanField.Reports.Transport;
 
 namespace MeanField.Host;
 
-/// <summary><c>meanfield distance A.csv B.csv [--p 1|2] [--method auto|exact|1d] [--weights] [--json]</c>.</summary>
+/// <summary><c>meanfield distance A.csv B.csv [--p 1|2] [--method auto|exact|1d|sinkhorn] [--weights] [--json]</c>.</summary>
 internal static class DistanceCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -14,8 +14,12 @@ internal static class DistanceCommand
         var first = new Argument<FileInfo>("A") { Description = "First cloud (CSV: one point per row)." };
         var second = new Argument<FileInfo>("B") { Description = "Second cloud." };
         var p = new Option<double>("--p") { Description = "The exponent p >= 1 of W_p.", DefaultValueFactory = _ => 2.0 };
-        var method = new Option<string>("--method") { Description = "auto, exact or 1d.", DefaultValueFactory = _ => "auto" };
-        method.AcceptOnlyFromAmong("auto", "exact", "1d");
+        var method = new Option<string>("--method")
+        {
+            Description = "auto (1d for D = 1, exact up to 20000 x 20000 pairs, sinkhorn beyond), exact, 1d or sinkhorn (approximate).",
+            DefaultValueFactory = _ => "auto",
+        };
+        method.AcceptOnlyFromAmong("auto", "exact", "1d", "sinkhorn");
         var weights = new Option<bool>("--weights") { Description = "The last column of each row is the point's weight." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var command = new Command("distance", "Wasserstein distance W_p between two point clouds.") { first, second, p, method, weights, json };
@@ -37,6 +41,7 @@ internal static class DistanceCommand
         {
             "exact" => TransportMethod.Exact,
             "1d" => TransportMethod.OneDimensional,
+            "sinkhorn" => TransportMethod.Sinkhorn,
             _ => TransportMethod.Auto,
         };
         try
@@ -52,8 +57,15 @@ internal static class DistanceCommand
                 TransportJson.Write(buffer, result, ca, cb, seconds);
                 output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
             }
-            else output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"W{p:G} = {result.Distance:R} (cost W^p = {result.Cost:R}; method {result.Method}{(methodName == "auto" ? ", chosen by auto" : "")}, {(result.IsExact ? "exact" : "approximate")}, n = {ca.Count}, m = {cb.Count}, D = {ca.Dimension}, {seconds:F3} s)"));
+            else
+            {
+                string accuracy = result.IsExact
+                    ? "exact"
+                    : string.Create(CultureInfo.InvariantCulture, $"approximate: epsilon {result.Epsilon:G3}, estimated error of the cost {result.EstimatedError:G3}");
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"W{p:G} = {result.Distance:R} (cost W^p = {result.Cost:R}; method {result.Method}{(methodName == "auto" ? ", chosen by auto" : "")}, {accuracy}, n = {ca.Count}, m = {cb.Count}, D = {ca.Dimension}, {seconds:F3} s)"));
+            }
+
             return ExitCodes.Success;
         }
         catch (Exception e) when (e is CloudFormatException or ArgumentException or NotSupportedException)

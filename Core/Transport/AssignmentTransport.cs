@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics;
-
 namespace MeanField.Core.Transport;
 
 /// <summary>
@@ -34,7 +32,7 @@ public static class AssignmentTransport
         var way = new int[n + 1];
         var minReduced = new double[n + 1];
         var used = new bool[n + 1];
-        var columns = Columns(b);
+        var columns = CostRow.Columns(b);
         var rowCost = new double[n];
         for (int row = 1; row <= n; row++)
         {
@@ -47,7 +45,7 @@ public static class AssignmentTransport
                 used[column] = true;
                 int i0 = rowOfColumn[column], next = 0;
                 double delta = double.PositiveInfinity;
-                RowCosts(a.Point(i0 - 1), columns, p, rowCost);
+                CostRow.Compute(a.Point(i0 - 1), columns, p, rowCost);
                 double ui = u[i0];
                 for (int j = 1; j <= n; j++)
                 {
@@ -111,53 +109,5 @@ public static class AssignmentTransport
 
         double scale = a.Mass / n;
         return new TransportResult(p, "assignment", true, primal * scale, (primal - dual) * scale);
-    }
-
-    /// <summary>The second cloud component by component, so a row of costs is one vector pass per component.</summary>
-    private static double[][] Columns(PointCloud b)
-    {
-        var columns = new double[b.Dimension][];
-        for (int a = 0; a < b.Dimension; a++)
-        {
-            columns[a] = new double[b.Count];
-            for (int j = 0; j < b.Count; j++) columns[a][j] = b.Coordinates[j * b.Dimension + a];
-        }
-
-        return columns;
-    }
-
-    /// <summary>
-    /// |x - y_j|^p for every j, four at a time. The squared norm is summed component by component with
-    /// separate multiply and add, exactly as <see cref="GroundCost.Evaluate"/> does, so both give the same bits.
-    /// </summary>
-    private static void RowCosts(ReadOnlySpan<double> x, double[][] columns, double p, double[] cost)
-    {
-        int n = cost.Length, j = 0;
-        for (; j <= n - Vector256<double>.Count; j += Vector256<double>.Count)
-        {
-            var s = Vector256<double>.Zero;
-            for (int a = 0; a < columns.Length; a++)
-            {
-                var d = Vector256.Create(x[a]) - Vector256.LoadUnsafe(ref columns[a][0], (nuint)j);
-                s += d * d;
-            }
-
-            s.StoreUnsafe(ref cost[0], (nuint)j);
-        }
-
-        for (; j < n; j++)
-        {
-            double s = 0;
-            for (int a = 0; a < columns.Length; a++)
-            {
-                double d = x[a] - columns[a][j];
-                s += d * d;
-            }
-
-            cost[j] = s;
-        }
-
-        if (p == 2) return;
-        for (int k = 0; k < n; k++) cost[k] = p == 1 ? Math.Sqrt(cost[k]) : Math.Pow(cost[k], p / 2);
     }
 }

@@ -6,10 +6,31 @@ namespace MeanField.Core.Transport;
 /// <param name="P">The exponent p &gt;= 1.</param>
 /// <param name="Method">Which solver produced it.</param>
 /// <param name="IsExact">True for an exact solver (then <see cref="DualityGap"/> certifies it).</param>
-/// <param name="Cost">W_p^p, the optimal expected cost.</param>
+/// <param name="Cost">W_p^p, the optimal expected cost (for an approximate solver, its estimate).</param>
 /// <param name="DualityGap">Primal cost minus a feasible dual objective (&gt;= 0; zero at optimality up to round-off); NaN where no dual is computed.</param>
 public sealed record TransportResult(double P, string Method, bool IsExact, double Cost, double DualityGap)
 {
     /// <summary>W_p = Cost^(1/p).</summary>
     public double Distance => Math.Pow(Math.Max(Cost, 0), 1 / P);
+
+    /// <summary>The feasible dual behind <see cref="DualityGap"/>, where the solver gives one.</summary>
+    public TransportDual? Dual { get; init; }
+
+    /// <summary>Entropic regularisation of an approximate solver (NaN for exact solvers).</summary>
+    public double Epsilon { get; init; } = double.NaN;
+
+    /// <summary>
+    /// An approximate solver's estimate of |Cost - exact W_p^p| (NaN for exact solvers): see the
+    /// solver for how it is estimated.
+    /// </summary>
+    public double EstimatedError { get; init; } = double.NaN;
 }
+
+/// <summary>
+/// Dual potentials with <c>f_i + g_j &lt;= |x_i - y_j|^p</c> for every pair; the dual objective is
+/// <c>sum_i a_i f_i + sum_j b_j g_j</c> with the clouds' own weights.
+/// </summary>
+public sealed record TransportDual(double[] RowPotentials, double[] ColumnPotentials);
+
+/// <summary>The non-zero entries of a transport plan: mass <c>Mass[k]</c> goes from point <c>Rows[k]</c> of the first cloud to point <c>Columns[k]</c> of the second.</summary>
+public sealed record TransportPlan(int[] Rows, int[] Columns, double[] Mass);

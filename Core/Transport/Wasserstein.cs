@@ -3,44 +3,44 @@ namespace MeanField.Core.Transport;
 /// <summary>Which solver computes a distance.</summary>
 public enum TransportMethod
 {
-    /// <summary>The quantile solver for D = 1; the exact assignment for equal sizes and weights up to <see cref="Wasserstein.MaxAssignmentSize"/> points.</summary>
+    /// <summary>The quantile solver for D = 1; the exact solver up to <see cref="Wasserstein.MaxExactPairs"/> pairs; Sinkhorn beyond.</summary>
     Auto,
 
-    /// <summary>An exact solver (the assignment for equal sizes and weights).</summary>
+    /// <summary>An exact solver: the quantile solver for D = 1, <see cref="ExactTransport"/> otherwise.</summary>
     Exact,
 
     /// <summary>The quantile solver (D = 1 only), any sizes and weights.</summary>
     OneDimensional,
+
+    /// <summary>The debiased Sinkhorn divergence: approximate, with its epsilon and estimated error.</summary>
+    Sinkhorn,
 }
 
 /// <summary>W_p between point clouds, choosing a solver.</summary>
+/// <remarks>
+/// A continuous reference measure is compared through a reference cloud of k n points against n
+/// points: with equal weights that is still an exact problem (each of the n points carries k units),
+/// solved by <see cref="ExactTransport"/> with integer flows.
+/// </remarks>
 public static class Wasserstein
 {
-    /// <summary>Largest equal-size problem that <see cref="TransportMethod.Auto"/> sends to the exact assignment.</summary>
-    public const int MaxAssignmentSize = 20000;
+    /// <summary>Largest n m that <see cref="TransportMethod.Auto"/> sends to the exact solver (two clouds of 20000 points).</summary>
+    public const long MaxExactPairs = 20_000L * 20_000L;
 
-    public static TransportResult Compute(PointCloud a, PointCloud b, double p = 2, TransportMethod method = TransportMethod.Auto)
+    public static TransportResult Compute(PointCloud a, PointCloud b, double p = 2, TransportMethod method = TransportMethod.Auto, SinkhornOptions? sinkhorn = null)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         GroundCost.CheckExponent(p);
         GroundCost.CheckCompatible(a, b);
-        bool assignable = a.Count == b.Count && a.IsUniform && b.IsUniform;
-        switch (method)
+        return method switch
         {
-            case TransportMethod.OneDimensional:
-                return OneDimensionalTransport.Solve(a, b, p);
-            case TransportMethod.Auto when a.Dimension == 1:
-                return OneDimensionalTransport.Solve(a, b, p);
-            case TransportMethod.Auto when assignable && a.Count <= MaxAssignmentSize:
-            case TransportMethod.Exact when assignable:
-                return AssignmentTransport.Solve(a, b, p);
-            case TransportMethod.Exact when a.Dimension == 1:
-                return OneDimensionalTransport.Solve(a, b, p);
-            default:
-                throw new NotSupportedException(
-                    $"no solver here for {a.Count} and {b.Count} points in D = {a.Dimension}{(a.IsUniform && b.IsUniform ? "" : " with weights")} by method {method}: " +
-                    "exact transport in D > 1 needs equal sizes and equal weights (at most " + MaxAssignmentSize + " points for auto)");
-        }
+            TransportMethod.OneDimensional => OneDimensionalTransport.Solve(a, b, p),
+            TransportMethod.Sinkhorn => SinkhornTransport.Solve(a, b, p, sinkhorn),
+            TransportMethod.Exact or TransportMethod.Auto when a.Dimension == 1 => OneDimensionalTransport.Solve(a, b, p),
+            TransportMethod.Exact => ExactTransport.Solve(a, b, p),
+            _ when (long)a.Count * b.Count <= MaxExactPairs => ExactTransport.Solve(a, b, p),
+            _ => SinkhornTransport.Solve(a, b, p, sinkhorn),
+        };
     }
 }

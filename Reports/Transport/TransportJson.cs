@@ -19,9 +19,20 @@ public static class TransportJson
         w.WriteNumber("dimension", a.Dimension);
         w.WriteNumber("cost", result.Cost);
         w.WriteNumber("distance", result.Distance);
-        if (double.IsFinite(result.DualityGap)) w.WriteNumber("duality_gap", result.DualityGap);
-        else w.WriteNull("duality_gap");
+        NumberOrNull(w, "duality_gap", result.DualityGap);
+        if (!result.IsExact)
+        {
+            NumberOrNull(w, "epsilon", result.Epsilon);
+            NumberOrNull(w, "estimated_error", result.EstimatedError);
+        }
+
         w.WriteNumber("seconds", seconds);
         w.WriteEndObject();
+    }
+
+    private static void NumberOrNull(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value)) w.WriteNumber(name, value);
+        else w.WriteNull(name);
     }
 }

@@ -42,20 +42,96 @@ type Arbitraries =
 
 let private config = { FsCheckConfig.defaultConfig with arbitrary = [ typeof<Arbitraries> ]; maxTest = 200 }
 
-let private exact (a: PointCloud) (b: PointCloud) p = (AssignmentTransport.Solve(a, b, p)).Cost
+let private exact (a: PointCloud) (b: PointCloud) p = (ExactTransport.Solve(a, b, p)).Cost
+
+let private uniform (rng: Random) d n (scale: float) (offset: float) = cloud d (Array.init (d * n) (fun _ -> offset + scale * rng.NextDouble()))
+
+/// The duality gap is round-off: below 1e-9 of the cost (or of 1e-12 when the cost vanishes).
+let private certified (r: TransportResult) what =
+    Expect.isTrue r.IsExact what
+    Expect.isLessThanOrEqual (abs r.DualityGap) (1e-9 * max r.Cost 1e-12) $"{what}: duality gap {r.DualityGap}"
+
+/// Row and column sums of a plan against the clouds' weights.
+let private expectMarginals (plan: TransportPlan) (a: PointCloud) (b: PointCloud) =
+    let rows = Array.zeroCreate a.Count
+    let columns = Array.zeroCreate b.Count
+    for k in 0 .. plan.Mass.Length - 1 do
+        Expect.isGreaterThan plan.Mass[k] 0.0 "plan entries are positive"
+        rows[plan.Rows[k]] <- rows[plan.Rows[k]] + plan.Mass[k]
+        columns[plan.Columns[k]] <- columns[plan.Columns[k]] + plan.Mass[k]
+    for i in 0 .. a.Count - 1 do Expect.floatClose { absolute = 1e-13; relative = 1e-12 } rows[i] a.Weights[i] $"row {i}"
+    for j in 0 .. b.Count - 1 do Expect.floatClose { absolute = 1e-13; relative = 1e-12 } columns[j] b.Weights[j] $"column {j}"
 
 [<Tests>]
 let tests =
     testList "MeanField.Core.Transport" [
-        test "The assignment solver equals brute force over all permutations for n <= 7 in D = 1..6, p = 1 and 2" {
+        test "Both exact solvers equal brute force over all permutations for n <= 7 in D = 1..6, p = 1, 2 and 3" {
             let rng = Random(42)
             for d in 1..6 do
                 for n in 1..7 do
-                    let a = cloud d (Array.init (d * n) (fun _ -> rng.NextDouble() * 4.0 - 2.0))
-                    let b = cloud d (Array.init (d * n) (fun _ -> rng.NextDouble() * 4.0 - 2.0))
-                    for p in [ 1.0; 2.0 ] do
-                        let result = AssignmentTransport.Solve(a, b, p)
-                        Expect.floatClose { absolute = 1e-13; relative = 1e-12 } result.Cost (bruteForce a b p) $"D = {d}, n = {n}, p = {p}"
+                    let a = uniform rng d n 4.0 -2.0
+                    let b = uniform rng d n 4.0 -2.0
+                    for p in [ 1.0; 2.0; 3.0 ] do
+                        let oracle = bruteForce a b p
+                        let result = ExactTransport.Solve(a, b, p)
+                        Expect.floatClose { absolute = 1e-13; relative = 1e-12 } result.Cost oracle $"candidate network, D = {d}, n = {n}, p = {p}"
+                        certified result $"D = {d}, n = {n}, p = {p}"
+                        Expect.floatClose { absolute = 1e-13; relative = 1e-12 } (AssignmentTransport.Solve(a, b, p)).Cost oracle $"dense Hungarian, D = {d}, n = {n}, p = {p}"
+        }
+
+        test "A cloud of n points against a reference of k n points equals the assignment with each point copied k times" {
+            let rng = Random(5)
+            for d in [ 1; 2; 3 ] do
+                for n, k in [ 1, 5; 2, 3; 3, 2; 2, 2 ] do
+                    let a = uniform rng d n 2.0 0.0
+                    let reference = uniform rng d (k * n) 2.0 0.5
+                    let copied = cloud d (Array.init k (fun _ -> a.Coordinates) |> Array.concat)
+                    let mutable plan = Unchecked.defaultof<TransportPlan>
+                    let result = ExactTransport.Solve(a, reference, 2.0, &plan)
+                    Expect.floatClose { absolute = 1e-13; relative = 1e-12 } result.Cost (bruteForce copied reference 2.0) $"D = {d}, n = {n}, k = {k}"
+                    certified result "reference cloud"
+                    expectMarginals plan a reference
+                    // Integer flows: every point of the reference receives all its mass from one point.
+                    Expect.equal plan.Mass.Length (k * n) "one plan entry per reference point"
+        }
+
+        test "With weights and unequal sizes the exact solver equals the quantile solver in D = 1 and its plan has the right marginals" {
+            let rng = Random(11)
+            for n, m in [ 1, 4; 3, 7; 20, 13; 150, 200 ] do
+                let a = PointCloud(1, Array.init n (fun _ -> rng.NextDouble()), Array.init n (fun _ -> rng.NextDouble() + 0.01))
+                let wb = Array.init m (fun _ -> rng.NextDouble() + 0.01)
+                let total = Array.sum wb
+                let b = PointCloud(1, Array.init m (fun _ -> 2.0 * rng.NextDouble()), wb |> Array.map (fun w -> w / total * a.Mass))
+                for p in [ 1.0; 2.0 ] do
+                    let mutable plan = Unchecked.defaultof<TransportPlan>
+                    let result = ExactTransport.Solve(a, b, p, &plan)
+                    Expect.floatClose { absolute = 1e-13; relative = 1e-10 } result.Cost (OneDimensionalTransport.Solve(a, b, p)).Cost $"n = {n}, m = {m}, p = {p}"
+                    certified result $"n = {n}, m = {m}, p = {p}"
+                    expectMarginals plan a b
+        }
+
+        test "The candidate-network solver agrees with the dense Hungarian solver on larger clouds, its certificate closing" {
+            let rng = Random(13)
+            for d, n in [ 2, 400; 4, 300; 6, 200 ] do
+                let a = uniform rng d n 1.0 0.0
+                let b = uniform rng d n 1.0 0.1
+                for p in [ 1.0; 2.0 ] do
+                    let fast = ExactTransport.Solve(a, b, p)
+                    Expect.floatClose { absolute = 1e-14; relative = 1e-11 } fast.Cost (AssignmentTransport.Solve(a, b, p)).Cost $"D = {d}, n = {n}, p = {p}"
+                    certified fast $"D = {d}, n = {n}, p = {p}"
+        }
+
+        test "The dual potentials are feasible on every pair and their objective is the cost" {
+            let rng = Random(17)
+            let a = uniform rng 2 60 1.0 0.0
+            let b = PointCloud(2, Array.init 180 (fun _ -> rng.NextDouble()), Array.create 90 (1.0 / 90.0))
+            let result = ExactTransport.Solve(a, b, 2.0)
+            let dual = result.Dual |> Option.ofObj |> Option.get
+            for i in 0 .. a.Count - 1 do
+                for j in 0 .. b.Count - 1 do
+                    Expect.isLessThanOrEqual (dual.RowPotentials[i] + dual.ColumnPotentials[j]) (cost (point a i) (point b j) 2.0 + 1e-15) "f_i + g_j <= c_ij"
+            let objective = Array.sum dual.RowPotentials / 60.0 + Array.sum dual.ColumnPotentials / 90.0
+            Expect.floatClose { absolute = 1e-15; relative = 1e-10 } objective result.Cost "strong duality"
         }
 
         test "The 1-D quantile solver equals the assignment solver on equal-size clouds" {
@@ -64,7 +140,9 @@ let tests =
                 let a = cloud 1 (Array.init n (fun _ -> rng.NextDouble()))
                 let b = cloud 1 (Array.init n (fun _ -> 3.0 * rng.NextDouble() - 1.0))
                 for p in [ 1.0; 2.0; 3.0 ] do
-                    Expect.floatClose { absolute = 1e-14; relative = 1e-12 } (OneDimensionalTransport.Solve(a, b, p)).Cost (exact a b p) $"n = {n}, p = {p}"
+                    let quantiles = OneDimensionalTransport.Solve(a, b, p)
+                    Expect.floatClose { absolute = 1e-14; relative = 1e-12 } quantiles.Cost (AssignmentTransport.Solve(a, b, p)).Cost $"n = {n}, p = {p}"
+                    certified quantiles $"quantile certificate, n = {n}, p = {p}"
         }
 
         test "The 1-D solver matches closed forms for shifted grids and for a point mass against a grid" {
@@ -86,10 +164,10 @@ let tests =
 
         testPropertyWithConfig config "W is symmetric, vanishes on equal clouds, and its duality gap is below 1e-9 relative" (fun (c: CloudPair) ->
             let a, b = cloud c.D c.A, cloud c.D c.B
-            let ab = AssignmentTransport.Solve(a, b, 2.0)
+            let ab = ExactTransport.Solve(a, b, 2.0)
             Expect.floatClose { absolute = 1e-12; relative = 1e-10 } ab.Cost (exact b a 2.0) "symmetry"
             Expect.isLessThan (exact a a 2.0) 1e-15 "W(mu, mu) = 0"
-            Expect.isLessThanOrEqual (abs ab.DualityGap) (1e-9 * max ab.Cost 1e-12) "duality gap")
+            certified ab "duality gap")
 
         testPropertyWithConfig config "Translating a cloud by a moves it W2^2 = |a|^2 and W1 <= W2" (fun (c: CloudPair) ->
             let a = cloud c.D c.A
@@ -98,12 +176,12 @@ let tests =
             let expected = shift |> Array.sumBy (fun s -> s * s)
             Expect.floatClose { absolute = 1e-12; relative = 1e-10 } (exact a moved 2.0) expected "translation"
             let b = cloud c.D c.B
-            Expect.isLessThanOrEqual (AssignmentTransport.Solve(a, b, 1.0)).Distance ((AssignmentTransport.Solve(a, b, 2.0)).Distance + 1e-12) "W1 <= W2")
+            Expect.isLessThanOrEqual (ExactTransport.Solve(a, b, 1.0)).Distance ((ExactTransport.Solve(a, b, 2.0)).Distance + 1e-12) "W1 <= W2")
 
         testPropertyWithConfig config "W2 satisfies the triangle inequality" (fun (c: CloudPair) ->
             let a, b = cloud c.D c.A, cloud c.D c.B
             let middle = cloud c.D (Array.map2 (fun x y -> 0.5 * (x + y) + 0.1) c.A c.B)
-            let w (x: PointCloud) (y: PointCloud) = (AssignmentTransport.Solve(x, y, 2.0)).Distance
+            let w (x: PointCloud) (y: PointCloud) = (ExactTransport.Solve(x, y, 2.0)).Distance
             Expect.isLessThanOrEqual (w a b) (w a middle + w middle b + 1e-12) "triangle")
 
         testPropertyWithConfig { config with maxTest = 60 } "Lemma 3.4: W2(mu^N, nu^N)^2 <= N W2(mu, nu)^2 on product clouds (with equality, the cost separating)" (fun (c: CloudPair) ->
@@ -119,6 +197,63 @@ let tests =
                 Expect.isLessThanOrEqual pair (2.0 * single + 1e-12) "inequality"
                 Expect.floatClose { absolute = 1e-12; relative = 1e-10 } pair (2.0 * single) "equality")
 
+        test "Two Gaussian samples of 4000 points: W2 is the closed form within the sampling error bound the samples themselves give" {
+            // Closed form: W2^2 = |m1 - m2|^2 + tr S1 + tr S2 - 2 tr (S2^1/2 S1 S2^1/2)^1/2, and for 2 x 2
+            // matrices tr A^1/2 = sqrt(tr A + 2 sqrt(det A)) with tr A = tr(S1 S2), det A = det S1 det S2.
+            let m1, m2 = [| 0.0; 0.0 |], [| 3.0; -1.0 |]
+            let s1 = array2D [ [ 1.0; 0.3 ]; [ 0.3; 0.5 ] ]
+            let s2 = array2D [ [ 0.6; -0.2 ]; [ -0.2; 1.4 ] ]
+            let tr (m: float[,]) = m[0, 0] + m[1, 1]
+            let det (m: float[,]) = m[0, 0] * m[1, 1] - m[0, 1] * m[1, 0]
+            let trProduct = s1[0, 0] * s2[0, 0] + s1[0, 1] * s2[1, 0] + s1[1, 0] * s2[0, 1] + s1[1, 1] * s2[1, 1]
+            let closed =
+                (m1[0] - m2[0]) ** 2.0 + (m1[1] - m2[1]) ** 2.0 + tr s1 + tr s2 - 2.0 * sqrt (trProduct + 2.0 * sqrt (det s1 * det s2))
+            let rng = Random(2026)
+            let gaussian n (m: float[]) (s: float[,]) =
+                // Cholesky factor of the 2 x 2 covariance, applied to Box-Muller pairs.
+                let l00 = sqrt s[0, 0]
+                let l10 = s[1, 0] / l00
+                let l11 = sqrt (s[1, 1] - l10 * l10)
+                cloud 2 [| for _ in 1..n do
+                               let r = sqrt (-2.0 * log (1.0 - rng.NextDouble()))
+                               let t = 2.0 * Math.PI * rng.NextDouble()
+                               let z0, z1 = r * cos t, r * sin t
+                               yield m[0] + l00 * z0
+                               yield m[1] + l10 * z0 + l11 * z1 |]
+            let n = 4000
+            let a, b = gaussian n m1 s1, gaussian n m2 s2
+            let measured = (ExactTransport.Solve(a, b, 2.0)).Distance
+            // |W(a_n, b_n) - W(a, b)| <= W(a_n, a) + W(b_n, b) (triangle), and by joint convexity of W2^2,
+            // W2^2(a_n, a) <= E W2^2(a_n, a'_n) over an independent sample a'_n of the same size. One draw
+            // estimates that expectation; the factor 1.5 covers its fluctuation (its relative spread is a few
+            // per cent at n = 4000).
+            let sampling (x: PointCloud) m s = sqrt (1.5 * (ExactTransport.Solve(x, gaussian n m s, 2.0)).Cost)
+            let tolerance = sampling a m1 s1 + sampling b m2 s2
+            Expect.isLessThan tolerance (0.1 * sqrt closed) "the bound is informative"
+            Expect.isLessThanOrEqual (abs (measured - sqrt closed)) tolerance $"W2 = {measured}, closed form {sqrt closed}, tolerance {tolerance}"
+        }
+
+        test "Sinkhorn approaches the exact cost as epsilon falls, and its estimated error bounds the actual error" {
+            let rng = Random(23)
+            for d, n in [ 2, 120; 4, 100; 6, 80 ] do
+                let a = uniform rng d n 1.0 0.0
+                let b = uniform rng d n 1.0 0.15
+                let exactCost = exact a b 2.0
+                let mutable stages = Unchecked.defaultof<Collections.Generic.IReadOnlyList<SinkhornStage>>
+                let result = SinkhornTransport.Solve(a, b, 2.0, SinkhornOptions(1e-3), &stages)
+                Expect.isFalse result.IsExact "labelled approximate"
+                Expect.equal result.Method "sinkhorn" "method"
+                Expect.isTrue (result.Epsilon > 0.0 && result.Epsilon < exactCost) $"epsilon {result.Epsilon} below the cost"
+                let error = abs (result.Cost - exactCost)
+                Expect.isLessThanOrEqual error result.EstimatedError $"D = {d}: error {error} within the estimate {result.EstimatedError}"
+                Expect.isLessThan error (1e-2 * exactCost) "close"
+                // Once epsilon is below the cost scale, every further stage gets closer.
+                let errors = stages |> Seq.filter (fun s -> s.Epsilon < exactCost) |> Seq.map (fun s -> abs (s.Divergence - exactCost)) |> Seq.toArray
+                Expect.isGreaterThan errors.Length 2 "several stages below the cost scale"
+                for k in 1 .. errors.Length - 1 do
+                    Expect.isLessThan errors[k] errors[k - 1] $"D = {d}, stage {k}: the error falls"
+        }
+
         test "Bad clouds are rejected with a message, never a number" {
             let bad (f: unit -> unit) (fragment: string) =
                 let e: ArgumentException = raises f
@@ -126,7 +261,10 @@ let tests =
             bad (fun () -> PointCloud(2, [||]) |> ignore) "empty"
             bad (fun () -> PointCloud(2, [| 0.0; nan |]) |> ignore) "finite"
             bad (fun () -> PointCloud(1, [| 0.0; 1.0 |], [| 1.0; -1.0 |]) |> ignore) ">= 0"
-            bad (fun () -> AssignmentTransport.Solve(cloud 1 [| 0.0 |], cloud 2 [| 0.0; 1.0 |], 2.0) |> ignore) "dimensions"
+            bad (fun () -> ExactTransport.Solve(cloud 1 [| 0.0 |], cloud 2 [| 0.0; 1.0 |], 2.0) |> ignore) "dimensions"
+            bad (fun () -> ExactTransport.Solve(PointCloud(2, [| 0.0; 0.0 |], [| 1.0 |]), PointCloud(2, [| 0.0; 1.0 |], [| 1.5 |]), 2.0) |> ignore) "masses"
+            bad (fun () -> SinkhornTransport.Solve(cloud 2 [| 0.0; 0.0 |], cloud 2 [| 0.0; 1.0 |], 0.5) |> ignore) "p must be"
+            bad (fun () -> Wasserstein.Compute(cloud 2 [| 0.0; 0.0 |], cloud 1 [| 0.0 |], 2.0, TransportMethod.Sinkhorn) |> ignore) "dimensions"
             bad (fun () -> OneDimensionalTransport.Solve(PointCloud(1, [| 0.0 |], [| 1.0 |]), PointCloud(1, [| 0.0 |], [| 2.0 |]), 2.0) |> ignore) "masses"
         }
     ]

@@ -33,7 +33,7 @@ let tests =
                 let json = JsonDocument.Parse(stdout).RootElement
                 let expected = AssignmentTransport.Solve(PointCloud(4, Array.concat a), PointCloud(4, Array.concat b), 2.0)
                 Expect.floatClose Accuracy.veryHigh (json.GetProperty("cost").GetDouble()) expected.Cost "cost"
-                Expect.equal (json.GetProperty("method").GetString()) "assignment" "auto picks the assignment"
+                Expect.equal (json.GetProperty("method").GetString()) "exact" "auto picks the exact solver"
                 Expect.isTrue (json.GetProperty("exact").GetBoolean()) "exact"
                 Expect.equal (json.GetProperty("dimension").GetInt32()) 4 "D")
         }
@@ -44,6 +44,24 @@ let tests =
                 Expect.equal code 0 stderr
                 Expect.stringContains stdout "W2 = 0.5 " "W2 = sqrt(0.25)"
                 Expect.stringContains stdout "method 1d" "says what auto picked")
+        }
+
+        test "distance --method sinkhorn says it is approximate and reports epsilon and the estimated error" {
+            let rng = Random(4)
+            let a = Array.init 40 (fun _ -> Array.init 2 (fun _ -> rng.NextDouble()))
+            let b = Array.init 50 (fun _ -> Array.init 2 (fun _ -> rng.NextDouble() + 0.3))
+            withFiles [ "a.csv", csv a; "b.csv", csv b ] (fun path ->
+                let code, stdout, stderr = run [ "distance"; path "a.csv"; path "b.csv"; "--method"; "sinkhorn"; "--json" ]
+                Expect.equal code 0 stderr
+                let json = JsonDocument.Parse(stdout).RootElement
+                Expect.isFalse (json.GetProperty("exact").GetBoolean()) "approximate"
+                Expect.isGreaterThan (json.GetProperty("epsilon").GetDouble()) 0.0 "epsilon"
+                let exact = ExactTransport.Solve(PointCloud(2, Array.concat a), PointCloud(2, Array.concat b), 2.0).Cost
+                let error = abs (json.GetProperty("cost").GetDouble() - exact)
+                Expect.isLessThanOrEqual error (json.GetProperty("estimated_error").GetDouble()) "the estimate bounds the error"
+                let code, stdout, _ = run [ "distance"; path "a.csv"; path "b.csv"; "--method"; "sinkhorn" ]
+                Expect.equal code 0 "text"
+                Expect.stringContains stdout "approximate: epsilon" stdout)
         }
 
         test "Malformed clouds give exit code 2 and a message naming the file, the line and the value" {

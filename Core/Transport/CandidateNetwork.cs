@@ -1,0 +1,559 @@
+using System.Runtime.Intrinsics;
+
+namespace MeanField.Core.Transport;
+
+/// <summary>
+/// The state of <see cref="ExactTransport"/>: candidate arcs with their costs and flows, remaining
+/// supplies and demands, potentials, and the Dijkstra workspace. Rows are the points of the first
+/// cloud, columns those of the second; in the shortest-path graph row i is node i and column j is
+/// node n + j.
+/// </summary>
+internal sealed class CandidateNetwork
+{
+    private readonly PointCloud _a, _b;
+    private readonly double _p;
+    private readonly int _n, _m;
+
+    // Scaled masses: integers for equal weights, else each cloud normalised to 1.
+    private readonly double[] _rowMass, _columnMass, _supply, _demand;
+    private readonly double _total, _tolerance;
+
+    private readonly double[] _u, _v;
+
+    // Candidate arcs of row i: columns, costs and flows in [0, _arcCount[i]).
+    private readonly int[][] _arcColumn;
+    private readonly double[][] _arcCost, _arcFlow;
+    private readonly int[] _arcCount;
+
+    // Arcs that carry flow, listed by column (row and arc index): the backward arcs of the residual graph.
+    private readonly int[][] _flowRow, _flowArc;
+    private readonly int[] _flowCount;
+
+    // Dijkstra workspace; _epoch stamps make resetting free.
+    private readonly double[] _dist;
+    private readonly int[] _seen, _done, _predNode, _predArc;
+    private readonly PriorityQueue<int, double> _queue = new();
+    private readonly List<int> _popped = new();
+    private int _epoch;
+
+    private double _violationTolerance;
+    private double[] _columnTransform = [];
+
+    public CandidateNetwork(PointCloud a, PointCloud b, double p, int neighbours)
+    {
+        _a = a;
+        _b = b;
+        _p = p;
+        _n = a.Count;
+        _m = b.Count;
+        _rowMass = new double[_n];
+        _columnMass = new double[_m];
+        if (a.IsUniform && b.IsUniform)
+        {
+            long g = Gcd(_n, _m);
+            Array.Fill(_rowMass, (double)(_m / g));
+            Array.Fill(_columnMass, (double)(_n / g));
+            _total = (double)_n * (_m / g);
+            _tolerance = 0.5;
+        }
+        else
+        {
+            for (int i = 0; i < _n; i++) _rowMass[i] = a.Weights[i] / a.Mass;
+            for (int j = 0; j < _m; j++) _columnMass[j] = b.Weights[j] / b.Mass;
+            _total = 1;
+            _tolerance = 1e-15;
+        }
+
+        _supply = (double[])_rowMass.Clone();
+        _demand = (double[])_columnMass.Clone();
+        _u = new double[_n];
+        _v = new double[_m];
+        _arcColumn = new int[_n][];
+        _arcCost = new double[_n][];
+        _arcFlow = new double[_n][];
+        _arcCount = new int[_n];
+        _flowRow = new int[_m][];
+        _flowArc = new int[_m][];
+        _flowCount = new int[_m];
+        for (int j = 0; j < _m; j++)
+        {
+            _flowRow[j] = new int[2];
+            _flowArc[j] = new int[2];
+        }
+
+        _dist = new double[_n + _m];
+        _seen = new int[_n + _m];
+        _done = new int[_n + _m];
+        _predNode = new int[_n + _m];
+        _predArc = new int[_n + _m];
+        SeedArcs(Math.Min(neighbours, Math.Min(_n, _m)));
+        SeedPotentials();
+    }
+
+    /// <summary>Primal cost sum pi_ij c_ij in the clouds' own mass.</summary>
+    public double PrimalCost { get; private set; }
+
+    /// <summary>The dual objective with the c-transform column potentials, in the clouds' own mass.</summary>
+    public double DualObjective { get; private set; }
+
+    /// <summary>Pricing passes run (the last one found nothing to add).</summary>
+    public int PricingPasses { get; private set; }
+
+    public double[] RowPotentials() => (double[])_u.Clone();
+
+    /// <summary>The c-transform g_j = min_i (c_ij - f_i) from the last pricing pass.</summary>
+    public double[] ColumnPotentials => (double[])_columnTransform.Clone();
+
+    /// <summary>Runs shortest paths and pricing until pricing finds no violated pair.</summary>
+    public void Run(int maxNewArcsPerRow)
+    {
+        do
+        {
+            for (int s = 0; s < _n; s++)
+            {
+                while (_supply[s] > _tolerance) Augment(s);
+            }
+        }
+        while (Price(maxNewArcsPerRow));
+
+        double primal = 0, dual = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            for (int k = 0; k < _arcCount[i]; k++) primal += _arcFlow[i][k] * _arcCost[i][k];
+            dual += _rowMass[i] * _u[i];
+        }
+
+        for (int j = 0; j < _m; j++) dual += _columnMass[j] * _columnTransform[j];
+        double scale = _a.Mass / _total;
+        PrimalCost = primal * scale;
+        DualObjective = dual * scale;
+    }
+
+    public TransportPlan Plan()
+    {
+        var rows = new List<int>();
+        var columns = new List<int>();
+        var mass = new List<double>();
+        for (int i = 0; i < _n; i++)
+        {
+            for (int k = 0; k < _arcCount[i]; k++)
+            {
+                if (_arcFlow[i][k] <= 0) continue;
+                rows.Add(i);
+                columns.Add(_arcColumn[i][k]);
+                mass.Add(_arcFlow[i][k] / _total * _a.Mass);
+            }
+        }
+
+        return new TransportPlan(rows.ToArray(), columns.ToArray(), mass.ToArray());
+    }
+
+    /// <summary>
+    /// Dijkstra on reduced costs from row s to the nearest column with demand left, then the potential
+    /// update that keeps reduced costs non-negative and the augmentation by the bottleneck.
+    /// </summary>
+    private void Augment(int s)
+    {
+        _epoch++;
+        _popped.Clear();
+        _queue.Clear();
+        Reach(s, 0, -1, -1);
+        int sink = -1;
+        double delta = 0;
+        while (_queue.TryDequeue(out int node, out double d))
+        {
+            if (_done[node] == _epoch || d > _dist[node]) continue;
+            _done[node] = _epoch;
+            _popped.Add(node);
+            if (node < _n)
+            {
+                double ui = _u[node];
+                int[] column = _arcColumn[node];
+                double[] cost = _arcCost[node];
+                for (int k = 0; k < _arcCount[node]; k++)
+                {
+                    int j = column[k];
+                    // Clamped: round-off may leave a reduced cost a few ulps below zero.
+                    Reach(_n + j, d + Math.Max(cost[k] - ui - _v[j], 0), node, k);
+                }
+            }
+            else
+            {
+                int j = node - _n;
+                if (_demand[j] > _tolerance)
+                {
+                    sink = j;
+                    delta = d;
+                    break;
+                }
+
+                // Backward arcs carry flow, so they are tight: their reduced cost is zero.
+                for (int k = 0; k < _flowCount[j]; k++) Reach(_flowRow[j][k], d, node, _flowArc[j][k]);
+            }
+        }
+
+        if (sink < 0)
+        {
+            // Only round-off supply can be stranded: the candidate arcs always hold a feasible flow.
+            if (_supply[s] > 1e-12 * _total) throw new InvalidOperationException($"exact transport: no augmenting path from point {s} with supply {_supply[s]:R} left");
+            _supply[s] = 0;
+            return;
+        }
+
+        foreach (int node in _popped)
+        {
+            double shift = delta - _dist[node];
+            if (node < _n) _u[node] += shift;
+            else _v[node - _n] -= shift;
+        }
+
+        double theta = Math.Min(_supply[s], _demand[sink]);
+        for (int node = _n + sink; ;)
+        {
+            int row = _predNode[node];
+            int column = _predNode[row];
+            if (column < 0) break;
+            theta = Math.Min(theta, _arcFlow[row][_predArc[row]]);
+            node = column;
+        }
+
+        for (int node = _n + sink; ;)
+        {
+            int row = _predNode[node];
+            AddFlow(row, _predArc[node], theta);
+            int column = _predNode[row];
+            if (column < 0) break;
+            AddFlow(row, _predArc[row], -theta);
+            node = column;
+        }
+
+        _supply[s] -= theta;
+        _demand[sink] -= theta;
+    }
+
+    private void Reach(int node, double d, int from, int arc)
+    {
+        if (_done[node] == _epoch) return;
+        if (_seen[node] == _epoch && d >= _dist[node]) return;
+        _seen[node] = _epoch;
+        _dist[node] = d;
+        _predNode[node] = from;
+        _predArc[node] = arc;
+        _queue.Enqueue(node, d);
+    }
+
+    private void AddFlow(int row, int arc, double amount)
+    {
+        double before = _arcFlow[row][arc];
+        double after = before + amount;
+        int column = _arcColumn[row][arc];
+        if (after <= _tolerance * 1e-3)
+        {
+            _arcFlow[row][arc] = 0;
+            RemoveFlowArc(column, row, arc);
+            return;
+        }
+
+        _arcFlow[row][arc] = after;
+        if (before <= 0)
+        {
+            if (_flowCount[column] == _flowRow[column].Length)
+            {
+                Array.Resize(ref _flowRow[column], 2 * _flowCount[column]);
+                Array.Resize(ref _flowArc[column], 2 * _flowCount[column]);
+            }
+
+            _flowRow[column][_flowCount[column]] = row;
+            _flowArc[column][_flowCount[column]] = arc;
+            _flowCount[column]++;
+        }
+    }
+
+    private void RemoveFlowArc(int column, int row, int arc)
+    {
+        int last = _flowCount[column] - 1;
+        for (int k = 0; k <= last; k++)
+        {
+            if (_flowRow[column][k] != row || _flowArc[column][k] != arc) continue;
+            _flowRow[column][k] = _flowRow[column][last];
+            _flowArc[column][k] = _flowArc[column][last];
+            _flowCount[column] = last;
+            return;
+        }
+    }
+
+    /// <summary>
+    /// One pass over every pair: the c-transform of the row potentials, and the violated pairs
+    /// (reduced cost below -tolerance), the most violated of which join the candidates. Rows that gain
+    /// arcs lower their potential to make them feasible and give back their flow. Returns whether
+    /// anything was added.
+    /// </summary>
+    private bool Price(int maxNewArcsPerRow)
+    {
+        PricingPasses++;
+        var additions = new (int Column, double Reduced)[_n][];
+        var columns = CostRow.Columns(_b);
+        int chunks = Math.Max(1, Math.Min(Environment.ProcessorCount, _n / 64));
+        var chunkMinima = new double[chunks][];
+        Parallel.For(0, chunks, chunk =>
+        {
+            var minima = new double[_m];
+            Array.Fill(minima, double.PositiveInfinity);
+            var cost = new double[_m];
+            var worst = new List<(int Column, double Reduced)>();
+            for (int i = (int)((long)_n * chunk / chunks); i < (int)((long)_n * (chunk + 1) / chunks); i++)
+            {
+                CostRow.Compute(_a.Point(i), columns, _p, cost);
+                worst.Clear();
+                Scan(cost, _u[i], _v, minima, -_violationTolerance, worst);
+                if (worst.Count == 0) continue;
+                worst.Sort((x, y) => x.Reduced != y.Reduced ? x.Reduced.CompareTo(y.Reduced) : x.Column.CompareTo(y.Column));
+                additions[i] = worst.Take(maxNewArcsPerRow).ToArray();
+            }
+
+            chunkMinima[chunk] = minima;
+        });
+
+        _columnTransform = chunkMinima[0];
+        for (int c = 1; c < chunks; c++)
+        {
+            for (int j = 0; j < _m; j++) _columnTransform[j] = Math.Min(_columnTransform[j], chunkMinima[c][j]);
+        }
+
+        bool added = false;
+        for (int i = 0; i < _n; i++)
+        {
+            if (additions[i] is not { } list) continue;
+            bool rowChanged = false;
+            foreach (var (column, _) in list)
+            {
+                if (IndexOfArc(i, column) >= 0) continue;
+                AppendArc(i, column, GroundCost.Evaluate(_a.Point(i), _b.Point(column), _p));
+                rowChanged = true;
+            }
+
+            if (!rowChanged) continue;
+            added = true;
+            Release(i);
+        }
+
+        return added;
+    }
+
+    /// <summary>
+    /// For one row: <c>minima[j] = min(minima[j], c_j - u)</c>, and every j with reduced cost
+    /// <c>c_j - u - v_j &lt; threshold</c> into <paramref name="violated"/>. Evaluated as
+    /// <c>(c_j - u) - v_j</c>, the order <see cref="Augment"/> uses.
+    /// </summary>
+    private static void Scan(double[] cost, double u, double[] v, double[] minima, double threshold, List<(int Column, double Reduced)> violated)
+    {
+        var uu = Vector256.Create(u);
+        var limit = Vector256.Create(threshold);
+        int m = cost.Length, j = 0;
+        for (; j <= m - Vector256<double>.Count; j += Vector256<double>.Count)
+        {
+            var shifted = Vector256.LoadUnsafe(ref cost[0], (nuint)j) - uu;
+            Vector256.Min(shifted, Vector256.LoadUnsafe(ref minima[0], (nuint)j)).StoreUnsafe(ref minima[0], (nuint)j);
+            var reduced = shifted - Vector256.LoadUnsafe(ref v[0], (nuint)j);
+            if (!Vector256.LessThanAny(reduced, limit)) continue;
+            for (int l = 0; l < Vector256<double>.Count; l++)
+            {
+                if (reduced[l] < threshold) violated.Add((j + l, reduced[l]));
+            }
+        }
+
+        for (; j < m; j++)
+        {
+            double shifted = cost[j] - u;
+            if (shifted < minima[j]) minima[j] = shifted;
+            double reduced = shifted - v[j];
+            if (reduced < threshold) violated.Add((j, reduced));
+        }
+    }
+
+    /// <summary>Lowers u_i until every arc of row i is feasible; its arcs are then slack, so its flow goes back to supply and demand.</summary>
+    private void Release(int i)
+    {
+        double lowest = double.PositiveInfinity;
+        for (int k = 0; k < _arcCount[i]; k++) lowest = Math.Min(lowest, _arcCost[i][k] - _v[_arcColumn[i][k]]);
+        _u[i] = Math.Min(_u[i], lowest);
+        for (int k = 0; k < _arcCount[i]; k++)
+        {
+            double flow = _arcFlow[i][k];
+            if (flow <= 0) continue;
+            int j = _arcColumn[i][k];
+            _arcFlow[i][k] = 0;
+            RemoveFlowArc(j, i, k);
+            _supply[i] += flow;
+            _demand[j] += flow;
+        }
+    }
+
+    private int IndexOfArc(int row, int column) => Array.IndexOf(_arcColumn[row], column, 0, _arcCount[row]);
+
+    private void AppendArc(int row, int column, double cost)
+    {
+        int k = _arcCount[row];
+        if (k == _arcColumn[row].Length)
+        {
+            int capacity = Math.Max(4, 2 * k);
+            Array.Resize(ref _arcColumn[row], capacity);
+            Array.Resize(ref _arcCost[row], capacity);
+            Array.Resize(ref _arcFlow[row], capacity);
+        }
+
+        _arcColumn[row][k] = column;
+        _arcCost[row][k] = cost;
+        _arcCount[row] = k + 1;
+    }
+
+    /// <summary>
+    /// Candidates: the monotone plan along the first coordinate (a feasible flow on its own), each
+    /// row's nearest columns and each column's nearest rows, with the clouds' means aligned first. For
+    /// p = 2 the optimal plan does not change when one cloud is translated, so two clouds far apart
+    /// get the neighbours of the plan they will actually use.
+    /// </summary>
+    private void SeedArcs(int neighbours)
+    {
+        var sets = new List<int>[_n];
+        for (int i = 0; i < _n; i++) sets[i] = new List<int>(3 * neighbours + 2);
+        foreach (var (i, j) in MonotonePlan()) sets[i].Add(j);
+        var shift = new double[_a.Dimension];
+        for (int k = 0; k < shift.Length; k++) shift[k] = Mean(_b, k) - Mean(_a, k);
+        var rowNeighbours = Nearest(Translated(_a, shift, 1), _b, neighbours);
+        for (int i = 0; i < _n; i++) sets[i].AddRange(rowNeighbours[i]);
+        var columnNeighbours = Nearest(Translated(_b, shift, -1), _a, neighbours);
+        for (int j = 0; j < _m; j++)
+        {
+            foreach (int i in columnNeighbours[j]) sets[i].Add(j);
+        }
+
+        double largest = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            var distinct = sets[i].Distinct().Order().ToArray();
+            _arcColumn[i] = distinct;
+            _arcCost[i] = new double[distinct.Length];
+            _arcFlow[i] = new double[distinct.Length];
+            _arcCount[i] = distinct.Length;
+            for (int k = 0; k < distinct.Length; k++)
+            {
+                _arcCost[i][k] = GroundCost.Evaluate(_a.Point(i), _b.Point(distinct[k]), _p);
+                largest = Math.Max(largest, _arcCost[i][k]);
+            }
+        }
+
+        _violationTolerance = 1e-12 * largest;
+    }
+
+    /// <summary>Column potentials from the cheapest candidate into each column, then row potentials from the cheapest reduced arc: feasible on every candidate.</summary>
+    private void SeedPotentials()
+    {
+        Array.Fill(_v, double.PositiveInfinity);
+        for (int i = 0; i < _n; i++)
+        {
+            for (int k = 0; k < _arcCount[i]; k++) _v[_arcColumn[i][k]] = Math.Min(_v[_arcColumn[i][k]], _arcCost[i][k]);
+        }
+
+        for (int j = 0; j < _m; j++)
+        {
+            if (double.IsPositiveInfinity(_v[j])) _v[j] = 0;
+        }
+
+        for (int i = 0; i < _n; i++)
+        {
+            double lowest = double.PositiveInfinity;
+            for (int k = 0; k < _arcCount[i]; k++) lowest = Math.Min(lowest, _arcCost[i][k] - _v[_arcColumn[i][k]]);
+            _u[i] = lowest;
+        }
+    }
+
+    /// <summary>The north-west-corner plan of both clouds sorted by their first coordinate.</summary>
+    private IEnumerable<(int Row, int Column)> MonotonePlan()
+    {
+        int[] ra = SortedByFirstCoordinate(_a), rb = SortedByFirstCoordinate(_b);
+        double[] supply = ra.Select(i => _rowMass[i]).ToArray(), demand = rb.Select(j => _columnMass[j]).ToArray();
+        int x = 0, y = 0;
+        while (x < _n && y < _m)
+        {
+            yield return (ra[x], rb[y]);
+            double moved = Math.Min(supply[x], demand[y]);
+            supply[x] -= moved;
+            demand[y] -= moved;
+            bool rowDone = supply[x] <= _tolerance, columnDone = demand[y] <= _tolerance;
+            if (rowDone) x++;
+            if (columnDone) y++;
+            if (!rowDone && !columnDone) y++;
+        }
+
+        // Round-off can leave either side with a tail: tie it to the last point of the other.
+        for (; x < _n; x++) yield return (ra[x], rb[_m - 1]);
+        for (; y < _m; y++) yield return (ra[_n - 1], rb[y]);
+    }
+
+    private static int[] SortedByFirstCoordinate(PointCloud c)
+    {
+        var keys = new double[c.Count];
+        for (int i = 0; i < c.Count; i++) keys[i] = c.Coordinates[i * c.Dimension];
+        var order = Enumerable.Range(0, c.Count).ToArray();
+        Array.Sort(keys, order);
+        return order;
+    }
+
+    /// <summary>For every point of <paramref name="from"/>, its k nearest points of <paramref name="to"/> (brute force, vectorised, parallel over points).</summary>
+    private static int[][] Nearest(PointCloud from, PointCloud to, int k)
+    {
+        var result = new int[from.Count][];
+        var columns = CostRow.Columns(to);
+        int chunks = Math.Max(1, Math.Min(Environment.ProcessorCount, from.Count / 64));
+        Parallel.For(0, chunks, chunk =>
+        {
+            var distance = new double[to.Count];
+            var bestDistance = new double[k];
+            var bestIndex = new int[k];
+            for (int i = (int)((long)from.Count * chunk / chunks); i < (int)((long)from.Count * (chunk + 1) / chunks); i++)
+            {
+                CostRow.SquaredDistances(from.Point(i), columns, distance);
+                int count = 0;
+                for (int j = 0; j < distance.Length; j++)
+                {
+                    double d = distance[j];
+                    if (count == k && d >= bestDistance[k - 1]) continue;
+                    int slot = count < k ? count++ : k - 1;
+                    while (slot > 0 && bestDistance[slot - 1] > d)
+                    {
+                        bestDistance[slot] = bestDistance[slot - 1];
+                        bestIndex[slot] = bestIndex[slot - 1];
+                        slot--;
+                    }
+
+                    bestDistance[slot] = d;
+                    bestIndex[slot] = j;
+                }
+
+                result[i] = bestIndex[..count];
+            }
+        });
+        return result;
+    }
+
+    private static double Mean(PointCloud c, int component)
+    {
+        double s = 0;
+        for (int i = 0; i < c.Count; i++) s += c.Weights[i] * c.Coordinates[i * c.Dimension + component];
+        return s / c.Mass;
+    }
+
+    private static PointCloud Translated(PointCloud c, double[] shift, double sign)
+    {
+        var coordinates = new double[c.Coordinates.Length];
+        for (int k = 0; k < coordinates.Length; k++) coordinates[k] = c.Coordinates[k] + sign * shift[k % c.Dimension];
+        return new PointCloud(c.Dimension, coordinates, c.Weights);
+    }
+
+    private static long Gcd(long x, long y)
+    {
+        while (y != 0) (x, y) = (y, x % y);
+        return x;
+    }
+}
