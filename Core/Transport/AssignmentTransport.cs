@@ -1,7 +1,8 @@
 namespace MeanField.Core.Transport;
 
 /// <summary>
-/// Exact W_p between two clouds of n equally weighted points: an assignment problem, solved by
+/// Exact W_p between two clouds of n equally weighted points by the dense Hungarian method: the
+/// simple O(n^3) reference that <see cref="ExactTransport"/> is cross-checked against. An assignment problem, solved by
 /// shortest augmenting paths with dual potentials (the Hungarian method in Jonker-Volgenant form).
 /// Costs are computed on the fly, so memory is O(n) beyond the inputs.
 /// </summary>
