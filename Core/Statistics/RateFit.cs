@@ -1,0 +1,116 @@
+using MathNet.Numerics.Distributions;
+
+namespace MeanField.Core.Statistics;
+
+/// <summary>
+/// A fitted power law <c>error ~ e^Intercept x^Slope</c>: the slope with its standard error and a
+/// Student-t confidence interval, and the Theil-Sen slope beside it as a robustness check.
+/// </summary>
+/// <param name="Slope">Weighted least-squares slope of log(error) on log(x).</param>
+/// <param name="Intercept">Intercept of that fit.</param>
+/// <param name="StandardError">Standard error of the slope, from the weighted residuals.</param>
+/// <param name="DegreesOfFreedom">Rungs minus 2.</param>
+/// <param name="Confidence">Coverage of the interval, e.g. 0.95.</param>
+/// <param name="Lower">Slope - t_(dof, (1 + Confidence) / 2) StandardError.</param>
+/// <param name="Upper">Slope + t StandardError.</param>
+/// <param name="TheilSenSlope">Median of the slopes between every pair of rungs (unweighted).</param>
+public sealed record RateFit(
+    double Slope, double Intercept, double StandardError, int DegreesOfFreedom, double Confidence, double Lower, double Upper, double TheilSenSlope);
+
+/// <summary>
+/// Log-log rate fits over a ladder of rungs (N, a perturbation size, a time step), each with R
+/// independent replicas of the error.
+/// </summary>
+/// <remarks>
+/// <para>The model: <c>log ybar_k = a + s log x_k + e_k</c>, ybar_k the mean of rung k's replicas.
+/// Each rung is weighted by the inverse of its estimated variance, by the delta method
+/// <c>Var(log ybar) ~ s_k^2 / (R_k ybar_k^2)</c> (equal weights when a rung has a single replica or
+/// no spread). The weights are relative: the residual variance sets the scale, so the standard error
+/// is <c>sqrt(sum w r^2 / (K - 2) / sum w (X - Xbar)^2)</c>, and the interval uses Student's t with
+/// K - 2 degrees of freedom.</para>
+/// <para>The log-corrected fit, for the critical dimension where the rate is x^s log x, fits
+/// <c>log(ybar / log x)</c> instead.</para>
+/// </remarks>
+public static class LogLogFit
+{
+    /// <summary>Fits log(mean error) against log(x). Needs at least 3 rungs, x &gt; 0 and positive mean errors.</summary>
+    public static RateFit Fit(IReadOnlyList<double> x, IReadOnlyList<IReadOnlyList<double>> replicates, double confidence = 0.95)
+        => FitCore(x, replicates, confidence, logCorrected: false);
+
+    /// <summary>Fits log(mean error / log x) against log(x): the rate x^s log x. Needs x &gt; 1.</summary>
+    public static RateFit FitLogCorrected(IReadOnlyList<double> x, IReadOnlyList<IReadOnlyList<double>> replicates, double confidence = 0.95)
+        => FitCore(x, replicates, confidence, logCorrected: true);
+
+    private static RateFit FitCore(IReadOnlyList<double> x, IReadOnlyList<IReadOnlyList<double>> replicates, double confidence, bool logCorrected)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(replicates);
+        int k = x.Count;
+        if (k < 3) throw new ArgumentException($"a rate fit needs at least 3 rungs, not {k}", nameof(x));
+        if (replicates.Count != k) throw new ArgumentException($"{replicates.Count} replicate sets for {k} rungs", nameof(replicates));
+        if (!(confidence > 0 && confidence < 1)) throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "must lie in (0, 1)");
+        var lx = new double[k];
+        var ly = new double[k];
+        var w = new double[k];
+        for (int i = 0; i < k; i++)
+        {
+            if (!(x[i] > (logCorrected ? 1 : 0)) || !double.IsFinite(x[i]))
+                throw new ArgumentException($"rung {i}: x = {x[i]} must be finite and > {(logCorrected ? 1 : 0)}", nameof(x));
+            var r = replicates[i];
+            if (r.Count == 0) throw new ArgumentException($"rung {i} has no replicas", nameof(replicates));
+            double mean = r.Average();
+            if (!(mean > 0) || !double.IsFinite(mean)) throw new ArgumentException($"rung {i}: the mean error {mean} must be finite and > 0", nameof(replicates));
+            double variance = r.Count > 1 ? r.Sum(v => (v - mean) * (v - mean)) / (r.Count - 1) : 0;
+            w[i] = variance > 0 ? r.Count * mean * mean / variance : double.NaN;
+            lx[i] = Math.Log(x[i]);
+            ly[i] = Math.Log(logCorrected ? mean / Math.Log(x[i]) : mean);
+        }
+
+        // Rungs without a spread get equal weights (all of them, so no rung dominates by accident).
+        if (w.Any(double.IsNaN)) Array.Fill(w, 1.0);
+        double sw = w.Sum(), mx = 0, my = 0;
+        for (int i = 0; i < k; i++)
+        {
+            mx += w[i] * lx[i] / sw;
+            my += w[i] * ly[i] / sw;
+        }
+
+        double sxx = 0, sxy = 0;
+        for (int i = 0; i < k; i++)
+        {
+            sxx += w[i] * (lx[i] - mx) * (lx[i] - mx);
+            sxy += w[i] * (lx[i] - mx) * (ly[i] - my);
+        }
+
+        if (!(sxx > 0)) throw new ArgumentException("the rungs need at least two distinct x", nameof(x));
+        double slope = sxy / sxx, intercept = my - slope * mx, rss = 0;
+        for (int i = 0; i < k; i++)
+        {
+            double residual = ly[i] - intercept - slope * lx[i];
+            rss += w[i] * residual * residual;
+        }
+
+        int dof = k - 2;
+        double se = Math.Sqrt(rss / dof / sxx);
+        double t = StudentT.InvCDF(0, 1, dof, 0.5 + confidence / 2);
+        return new RateFit(slope, intercept, se, dof, confidence, slope - t * se, slope + t * se, TheilSen(lx, ly));
+    }
+
+    /// <summary>Median of the pairwise slopes (pairs with equal x skipped).</summary>
+    public static double TheilSen(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        var slopes = new List<double>();
+        for (int i = 0; i < x.Count; i++)
+        {
+            for (int j = i + 1; j < x.Count; j++)
+            {
+                if (x[j] != x[i]) slopes.Add((y[j] - y[i]) / (x[j] - x[i]));
+            }
+        }
+
+        if (slopes.Count == 0) return double.NaN;
+        slopes.Sort();
+        int m = slopes.Count;
+        return m % 2 == 1 ? slopes[m / 2] : 0.5 * (slopes[m / 2 - 1] + slopes[m / 2]);
+    }
+}

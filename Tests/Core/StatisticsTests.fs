@@ -1,0 +1,74 @@
+module MeanField.Tests.Core.StatisticsTests
+
+open System
+open Expecto
+open MeanField.Core.Statistics
+open MeanField.Tests
+
+let private ladder = [| for k in 0..5 -> 100.0 * 2.0 ** float k |]
+
+/// R replicas per rung of C x^s exp(sigma z), z standard normal (Box-Muller).
+let private synthetic (rng: Random) slope sigma replicas =
+    ladder
+    |> Array.map (fun x ->
+        Array.init replicas (fun _ ->
+            let z = sqrt (-2.0 * log (1.0 - rng.NextDouble())) * cos (2.0 * Math.PI * rng.NextDouble())
+            3.0 * x ** slope * exp (sigma * z)) :> Collections.Generic.IReadOnlyList<float>)
+
+let private fit (replicas: Collections.Generic.IReadOnlyList<float>[]) = LogLogFit.Fit(ladder, replicas)
+
+[<Tests>]
+let tests =
+    testList "MeanField.Core.Statistics" [
+        test "An exact power law gives its slope, a zero standard error and the same Theil-Sen slope" {
+            let replicas = ladder |> Array.map (fun x -> [| 2.0 * x ** -0.5 |] :> Collections.Generic.IReadOnlyList<float>)
+            let r = fit replicas
+            Expect.floatClose Accuracy.veryHigh r.Slope -0.5 "slope"
+            Expect.floatClose Accuracy.veryHigh r.Intercept (log 2.0) "intercept"
+            Expect.isLessThan r.StandardError 1e-12 "standard error"
+            Expect.floatClose Accuracy.veryHigh r.TheilSenSlope -0.5 "Theil-Sen"
+            Expect.equal r.DegreesOfFreedom 4 "K - 2"
+        }
+
+        test "The 95% interval covers the true slope at its nominal rate over 400 seeds" {
+            // Binomial: 400 draws at p = 0.95 have standard deviation 0.011; 3 of them either side.
+            let covered =
+                [ 1..400 ]
+                |> List.filter (fun seed ->
+                    let r = fit (synthetic (Random seed) -0.5 0.3 8)
+                    r.Lower <= -0.5 && -0.5 <= r.Upper)
+                |> List.length
+            let rate = float covered / 400.0
+            Expect.isTrue (rate >= 0.917 && rate <= 0.983) $"coverage {rate}"
+        }
+
+        test "The interval narrows as replicas are added, like 1 / sqrt(R)" {
+            let width replicas = [ 1..100 ] |> List.averageBy (fun seed -> let r = fit (synthetic (Random seed) -1.0 0.3 replicas) in r.Upper - r.Lower)
+            let ratio = width 4 / width 16
+            Expect.isTrue (ratio > 1.6 && ratio < 2.5) $"width(R = 4) / width(R = 16) = {ratio}, expected about 2"
+        }
+
+        test "The log-corrected fit recovers s from x^s log x, where the plain fit is biased upwards" {
+            let replicas = ladder |> Array.map (fun x -> [| x ** -0.5 * log x |] :> Collections.Generic.IReadOnlyList<float>)
+            Expect.floatClose Accuracy.veryHigh (LogLogFit.FitLogCorrected(ladder, replicas)).Slope -0.5 "corrected"
+            Expect.isGreaterThan (LogLogFit.Fit(ladder, replicas)).Slope -0.45 "uncorrected sees a slower rate"
+        }
+
+        test "Theil-Sen ignores one wild rung that pulls least squares away" {
+            let replicas = ladder |> Array.mapi (fun i x -> [| (if i = 5 then 50.0 else 1.0) * x ** -1.0 |] :> Collections.Generic.IReadOnlyList<float>)
+            let r = fit replicas
+            Expect.isGreaterThan r.Slope -0.8 "least squares is pulled"
+            Expect.isLessThan (abs (r.TheilSenSlope + 1.0)) 1e-12 "Theil-Sen is not"
+        }
+
+        test "Bad ladders are refused with the rung and the value" {
+            let one = [| 1.0 |] :> Collections.Generic.IReadOnlyList<float>
+            let bad (f: unit -> unit) (fragment: string) =
+                let e: ArgumentException = raises f
+                Expect.stringContains e.Message fragment fragment
+            bad (fun () -> LogLogFit.Fit([| 1.0; 2.0 |], [| one; one |]) |> ignore) "at least 3 rungs"
+            bad (fun () -> LogLogFit.Fit([| 1.0; 2.0; -4.0 |], [| one; one; one |]) |> ignore) "rung 2: x = -4"
+            bad (fun () -> LogLogFit.Fit([| 1.0; 2.0; 4.0 |], [| one; one; [| 0.0 |] |]) |> ignore) "rung 2: the mean error 0"
+            bad (fun () -> LogLogFit.Fit([| 2.0; 2.0; 2.0 |], [| one; one; one |]) |> ignore) "two distinct x"
+        }
+    ]
