@@ -293,15 +293,15 @@ internal sealed class CandidateNetwork
         PricingPasses++;
         var additions = new (int Column, double Reduced)[_n][];
         var columns = CostRow.Columns(_b);
-        int chunks = Math.Max(1, Math.Min(Environment.ProcessorCount, _n / 64));
+        int chunks = RowBlocks.Count(_n, 64);
         var chunkMinima = new double[chunks][];
-        Parallel.For(0, chunks, chunk =>
+        RowBlocks.For(_n, chunks, (chunk, start, end) =>
         {
             var minima = new double[_m];
             Array.Fill(minima, double.PositiveInfinity);
             var cost = new double[_m];
             var worst = new List<(int Column, double Reduced)>();
-            for (int i = (int)((long)_n * chunk / chunks); i < (int)((long)_n * (chunk + 1) / chunks); i++)
+            for (int i = start; i < end; i++)
             {
                 CostRow.Compute(_a.Point(i), columns, _p, cost);
                 worst.Clear();
@@ -505,13 +505,12 @@ internal sealed class CandidateNetwork
     {
         var result = new int[from.Count][];
         var columns = CostRow.Columns(to);
-        int chunks = Math.Max(1, Math.Min(Environment.ProcessorCount, from.Count / 64));
-        Parallel.For(0, chunks, chunk =>
+        RowBlocks.For(from.Count, RowBlocks.Count(from.Count, 64), (_, start, end) =>
         {
             var distance = new double[to.Count];
             var bestDistance = new double[k];
             var bestIndex = new int[k];
-            for (int i = (int)((long)from.Count * chunk / chunks); i < (int)((long)from.Count * (chunk + 1) / chunks); i++)
+            for (int i = start; i < end; i++)
             {
                 CostRow.SquaredDistances(from.Point(i), columns, distance);
                 int count = 0;

@@ -145,13 +145,13 @@ public static class SinkhornTransport
         double inverse = 1 / epsilon;
         var shift = new double[m];
         for (int j = 0; j < m; j++) shift[j] = logW[j] + h[j] * inverse;
-        int chunks = Math.Max(1, Math.Min(Environment.ProcessorCount, n / 16));
+        int chunks = RowBlocks.Count(n, 16);
         var moved = new double[chunks];
-        Parallel.For(0, chunks, chunk =>
+        RowBlocks.For(n, chunks, (chunk, start, end) =>
         {
             var z = new double[m];
             double largest = 0;
-            for (int i = (int)((long)n * chunk / chunks); i < (int)((long)n * (chunk + 1) / chunks); i++)
+            for (int i = start; i < end; i++)
             {
                 CostRow.Compute(rows.Point(i), columns, p, z);
                 double value = -epsilon * LogSumExp(z, shift, inverse);

@@ -19,20 +19,14 @@ public static class TransportJson
         w.WriteNumber("dimension", a.Dimension);
         w.WriteNumber("cost", result.Cost);
         w.WriteNumber("distance", result.Distance);
-        NumberOrNull(w, "duality_gap", result.DualityGap);
+        w.WriteNumberOrNull("duality_gap", result.DualityGap);
         if (!result.IsExact)
         {
-            NumberOrNull(w, "epsilon", result.Epsilon);
-            NumberOrNull(w, "estimated_error", result.EstimatedError);
+            w.WriteNumberOrNull("epsilon", result.Epsilon);
+            w.WriteNumberOrNull("estimated_error", result.EstimatedError);
         }
 
         w.WriteNumber("seconds", seconds);
         w.WriteEndObject();
-    }
-
-    private static void NumberOrNull(Utf8JsonWriter w, string name, double value)
-    {
-        if (double.IsFinite(value)) w.WriteNumber(name, value);
-        else w.WriteNull(name);
     }
 }
