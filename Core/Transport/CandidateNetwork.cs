@@ -36,6 +36,9 @@ internal sealed class CandidateNetwork
     private readonly List<int> _popped = new();
     private int _epoch;
 
+    // The second cloud component by component, for the pricing passes.
+    private readonly double[][] _columnsOfB;
+
     private double _violationTolerance;
     private double[] _columnTransform = [];
 
@@ -86,6 +89,7 @@ internal sealed class CandidateNetwork
         _done = new int[_n + _m];
         _predNode = new int[_n + _m];
         _predArc = new int[_n + _m];
+        _columnsOfB = CostRow.Columns(b);
         SeedArcs(Math.Min(neighbours, Math.Min(_n, _m)));
         SeedPotentials();
     }
@@ -99,10 +103,8 @@ internal sealed class CandidateNetwork
     /// <summary>Pricing passes run (the last one found nothing to add).</summary>
     public int PricingPasses { get; private set; }
 
-    public double[] RowPotentials() => (double[])_u.Clone();
-
-    /// <summary>The c-transform g_j = min_i (c_ij - f_i) from the last pricing pass.</summary>
-    public double[] ColumnPotentials => (double[])_columnTransform.Clone();
+    /// <summary>The row potentials and, for the columns, the c-transform g_j = min_i (c_ij - f_i) from the last pricing pass.</summary>
+    public TransportDual Dual() => new((double[])_u.Clone(), (double[])_columnTransform.Clone());
 
     /// <summary>Runs shortest paths and pricing until pricing finds no violated pair.</summary>
     public void Run(int maxNewArcsPerRow)
@@ -292,7 +294,7 @@ internal sealed class CandidateNetwork
     {
         PricingPasses++;
         var additions = new (int Column, double Reduced)[_n][];
-        var columns = CostRow.Columns(_b);
+        var columns = _columnsOfB;
         int chunks = RowBlocks.Count(_n, 64);
         var chunkMinima = new double[chunks][];
         RowBlocks.For(_n, chunks, (chunk, start, end) =>

@@ -50,7 +50,6 @@ public static class ExactTransport
         var network = new CandidateNetwork(a, b, p, Neighbours(a.Dimension));
         network.Run(MaxNewArcsPerRow);
         plan = network.Plan();
-        var dual = new TransportDual(network.RowPotentials(), network.ColumnPotentials);
-        return new TransportResult(p, "exact", true, network.PrimalCost, network.PrimalCost - network.DualObjective) { Dual = dual };
+        return new TransportResult(p, "exact", true, network.PrimalCost, network.PrimalCost - network.DualObjective) { Dual = network.Dual() };
     }
 }
