@@ -26,15 +26,19 @@ internal static class CostRow
     /// <c>cost[j] = |x - y_j|^2</c>. The squared norm is summed component by component with separate
     /// multiply and add, exactly as <see cref="GroundCost.Evaluate"/> does, so both give the same bits.
     /// </summary>
-    public static void SquaredDistances(ReadOnlySpan<double> x, double[][] columns, Span<double> cost)
+    public static void SquaredDistances(ReadOnlySpan<double> x, double[][] columns, Span<double> cost) => SquaredDistances(x, columns, 0, cost);
+
+    /// <summary><c>cost[j] = |x - y_(offset + j)|^2</c>: a contiguous range of the columns.</summary>
+    public static void SquaredDistances(ReadOnlySpan<double> x, double[][] columns, int offset, Span<double> cost)
     {
         int n = cost.Length, j = 0;
+        if (n == 0) return;
         for (; j <= n - Vector256<double>.Count; j += Vector256<double>.Count)
         {
             var s = Vector256<double>.Zero;
             for (int a = 0; a < columns.Length; a++)
             {
-                var d = Vector256.Create(x[a]) - Vector256.LoadUnsafe(ref columns[a][0], (nuint)j);
+                var d = Vector256.Create(x[a]) - Vector256.LoadUnsafe(ref columns[a][offset], (nuint)j);
                 s += d * d;
             }
 
@@ -46,7 +50,7 @@ internal static class CostRow
             double s = 0;
             for (int a = 0; a < columns.Length; a++)
             {
-                double d = x[a] - columns[a][j];
+                double d = x[a] - columns[a][offset + j];
                 s += d * d;
             }
 
@@ -55,9 +59,12 @@ internal static class CostRow
     }
 
     /// <summary><c>cost[j] = |x - y_j|^p</c>.</summary>
-    public static void Compute(ReadOnlySpan<double> x, double[][] columns, double p, Span<double> cost)
+    public static void Compute(ReadOnlySpan<double> x, double[][] columns, double p, Span<double> cost) => Compute(x, columns, 0, p, cost);
+
+    /// <summary><c>cost[j] = |x - y_(offset + j)|^p</c>.</summary>
+    public static void Compute(ReadOnlySpan<double> x, double[][] columns, int offset, double p, Span<double> cost)
     {
-        SquaredDistances(x, columns, cost);
+        SquaredDistances(x, columns, offset, cost);
         PowerOfSquared(p, cost);
     }
 

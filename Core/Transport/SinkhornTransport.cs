@@ -7,13 +7,13 @@ namespace MeanField.Core.Transport;
 /// <param name="RelativeError">Stop lowering epsilon once the estimated error is below this fraction of the cost.</param>
 /// <param name="ScalingFactor">Epsilon is multiplied by this factor from one stage to the next (0 &lt; q &lt; 1).</param>
 /// <param name="MinEpsilon">Smallest epsilon, as a fraction of the largest pairwise cost.</param>
-/// <param name="Tolerance">A stage has converged when no potential moves by more than Tolerance * epsilon in an iteration (the marginals are then met to that relative accuracy).</param>
+/// <param name="Tolerance">A stage has converged when S_eps, extrapolated from the contraction of its last iteration-to-iteration changes, has less than Tolerance * RelativeError * S_eps left to move.</param>
 /// <param name="MaxIterationsPerStage">Iteration cap per stage; a stage that hits it is reported as not converged.</param>
 public sealed record SinkhornOptions(
     double RelativeError = 1e-2,
     double ScalingFactor = 0.5,
     double MinEpsilon = 1e-7,
-    double Tolerance = 1e-3,
+    double Tolerance = 1e-2,
     int MaxIterationsPerStage = 1000)
 {
     public static SinkhornOptions Default { get; } = new();
@@ -28,8 +28,12 @@ public sealed record SinkhornOptions(
     }
 }
 
-/// <summary>One epsilon stage of <see cref="SinkhornTransport"/>: the debiased divergence reached, the iterations and the time it took.</summary>
-public sealed record SinkhornStage(double Epsilon, double Divergence, int Iterations, bool Converged, double Seconds);
+/// <summary>
+/// One epsilon stage of <see cref="SinkhornTransport"/>: the debiased divergence reached, the iterations
+/// and the time it took, and the number of points on each side (the clusters' barycentres on the coarse
+/// stages, fewer than the clouds' points).
+/// </summary>
+public sealed record SinkhornStage(double Epsilon, double Divergence, int Iterations, bool Converged, double Seconds, int RowPoints, int ColumnPoints);
 
 /// <summary>
 /// Approximate W_p^p by the debiased Sinkhorn divergence
@@ -56,12 +60,18 @@ public static class SinkhornTransport
     /// </summary>
     private const double NegligibleExponent = -40;
 
+    /// <summary>
+    /// A level's stages run on the coarser level while epsilon exceeds (cluster diameter)^p / CoarseReach:
+    /// the coarse potentials are only a warm start, and the finer level's own iterations correct them,
+    /// so the switch may come well after the kernel starts to resolve the clusters.
+    /// </summary>
+    private const double CoarseReach = 8;
+
     /// <summary>Observed contraction of the stage-to-stage change above which the extrapolated error is capped (0.9: ten times the last change).</summary>
     private const double MaxContraction = 0.9;
 
-    public static TransportResult Solve(PointCloud a, PointCloud b, double p = 2, SinkhornOptions? options = null) => Solve(a, b, p, options, out _);
-
-    public static TransportResult Solve(PointCloud a, PointCloud b, double p, SinkhornOptions? options, out IReadOnlyList<SinkhornStage> stages)
+    /// <summary>S_eps at the last stage, with that epsilon, the estimated error and every stage in <see cref="TransportResult.Stages"/>.</summary>
+    public static TransportResult Solve(PointCloud a, PointCloud b, double p = 2, SinkhornOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -70,44 +80,65 @@ public static class SinkhornTransport
         options ??= SinkhornOptions.Default;
         options.Validate();
 
-        var ya = CostRow.Columns(a);
-        var yb = CostRow.Columns(b);
-        double[] logA = LogWeights(a), logB = LogWeights(b);
         double scale = LargestCost(a, b, p);
         var log = new List<SinkhornStage>();
-        stages = log;
-        if (scale == 0) return new TransportResult(p, "sinkhorn", false, 0, double.NaN) { Epsilon = 0, EstimatedError = 0 };
+        if (scale == 0) return new TransportResult(p, "sinkhorn", false, 0, double.NaN) { Epsilon = 0, EstimatedError = 0, Stages = log };
+        // Levels of detail: the points, then repeatedly the barycentres of the previous level's clusters.
+        // Above a level's cluster scale the kernel cannot tell a cluster's points apart, so those stages
+        // run on the next coarser level, whose potentials then seed the finer ones.
+        var levels = new List<Problem> { new(new Side(a), new Side(b)) };
+        var coarsestAbove = new List<double>();
+        while (levels[^1].A.Cloud.Count + levels[^1].B.Cloud.Count > 8 * Side.ClusterSize)
+        {
+            var finer = levels[^1];
+            coarsestAbove.Add(Math.Pow(Math.Max(finer.A.Clusters.MedianDiameter(), finer.B.Clusters.MedianDiameter()), p) / CoarseReach);
+            levels.Add(new Problem(finer.A.Coarsen(), finer.B.Coarsen()));
+        }
 
-        // Potentials of OT(a, b) (f, g) and of the self problems OT(a, a) (fa) and OT(b, b) (gb).
-        double[] f = new double[a.Count], g = new double[b.Count], fa = new double[a.Count], gb = new double[b.Count];
-        double[] scratchA = new double[a.Count], scratchB = new double[b.Count];
+        int level = LevelFor(scale);
         double epsilon = scale, previous = double.NaN, lastChange = double.NaN, divergence = double.NaN, estimate = double.PositiveInfinity;
         var clock = new Stopwatch();
         while (true)
         {
             clock.Restart();
+            for (int wanted = LevelFor(epsilon); level > wanted; level--)
+            {
+                levels[level - 1].SeedFrom(levels[level], epsilon / options.ScalingFactor, p);
+                previous = lastChange = double.NaN;
+            }
+
+            bool onCoarse = level > 0;
+            var problem = levels[level];
             int iterations = 0;
             bool converged = false;
+            double unresolved = double.PositiveInfinity;
+            Span<double> steps = [double.NaN, double.NaN, double.NaN];
+            divergence = double.NaN;
             while (iterations < options.MaxIterationsPerStage && !converged)
             {
                 iterations++;
-                double moved = 0;
-                moved = Math.Max(moved, Update(a, yb, g, logB, epsilon, p, f, scratchA, average: false));
-                moved = Math.Max(moved, Update(b, ya, f, logA, epsilon, p, g, scratchB, average: false));
-                moved = Math.Max(moved, Update(a, ya, fa, logA, epsilon, p, fa, scratchA, average: true));
-                moved = Math.Max(moved, Update(b, yb, gb, logB, epsilon, p, gb, scratchB, average: true));
-                converged = moved <= options.Tolerance * epsilon;
+                problem.Iterate(epsilon, p);
+                double next = problem.Divergence();
+                if (!double.IsNaN(divergence))
+                {
+                    (steps[0], steps[1], steps[2]) = (steps[1], steps[2], Math.Abs(next - divergence));
+                    unresolved = RemainingWithinStage(steps);
+                    converged = unresolved <= options.Tolerance * options.RelativeError * Math.Abs(next);
+                }
+
+                divergence = next;
             }
 
-            divergence = Dot(a, f) - Dot(a, fa) + Dot(b, g) - Dot(b, gb);
-            log.Add(new SinkhornStage(epsilon, divergence * a.Mass, iterations, converged, clock.Elapsed.TotalSeconds));
+            log.Add(new SinkhornStage(epsilon, divergence * a.Mass, iterations, converged, clock.Elapsed.TotalSeconds, problem.A.Cloud.Count, problem.B.Cloud.Count));
             if (!double.IsNaN(previous))
             {
                 double change = Math.Abs(divergence - previous);
-                estimate = ExtrapolatedError(change, lastChange);
+                estimate = ExtrapolatedError(change, lastChange) + (double.IsFinite(unresolved) ? unresolved : change);
+                bool contracting = !double.IsNaN(lastChange);
                 lastChange = change;
-                // Far above the cost scale S_eps barely moves with eps: only a small eps may stop the stages.
-                if (epsilon <= Math.Abs(divergence) && estimate <= options.RelativeError * Math.Abs(divergence)) break;
+                // Far above the cost scale S_eps barely moves with eps: only a small eps on the points themselves,
+                // with two stage-to-stage changes there to show the contraction, may stop the stages.
+                if (!onCoarse && contracting && epsilon <= Math.Abs(divergence) && estimate <= options.RelativeError * Math.Abs(divergence)) break;
             }
 
             if (epsilon * options.ScalingFactor < options.MinEpsilon * scale) break;
@@ -119,7 +150,29 @@ public static class SinkhornTransport
         {
             Epsilon = epsilon,
             EstimatedError = estimate * a.Mass,
+            Stages = log,
         };
+
+        // The coarsest level whose clusters are still below the kernel's reach at this epsilon.
+        int LevelFor(double eps)
+        {
+            int l = 0;
+            while (l < coarsestAbove.Count && eps > coarsestAbove[l]) l++;
+            return l;
+        }
+    }
+
+    /// <summary>
+    /// How far S_eps may still move within a stage whose last three iterations moved it by
+    /// <paramref name="steps"/> (oldest first): the geometric tail step r / (1 - r) of the slower of the
+    /// two observed contractions r; unbounded while the steps do not contract.
+    /// </summary>
+    private static double RemainingWithinStage(ReadOnlySpan<double> steps)
+    {
+        if (steps[2] == 0) return 0;
+        if (double.IsNaN(steps[0]) || steps[1] == 0) return double.PositiveInfinity;
+        double r = Math.Max(steps[2] / steps[1], steps[1] / steps[0]);
+        return r < 1 ? steps[2] * r / (1 - r) : double.PositiveInfinity;
     }
 
     /// <summary>
@@ -137,81 +190,181 @@ public static class SinkhornTransport
     /// <summary>
     /// target_i = -eps log sum_j exp(log w_j + (h_j - c_ij) / eps) for every row point i, where h are the
     /// potentials on the column points; with <paramref name="average"/> the result is averaged with the
-    /// old target (the symmetric update). Returns the largest change of a potential.
+    /// old target (the symmetric update).
     /// </summary>
-    private static double Update(PointCloud rows, double[][] columns, double[] h, double[] logW, double epsilon, double p, double[] target, double[] scratch, bool average)
+    /// <remarks>
+    /// Whole blocks of negligible terms are skipped without computing their costs. For a row cluster L,
+    /// every row's largest exponent is at least <c>max_K (shift_jK - maxcost(L, y_jK) / eps)</c>, where
+    /// j_K is the column of cluster K with the largest shift; a column cluster whose exponents are all
+    /// bounded by <c>maxshift_K - mincost(L, K) / eps</c> below that minus 40 holds only terms below
+    /// e^-40 of each row's largest, and is left out, exactly as single terms are.
+    /// </remarks>
+    private static void Update(Side rows, Side columns, double[] h, double epsilon, double p, double[] target, double[] scratch, bool average)
     {
-        int n = rows.Count, m = h.Length;
+        int m = h.Length, clusters = columns.Clusters.Count;
         double inverse = 1 / epsilon;
         var shift = new double[m];
-        for (int j = 0; j < m; j++) shift[j] = logW[j] + h[j] * inverse;
-        int chunks = RowBlocks.Count(n, 16);
-        var moved = new double[chunks];
-        RowBlocks.For(n, chunks, (chunk, start, end) =>
+        for (int j = 0; j < m; j++) shift[j] = columns.LogWeights[j] + h[j] * inverse;
+        var topShift = new double[clusters];
+        var topColumn = new int[clusters];
+        for (int k = 0; k < clusters; k++)
+        {
+            topShift[k] = double.NegativeInfinity;
+            for (int j = columns.Clusters.Starts[k]; j < columns.Clusters.Starts[k + 1]; j++)
+            {
+                if (shift[j] > topShift[k]) (topShift[k], topColumn[k]) = (shift[j], j);
+            }
+        }
+
+        var rowClusters = rows.Clusters;
+        int blocks = RowBlocks.Count(rowClusters.Count, 4);
+        RowBlocks.For(rowClusters.Count, blocks, (block, first, last) =>
         {
             var z = new double[m];
-            double largest = 0;
-            for (int i = start; i < end; i++)
+            var active = new int[clusters];
+            for (int c = first; c < last; c++)
             {
-                CostRow.Compute(rows.Point(i), columns, p, z);
-                double value = -epsilon * LogSumExp(z, shift, inverse);
-                if (average) value = 0.5 * (value + target[i]);
-                largest = Math.Max(largest, Math.Abs(value - target[i]));
-                scratch[i] = value;
-            }
+                double floor = double.NegativeInfinity;
+                for (int k = 0; k < clusters; k++)
+                {
+                    if (double.IsNegativeInfinity(topShift[k])) continue;
+                    double far = Power(rowClusters.MaxSquaredDistance(c, columns.Clusters.Cloud.Point(topColumn[k])), p);
+                    floor = Math.Max(floor, topShift[k] - far * inverse);
+                }
 
-            moved[chunk] = largest;
+                int count = 0;
+                for (int k = 0; k < clusters; k++)
+                {
+                    double near = Power(rowClusters.MinSquaredDistance(c, columns.Clusters, k), p);
+                    if (topShift[k] - near * inverse >= floor + NegligibleExponent) active[count++] = k;
+                }
+
+                for (int i = rowClusters.Starts[c]; i < rowClusters.Starts[c + 1]; i++)
+                {
+                    var x = rowClusters.Cloud.Point(i);
+                    int length = 0;
+                    for (int a = 0; a < count; a++)
+                    {
+                        int k = active[a], from = columns.Clusters.Starts[k], size = columns.Clusters.Starts[k + 1] - from;
+                        var segment = z.AsSpan(length, size);
+                        CostRow.Compute(x, columns.Columns, from, p, segment);
+                        Exponents(shift.AsSpan(from, size), inverse, segment);
+                        length += size;
+                    }
+
+                    double value = -epsilon * LogSumExp(z.AsSpan(0, length));
+                    if (average) value = 0.5 * (value + target[i]);
+                    scratch[i] = value;
+                }
+            }
         });
-        Array.Copy(scratch, target, n);
-        return moved.Max();
+        Array.Copy(scratch, target, rows.Cloud.Count);
     }
 
-    /// <summary>log sum_j exp(shift_j - c_j / eps), overwriting <paramref name="cost"/> with the exponents; stabilised by their maximum.</summary>
-    private static double LogSumExp(double[] cost, double[] shift, double inverse)
+    private static double Power(double squared, double p) => p == 2 ? squared : Math.Pow(squared, p / 2);
+
+    /// <summary>In place: <c>z_j = shift_j - z_j / eps</c> (z holds the costs on entry).</summary>
+    private static void Exponents(ReadOnlySpan<double> shift, double inverse, Span<double> z)
     {
-        int m = cost.Length, j = 0;
+        int n = z.Length, j = 0;
         var scale = Vector256.Create(inverse);
-        var top = Vector256.Create(double.NegativeInfinity);
-        for (; j <= m - Vector256<double>.Count; j += Vector256<double>.Count)
+        for (; j <= n - Vector256<double>.Count; j += Vector256<double>.Count)
         {
-            var e = Vector256.LoadUnsafe(ref shift[0], (nuint)j) - Vector256.LoadUnsafe(ref cost[0], (nuint)j) * scale;
-            e.StoreUnsafe(ref cost[0], (nuint)j);
-            top = Vector256.Max(top, e);
+            var e = Vector256.Create(shift.Slice(j, Vector256<double>.Count)) - Vector256.Create(z.Slice(j, Vector256<double>.Count)) * scale;
+            e.CopyTo(z.Slice(j, Vector256<double>.Count));
         }
 
+        for (; j < n; j++) z[j] = shift[j] - z[j] * inverse;
+    }
+
+    /// <summary>log sum_j exp(e_j), stabilised by the largest exponent; terms below e^-40 of it are skipped.</summary>
+    private static double LogSumExp(ReadOnlySpan<double> e)
+    {
+        int n = e.Length, j = 0;
+        var top = Vector256.Create(double.NegativeInfinity);
+        for (; j <= n - Vector256<double>.Count; j += Vector256<double>.Count) top = Vector256.Max(top, Vector256.Create(e.Slice(j, Vector256<double>.Count)));
         double max = double.NegativeInfinity;
         for (int l = 0; l < Vector256<double>.Count; l++) max = Math.Max(max, top[l]);
-        for (; j < m; j++)
-        {
-            cost[j] = shift[j] - cost[j] * inverse;
-            max = Math.Max(max, cost[j]);
-        }
-
+        for (; j < n; j++) max = Math.Max(max, e[j]);
         if (double.IsNegativeInfinity(max)) return max;
+
         var sum = Vector256<double>.Zero;
-        var mm = Vector256.Create(max);
-        j = 0;
+        var shift = Vector256.Create(max);
         var cutoff = Vector256.Create(NegligibleExponent);
-        for (; j <= m - Vector256<double>.Count; j += Vector256<double>.Count)
+        j = 0;
+        for (; j <= n - Vector256<double>.Count; j += Vector256<double>.Count)
         {
-            var e = Vector256.LoadUnsafe(ref cost[0], (nuint)j) - mm;
-            if (Vector256.LessThanAll(e, cutoff)) continue;
-            sum += Vector256.Exp(e);
+            var x = Vector256.Create(e.Slice(j, Vector256<double>.Count)) - shift;
+            if (Vector256.LessThanAll(x, cutoff)) continue;
+            sum += Vector256.Exp(x);
         }
 
         double total = Vector256.Sum(sum);
-        for (; j < m; j++)
+        for (; j < n; j++)
         {
-            if (cost[j] - max >= NegligibleExponent) total += Math.Exp(cost[j] - max);
+            if (e[j] - max >= NegligibleExponent) total += Math.Exp(e[j] - max);
         }
+
         return max + Math.Log(total);
     }
 
-    private static double[] LogWeights(PointCloud c)
+    /// <summary>One cloud as the solver sees it: in cluster order, by components, with log weights.</summary>
+    private sealed class Side
     {
-        var log = new double[c.Count];
-        for (int i = 0; i < c.Count; i++) log[i] = Math.Log(c.Weights[i] / c.Mass);
-        return log;
+        /// <summary>Clusters of at most this many points: small boxes keep the skipping bounds tight, and 16 is still four vector lanes of four.</summary>
+        public const int ClusterSize = 16;
+
+        public Side(PointCloud cloud)
+        {
+            Clusters = SpatialClusters.Build(cloud, ClusterSize);
+            Cloud = Clusters.Cloud;
+            Columns = CostRow.Columns(Cloud);
+            LogWeights = new double[Cloud.Count];
+            for (int i = 0; i < Cloud.Count; i++) LogWeights[i] = Math.Log(Cloud.Weights[i] / Cloud.Mass);
+        }
+
+        public SpatialClusters Clusters { get; }
+
+        public PointCloud Cloud { get; }
+
+        public double[][] Columns { get; }
+
+        public double[] LogWeights { get; }
+
+        /// <summary>The clusters' barycentres, each carrying its cluster's mass.</summary>
+        public Side Coarsen() => new(Clusters.Barycentres());
+    }
+
+    /// <summary>The potentials of OT(a, b) (f, g) and of the self problems OT(a, a) (fa) and OT(b, b) (gb), in cluster order.</summary>
+    private sealed class Problem(Side a, Side b)
+    {
+        private readonly double[] f = new double[a.Cloud.Count], g = new double[b.Cloud.Count], fa = new double[a.Cloud.Count], gb = new double[b.Cloud.Count];
+        private readonly double[] scratchA = new double[a.Cloud.Count], scratchB = new double[b.Cloud.Count];
+
+        public Side A => a;
+
+        public Side B => b;
+
+        /// <summary>One Sinkhorn iteration of all four potentials.</summary>
+        public void Iterate(double epsilon, double p)
+        {
+            Update(a, b, g, epsilon, p, f, scratchA, average: false);
+            Update(b, a, f, epsilon, p, g, scratchB, average: false);
+            Update(a, a, fa, epsilon, p, fa, scratchA, average: true);
+            Update(b, b, gb, epsilon, p, gb, scratchB, average: true);
+        }
+
+        /// <summary>S_eps per unit mass: the dual values of OT(a, b) less half of each self problem's (twice its potential's mean).</summary>
+        public double Divergence() => Dot(a.Cloud, f) - Dot(a.Cloud, fa) + Dot(b.Cloud, g) - Dot(b.Cloud, gb);
+
+        /// <summary>Every potential as one Sinkhorn half-step against the coarse problem's potentials at epsilon: its c-transform extended to the points.</summary>
+        public void SeedFrom(Problem coarse, double epsilon, double p)
+        {
+            Update(a, coarse.B, coarse.g, epsilon, p, f, scratchA, average: false);
+            Update(b, coarse.A, coarse.f, epsilon, p, g, scratchB, average: false);
+            Update(a, coarse.A, coarse.fa, epsilon, p, fa, scratchA, average: false);
+            Update(b, coarse.B, coarse.gb, epsilon, p, gb, scratchB, average: false);
+        }
     }
 
     private static double Dot(PointCloud c, double[] potential)

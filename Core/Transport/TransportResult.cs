@@ -24,6 +24,9 @@ public sealed record TransportResult(double P, string Method, bool IsExact, doub
     /// solver for how it is estimated.
     /// </summary>
     public double EstimatedError { get; init; } = double.NaN;
+
+    /// <summary>The epsilon stages of <see cref="SinkhornTransport"/>, in order (empty for exact solvers).</summary>
+    public IReadOnlyList<SinkhornStage> Stages { get; init; } = [];
 }
 
 /// <summary>

@@ -24,6 +24,21 @@ public static class TransportJson
         {
             w.WriteNumberOrNull("epsilon", result.Epsilon);
             w.WriteNumberOrNull("estimated_error", result.EstimatedError);
+            w.WriteStartArray("stages");
+            foreach (var stage in result.Stages)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("epsilon", stage.Epsilon);
+                w.WriteNumber("divergence", stage.Divergence);
+                w.WriteNumber("iterations", stage.Iterations);
+                w.WriteBoolean("converged", stage.Converged);
+                w.WriteNumber("seconds", stage.Seconds);
+                w.WriteNumber("row_points", stage.RowPoints);
+                w.WriteNumber("column_points", stage.ColumnPoints);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
         }
 
         w.WriteNumber("seconds", seconds);
