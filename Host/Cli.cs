@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace MeanField.Host;
 
-/// <summary>The command line: <c>meanfield simulate</c> and <c>meanfield distance</c>.</summary>
+/// <summary>The command line: <c>meanfield simulate</c>, <c>distance</c>, <c>verify</c> and <c>compare</c>.</summary>
 public static class Cli
 {
     /// <summary>Parses and runs; returns the exit code (see <see cref="ExitCodes"/>).</summary>
@@ -11,6 +11,8 @@ public static class Cli
         var root = new RootCommand("Simulate hybrid models of collective cell motion with chemotaxis and verify their mean-field theorems.");
         root.Add(SimulateCommand.Create(output, error));
         root.Add(DistanceCommand.Create(output, error));
+        root.Add(VerifyCommand.Create(output, error));
+        root.Add(CompareCommand.Create(output, error));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -5,9 +5,15 @@ public static class ExitCodes
 {
     public const int Success = 0;
 
-    /// <summary>The run failed: a numerical blow-up, or a cell left the box.</summary>
+    /// <summary>The run failed (a numerical blow-up, or a cell left the box), or a verified result is violated or regressed.</summary>
     public const int RunFailed = 1;
+
+    /// <summary><c>verify</c>: some check is violated, or worse than the baseline.</summary>
+    public const int Violated = 1;
 
     /// <summary>Bad input: a malformed scenario or argument; nothing was written.</summary>
     public const int BadInput = 2;
+
+    /// <summary><c>verify</c>: nothing violated, but some check is inconclusive (more replicas needed).</summary>
+    public const int Inconclusive = 3;
 }

@@ -1,0 +1,176 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using MeanField.Core.Scenarios;
+using MeanField.Reports.Output;
+using MeanField.Reports.Verification;
+using MeanField.Verification;
+using Microsoft.FSharp.Collections;
+using Spectre.Console;
+
+namespace MeanField.Host;
+
+/// <summary>
+/// <c>meanfield verify [--suite quick|full] [--check NAME]... [--scenario FILE] [--out DIR] [--seed N]
+/// [--baseline results.json] [--junit FILE]</c>: runs the theorem checks and writes the report folder.
+/// Exit code 0 all hold, 1 a check violated or regressed, 2 bad input, 3 inconclusive only.
+/// </summary>
+internal static class VerifyCommand
+{
+    /// <summary>The root seed when none is given: the same numbers on every machine.</summary>
+    public const int DefaultSeed = 20261123;
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var suite = new Option<string>("--suite") { Description = "quick (minutes, for CI) or full (publication sizes).", DefaultValueFactory = _ => "quick" };
+        suite.AcceptOnlyFromAmong("quick", "full");
+        var check = new Option<string[]>("--check") { Description = "Run only this check (repeatable); see the report's summary for the names.", AllowMultipleArgumentsPerToken = false };
+        var scenario = new Option<FileInfo?>("--scenario") { Description = "Scenario YAML whose model replaces the default in its own dimension." };
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Report folder (replaced when the run completes).", DefaultValueFactory = _ => new DirectoryInfo("verification-report") };
+        var seed = new Option<int>("--seed") { Description = "Root seed; every replica's seed derives from it.", DefaultValueFactory = _ => DefaultSeed };
+        var baseline = new Option<FileInfo?>("--baseline") { Description = "A stored results.json: a worse verdict or slope fails the run." };
+        var junit = new Option<FileInfo?>("--junit") { Description = "Also write a JUnit XML file, one test case per check." };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress display." };
+        var command = new Command("verify", "Check by measurement that the solvers reproduce the paper's rates, and write a report.")
+        {
+            suite, check, scenario, outDir, seed, baseline, junit, quiet,
+        };
+        command.SetAction(parse => Run(
+            parse.GetValue(suite)!, parse.GetValue(check) ?? [], parse.GetValue(scenario), parse.GetRequiredValue(outDir),
+            parse.GetValue(seed), parse.GetValue(baseline), parse.GetValue(junit), parse.GetValue(quiet), output, error));
+        return command;
+    }
+
+    private static int Run(string suiteName, string[] checks, FileInfo? scenarioFile, DirectoryInfo outDir, int seed, FileInfo? baselineFile, FileInfo? junitFile, bool quiet, TextWriter output, TextWriter error)
+    {
+        var model = SuiteModule.defaultModel;
+        string scenarioText = "embedded defaults", source = "the embedded defaults";
+        if (scenarioFile is not null)
+        {
+            try
+            {
+                var s = ScenarioReader.Load(scenarioFile.FullName);
+                model = SuiteModule.withScenario(s, scenarioFile.Name);
+                scenarioText = File.ReadAllText(scenarioFile.FullName);
+                source = scenarioFile.FullName;
+            }
+            catch (ScenarioException e)
+            {
+                error.WriteLine($"meanfield verify: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+        }
+
+        var chosen = SuiteModule.byName(suiteName, model);
+        if (chosen.IsOk) chosen = SuiteModule.select(ListModule.OfArray(checks), chosen.ResultValue);
+        if (chosen.IsError)
+        {
+            error.WriteLine($"meanfield verify: {chosen.ErrorValue}");
+            return ExitCodes.BadInput;
+        }
+
+        IReadOnlyList<CheckSummary>? before = null;
+        if (baselineFile is not null)
+        {
+            try
+            {
+                using var stream = baselineFile.OpenRead();
+                before = VerificationJson.ReadSummaries(stream);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"meanfield verify: baseline '{baselineFile.FullName}': {e.Message}");
+                return ExitCodes.BadInput;
+            }
+        }
+
+        var suite = chosen.ResultValue;
+        var run = quiet
+            ? SuiteModule.run(suite, seed, scenarioText, Microsoft.FSharp.Core.FuncConvert.FromAction<ProgressStep>(_ => { }))
+            : WithProgress(error, suite, p => SuiteModule.run(suite, seed, scenarioText, Microsoft.FSharp.Core.FuncConvert.FromAction(p)));
+        var info = new RunInfo(ToolVersion(), Commit(), RuntimeInformation.FrameworkDescription,
+            $"{RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} cores", source);
+        var comparison = before is null
+            ? null
+            : Baseline.compare(ListModule.OfSeq(before), ListModule.OfSeq(run.Checks.Select(Baseline.summarize))).ToList();
+
+        using (var folder = new AtomicDirectory(outDir.FullName))
+        {
+            using (var w = new StreamWriter(folder.PathOf("report.md")))
+            {
+                VerificationMarkdown.Render(w, run, info);
+                if (comparison is not null)
+                {
+                    w.WriteLine();
+                    ComparisonMarkdown.Render(w, comparison, $"baseline {baselineFile!.Name}", "this run", headingLevel: 2);
+                }
+            }
+
+            using (var stream = File.Create(folder.PathOf("results.json"))) VerificationJson.Write(stream, run, info);
+            using (var w = new StreamWriter(folder.PathOf("data.csv"))) VerificationCsv.Write(w, run);
+            foreach (var c in run.Checks) Svg.Write(VerificationPlots.Rate(c), folder.PathOf($"{c.Id}.svg"));
+            folder.Commit();
+        }
+
+        if (junitFile is not null)
+        {
+            string staging = junitFile.FullName + ".partial";
+            VerificationJUnit.Build(run).Save(staging);
+            File.Move(staging, junitFile.FullName, overwrite: true);
+        }
+
+        foreach (var c in run.Checks)
+        {
+            output.WriteLine($"{c.Id}: {VerificationMarkdown.VerdictText(c.Verdict)}, slope {VerificationMarkdown.Slope(c)}, theory {VerificationMarkdown.Theory(c)}");
+        }
+
+        int regressions = comparison?.Count(r => r.Regressed) ?? 0;
+        foreach (var r in comparison?.Where(r => r.Regressed) ?? []) output.WriteLine($"{r.Id}: regression: {r.Reason}");
+        output.WriteLine($"verify: {run.Checks.Length} checks, suite {run.Suite}, seed {run.Seed}: wrote {outDir.FullName}");
+        int worst = run.Checks.Select(c => c.Verdict.Severity).DefaultIfEmpty(0).Max();
+        if (worst == 2 || regressions > 0) return ExitCodes.Violated;
+        return worst == 1 ? ExitCodes.Inconclusive : ExitCodes.Success;
+    }
+
+    private static RunResult WithProgress(TextWriter error, Suite suite, Func<Action<ProgressStep>, RunResult> run)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
+        RunResult? result = null;
+        console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var tasks = suite.Entries.ToDictionary(e => e.Item1.Id, e => ctx.AddTask(e.Item1.Id, autoStart: false, maxValue: e.Item2.Xs.Length * e.Item2.Replicas));
+                result = run(step =>
+                {
+                    var task = tasks[step.Check];
+                    if (!task.IsStarted) task.StartTask();
+                    task.Description = $"{step.Check} rung {step.Rung + 1}/{step.Rungs}";
+                    task.Value = step.Rung * step.Replicas + step.Replica;
+                });
+                foreach (var t in tasks.Values) t.Value = t.MaxValue;
+            });
+        return result!;
+    }
+
+    private static string ToolVersion() =>
+        typeof(VerifyCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>The git commit of the working directory, when git and a repository are there.</summary>
+    private static string Commit()
+    {
+        try
+        {
+            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse HEAD") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
+            if (git is null) return "unknown";
+            string sha = git.StandardOutput.ReadToEnd().Trim();
+            git.WaitForExit();
+            return git.ExitCode == 0 && sha.Length > 0 ? sha : "unknown";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "unknown";
+        }
+    }
+}

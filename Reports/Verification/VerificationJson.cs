@@ -1,0 +1,137 @@
+using System.Text.Json;
+using MeanField.Reports.Output;
+using MeanField.Verification;
+
+namespace MeanField.Reports.Verification;
+
+/// <summary><c>results.json</c>: every number of the report, with seeds, versions, commit, machine and the configuration hash.</summary>
+public static class VerificationJson
+{
+    public static void Write(Stream stream, RunResult run, RunInfo info)
+    {
+        using var w = new Utf8JsonWriter(stream, Json.Options);
+        w.WriteStartObject();
+        w.WriteString("suite", run.Suite);
+        w.WriteNumber("seed", run.Seed);
+        w.WriteString("configuration_hash", run.ConfigurationHash);
+        w.WriteString("tool_version", info.ToolVersion);
+        w.WriteString("commit", info.Commit);
+        w.WriteString("runtime", info.Runtime);
+        w.WriteString("machine", info.Machine);
+        w.WriteString("scenario", info.Scenario);
+        w.WriteNumber("seconds", run.Seconds);
+        w.WriteStartArray("checks");
+        foreach (var c in run.Checks) WriteCheck(w, c);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteCheck(Utf8JsonWriter w, CheckResult c)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", c.Id);
+        w.WriteString("title", c.Title);
+        w.WriteString("source", c.Source);
+        w.WriteString("statement", c.Statement);
+        w.WriteStartObject("parameters");
+        foreach (var (name, value) in c.Parameters) w.WriteString(name, value);
+        w.WriteEndObject();
+        w.WriteString("x_label", c.XLabel);
+        w.WriteString("error_label", c.ErrorLabel);
+        w.WriteString("fit_kind", c.FitKind.IsLogCorrected ? "log_corrected" : "plain");
+        w.WriteString("claim", c.Claim.IsAtMost ? "at_most" : "sharp");
+        w.WriteNumber("theory", c.Theory);
+        w.WriteStartObject("tolerance");
+        w.WriteString("name", c.Tolerance.Name);
+        w.WriteNumber("slope", c.Tolerance.Slope);
+        w.WriteString("reason", c.Tolerance.Reason);
+        w.WriteEndObject();
+        w.WriteString("verdict", c.Verdict.Name);
+        if (c.Verdict.ReplicasToResolve is { } r) w.WriteNumber("replicas_to_resolve", r);
+        else w.WriteNull("replicas_to_resolve");
+        w.WriteStartObject("fit");
+        w.WriteNumberOrNull("slope", c.Fit.Slope);
+        w.WriteNumberOrNull("intercept", c.Fit.Intercept);
+        w.WriteNumberOrNull("standard_error", c.Fit.StandardError);
+        w.WriteNumber("degrees_of_freedom", c.Fit.DegreesOfFreedom);
+        w.WriteNumber("confidence", c.Fit.Confidence);
+        w.WriteNumberOrNull("lower", c.Fit.Lower);
+        w.WriteNumberOrNull("upper", c.Fit.Upper);
+        w.WriteNumberOrNull("theil_sen_slope", c.Fit.TheilSenSlope);
+        w.WriteEndObject();
+        if (c.ReferenceFloor is { } floor) w.WriteNumberOrNull("reference_floor", floor.Value);
+        else w.WriteNull("reference_floor");
+        w.WriteStartArray("notes");
+        foreach (var note in c.Notes) w.WriteStringValue(note);
+        w.WriteEndArray();
+        w.WriteNumber("seconds", c.Seconds);
+        w.WriteStartArray("rungs");
+        foreach (var rung in c.Rungs)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("x", rung.X);
+            w.WriteBoolean("fitted", rung.Fitted);
+            w.WriteNumberOrNull("mean", rung.Mean);
+            w.WriteNumberOrNull("standard_deviation", rung.StandardDeviation);
+            w.WriteNumber("seconds", rung.Seconds);
+            w.WriteStartArray("errors");
+            foreach (var e in rung.Errors) w.WriteNumberValue(e);
+            w.WriteEndArray();
+            w.WriteStartArray("seeds");
+            foreach (var s in rung.Seeds) w.WriteNumberValue(s);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>Reads the per-check summaries of a stored <c>results.json</c> (for <c>--baseline</c> and <c>compare</c>).</summary>
+    /// <exception cref="InvalidDataException">The file is not a results.json of this tool; the message names the field.</exception>
+    public static IReadOnlyList<CheckSummary> ReadSummaries(Stream stream)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(stream);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"not JSON: {e.Message}", e);
+        }
+
+        using (document)
+        {
+            if (!document.RootElement.TryGetProperty("checks", out var checks) || checks.ValueKind != JsonValueKind.Array)
+                throw new InvalidDataException("no 'checks' array: not a results.json written by meanfield verify");
+            var list = new List<CheckSummary>();
+            int index = 0;
+            foreach (var c in checks.EnumerateArray())
+            {
+                string Text(string name) => c.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+                    ? v.GetString()!
+                    : throw new InvalidDataException($"checks[{index}].{name} is missing or not a string");
+                double Number(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
+                    ? v.GetDouble()
+                    : v.ValueKind == JsonValueKind.Null ? double.NaN : throw new InvalidDataException($"checks[{index}].{name} is missing or not a number");
+                var fit = c.TryGetProperty("fit", out var f) ? f : throw new InvalidDataException($"checks[{index}].fit is missing");
+                var tolerance = c.TryGetProperty("tolerance", out var t) ? t : throw new InvalidDataException($"checks[{index}].tolerance is missing");
+                string verdict = Text("verdict");
+                Claim claim = Text("claim") switch
+                {
+                    "at_most" => Claim.AtMost,
+                    "sharp" => Claim.Sharp,
+                    var other => throw new InvalidDataException($"checks[{index}].claim is '{other}' (at_most or sharp)"),
+                };
+                list.Add(new CheckSummary(
+                    Text("id"), Text("title"), verdict, Baseline.severityOf(verdict),
+                    Number(fit, "slope"), Number(fit, "lower"), Number(fit, "upper"),
+                    Number(c, "theory"), claim, Number(tolerance, "slope")));
+                index++;
+            }
+
+            return list;
+        }
+    }
+}

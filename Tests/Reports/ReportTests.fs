@@ -1,0 +1,114 @@
+module MeanField.Tests.Reports.ReportTests
+
+open System
+open System.Globalization
+open System.IO
+open System.Threading
+open Expecto
+open MeanField.Core.Statistics
+open MeanField.Reports.Verification
+open MeanField.Verification
+open MeanField.Tests
+
+let private rung x (errors: float[]) fitted =
+    { X = x; Errors = errors; Seeds = Array.init errors.Length (fun r -> 1000 * int x + r); Fitted = fitted; Seconds = 0.25 }
+
+let private check id claim kind theory verdict floor =
+    { Id = id
+      Title = $"Check {id}"
+      Source = "Theorem 4.2"
+      Statement = "E W2^2(mu_N, rho) <= C N^(-1/2)."
+      Parameters = [ "phase-space dimension D", "2"; "replicas per rung", "3" ]
+      XLabel = "N"
+      ErrorLabel = "E W2^2(mu_N, rho)"
+      Rungs = [ rung 125.0 [| 0.0125; 0.0131; 0.0119 |] false; rung 250.0 [| 0.00625; 0.0061; 0.0066 |] true; rung 500.0 [| 0.0031; 0.00325; 0.0030 |] true; rung 1000.0 [| 0.00155; 0.0016; 0.0015 |] true ]
+      FitKind = kind
+      Fit = RateFit(-1.0123456, -1.5, 0.0234, 1, 0.95, -1.3097, -0.7149, -0.9876)
+      Claim = claim
+      Theory = theory
+      Tolerance = { Name = "fg-rate"; Slope = 0.05; Reason = "finite ladders" }
+      Verdict = verdict
+      ReferenceFloor = floor
+      Notes = [ "A note." ]
+      Seconds = 1.5 }
+
+/// A run with one check of each kind of verdict, fixed numbers throughout.
+let sampleRun =
+    { Suite = "quick"
+      Seed = 20261123
+      Checks =
+        [ check "holds" Claim.AtMost FitKind.Plain -0.5 Verdict.Holds None
+          check "inconclusive" Claim.Sharp FitKind.LogCorrected -1.0 (Verdict.Inconclusive(Some 42)) (Some 1.25e-6)
+          check "violated" Claim.AtMost FitKind.Plain -2.0 Verdict.Violated None ]
+      ConfigurationHash = "0123456789abcdef"
+      Seconds = 12.5 }
+
+let sampleInfo = RunInfo("0.1.0", "abc123", ".NET 10.0.0", "Linux, X64, 2 cores", "the embedded defaults")
+
+let private inCulture (name: string) f =
+    let saved = Thread.CurrentThread.CurrentCulture
+    Thread.CurrentThread.CurrentCulture <- CultureInfo.GetCultureInfo name
+    try f () finally Thread.CurrentThread.CurrentCulture <- saved
+
+let private render () =
+    use w = new StringWriter()
+    w.NewLine <- "\n"
+    VerificationMarkdown.Render(w, sampleRun, sampleInfo)
+    w.ToString()
+
+let private snapshot = Path.Combine(AppContext.BaseDirectory, "Reports", "Snapshots", "report.md")
+
+[<Tests>]
+let tests =
+    testList "MeanField.Reports.Verification" [
+        test "The Markdown report matches its snapshot under the invariant culture and under German number formatting" {
+            let expected = File.ReadAllText(snapshot).Replace("\r\n", "\n")
+            for culture in [ ""; "de-DE" ] do
+                let text = inCulture culture render
+                Expect.equal text expected $"culture '{culture}'"
+        }
+
+        test "The report lists every verdict in the summary before the sections, with the replicas that would decide" {
+            let text = render ()
+            let summary = text.IndexOf "## Summary"
+            for c in sampleRun.Checks do
+                Expect.isLessThan summary (text.IndexOf $"## {c.Title}") $"{c.Id} after the summary"
+            Expect.stringContains text "Inconclusive (about 42 replicas per rung would decide)" "replicas to resolve"
+            Expect.stringContains text "no (pre-asymptotic)" "dropped rungs shown"
+        }
+
+        test "results.json reads back into the summaries a baseline compares" {
+            use stream = new MemoryStream()
+            VerificationJson.Write(stream, sampleRun, sampleInfo)
+            stream.Position <- 0L
+            let read = VerificationJson.ReadSummaries stream |> List.ofSeq
+            let expected = sampleRun.Checks |> List.map Baseline.summarize
+            Expect.equal read expected "round trip"
+        }
+
+        test "A stored file that is not a results.json is refused with the field it lacks" {
+            use stream = new MemoryStream(Text.Encoding.UTF8.GetBytes """{ "checks": [ { "id": "x" } ] }""")
+            let e: InvalidDataException = raises (fun () -> VerificationJson.ReadSummaries stream |> ignore)
+            Expect.stringContains e.Message "checks[0]" "names the entry"
+        }
+
+        test "JUnit XML has one test case per check: violated fails, inconclusive is skipped" {
+            let xml = VerificationJUnit.Build sampleRun
+            let cases = xml.Descendants(Xml.Linq.XName.Get "testcase") |> List.ofSeq
+            Expect.equal cases.Length 3 "one per check"
+            let has (name: string) (child: string) =
+                cases |> List.exists (fun c -> string (c.Attribute(Xml.Linq.XName.Get "name")) = $"name=\"{name}\"" && not (isNull (c.Element(Xml.Linq.XName.Get child))))
+            Expect.isTrue (has "violated" "failure") "failure"
+            Expect.isTrue (has "inconclusive" "skipped") "skipped"
+            Expect.isFalse (has "holds" "failure" || has "holds" "skipped") "a pass"
+        }
+
+        test "The rate plot shows the fitted rungs, the pre-asymptotic ones apart, the fit and the theory line" {
+            let model = VerificationPlots.Rate sampleRun.Checks.Head
+            let titles = model.Series |> Seq.map (fun s -> s.Title) |> List.ofSeq
+            Expect.equal titles.Length 4 $"series {titles}"
+            use stream = new MemoryStream()
+            MeanField.Reports.Output.Svg.Write(model, stream)
+            Expect.isGreaterThan stream.Length 1000L "an SVG document"
+        }
+    ]

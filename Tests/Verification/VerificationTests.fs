@@ -1,0 +1,115 @@
+module MeanField.Tests.Verification.VerificationTests
+
+open System
+open Expecto
+open MeanField.Core.Statistics
+open MeanField.Core.Transport
+open MeanField.Verification
+open MeanField.Verification.Checks
+
+let private tolerance = { Name = "test"; Slope = 0.05; Reason = "test" }
+
+/// A fit whose interval is [lower, upper] (slope in the middle, 4 degrees of freedom).
+let fitBetween lower upper =
+    RateFit((lower + upper) / 2.0, 0.0, (upper - lower) / 5.552, 4, 0.95, lower, upper, (lower + upper) / 2.0)
+
+/// A small ladder, fitted from its first rung.
+let private smallLadder = { Xs = [ 64.0; 128.0; 256.0; 512.0 ]; Replicas = 3; FitFrom = 64.0 }
+
+let private context seed = { Seed = seed; Ladder = smallLadder; Progress = ignore }
+
+let private summary id verdict slope claim =
+    { Id = id; Title = id; Verdict = verdict; Severity = Baseline.severityOf verdict; Slope = slope; Lower = slope - 0.05
+      Upper = slope + 0.05; Theory = -0.5; Claim = claim; ToleranceSlope = 0.05 }
+
+[<Tests>]
+let tests =
+    testList "MeanField.Verification" [
+        test "A bound holds when the whole interval is at or below theory + tolerance, and is violated only when all of it is above" {
+            let decide lo hi = Verdict.decide Claim.AtMost -0.5 tolerance 10 (fitBetween lo hi)
+            Expect.equal (decide -0.7 -0.45) Verdict.Holds "upper end exactly on the bound"
+            Expect.isTrue (decide -0.7 -0.4499).IsInconclusive "upper end just above"
+            Expect.isTrue (decide -0.45 -0.3).IsInconclusive "lower end exactly on the bound is not a violation"
+            Expect.equal (decide -0.4499 -0.3) Verdict.Violated "the whole interval above"
+        }
+
+        test "A sharpness claim holds inside the band, is violated outside it, and straddling is inconclusive" {
+            let decide lo hi = Verdict.decide Claim.Sharp -0.5 tolerance 10 (fitBetween lo hi)
+            Expect.equal (decide -0.55 -0.45) Verdict.Holds "exactly the band"
+            Expect.equal (decide -0.8 -0.5501) Verdict.Violated "faster than the band"
+            Expect.equal (decide -0.4499 -0.2) Verdict.Violated "slower than the band"
+            Expect.isTrue (decide -0.6 -0.5).IsInconclusive "straddles the lower edge"
+        }
+
+        test "The replicas that would resolve an inconclusive verdict shrink the interval to the distance from the boundary" {
+            for lo, hi in [ -0.6, -0.42; -0.7, -0.3; -0.52, -0.4 ] do
+                let fit = fitBetween lo hi
+                match Verdict.decide Claim.AtMost -0.5 tolerance 10 fit with
+                | Verdict.Inconclusive(Some r) ->
+                    let half = fit.Upper - fit.Slope
+                    let distance = abs (fit.Slope - -0.45)
+                    Expect.isLessThanOrEqual (half * sqrt (10.0 / float r)) (distance * (1.0 + 1e-12)) "enough replicas"
+                    Expect.isGreaterThan (half * sqrt (10.0 / float (r - 1))) distance "and not more than needed"
+                | other -> failtestf "expected an inconclusive verdict with a count, got %A" other
+            Expect.equal (Verdict.decide Claim.AtMost -0.5 tolerance 10 (fitBetween -0.5 -0.4)) (Verdict.Inconclusive None) "slope on the boundary: no count decides"
+        }
+
+        test "Seeds are reproducible and distinct across checks, rungs, replicas and roles" {
+            let seeds =
+                [ for check in [ "a"; "b"; "fournier-guillin-d1" ] do
+                      for k in 0..19 do
+                          for r in 0..19 -> Seeds.derive 7 check [ k; r ] ]
+            Expect.equal (List.distinct seeds).Length seeds.Length "no two streams share a seed"
+            Expect.equal (Seeds.derive 7 "a" [ 3; 4 ]) (Seeds.derive 7 "a" [ 3; 4 ]) "same inputs, same seed"
+            Expect.notEqual (Seeds.derive 7 "a" [ 3; 4 ]) (Seeds.derive 8 "a" [ 3; 4 ]) "the root seed matters"
+            Expect.isTrue (seeds |> List.forall (fun s -> s >= 0)) "non-negative"
+        }
+
+        test "A check run twice with the same seed gives the same bits, and another seed other numbers" {
+            let check = FournierGuillin.rate 1 (FournierGuillin.defaultLaw 1) "default"
+            let first = check.Run(context 11)
+            let again = check.Run(context 11)
+            let other = check.Run(context 12)
+            let errors (r: CheckResult) = r.Rungs |> List.collect (fun g -> List.ofArray g.Errors)
+            Expect.sequenceEqual (errors again |> List.map BitConverter.DoubleToInt64Bits) (errors first |> List.map BitConverter.DoubleToInt64Bits) "same bits"
+            Expect.notEqual (errors other) (errors first) "another seed"
+            Expect.equal again.Fit.Slope first.Fit.Slope "same slope"
+        }
+
+        test "The Fournier-Guillin check turns Violated when the sampler under test is biased" {
+            // The samples come from the law shifted by 0.3 in x: W2^2 tends to 0.09, not to 0, so the slope is near 0.
+            let law = FournierGuillin.defaultLaw 1
+            let shifted = MeanField.Core.Scenarios.UniformDataSpec(MeanField.Core.Scenarios.PositionShape.Ball, [| 0.3 |], 1.0, [| 0.0 |], 0.5)
+            let check = FournierGuillin.rateOf 1 (FournierGuillin.phaseSpace shifted 1) (FournierGuillin.phaseSpace law 1) "biased"
+            let result = check.Run(context 5)
+            Expect.equal result.Verdict Verdict.Violated $"slope {result.Fit.Slope} [{result.Fit.Lower}, {result.Fit.Upper}]"
+            let honest = (FournierGuillin.rate 1 law "default").Run(context 5)
+            Expect.equal honest.Verdict Verdict.Holds $"the correct sampler on the same ladder holds: slope {honest.Fit.Slope} [{honest.Fit.Lower}, {honest.Fit.Upper}]"
+        }
+
+        test "The two-sample cost is the exact transport cost between the sample and its reference cloud" {
+            let sampler = FournierGuillin.unitCube 2
+            let cost = FournierGuillin.twoSampleCost sampler sampler 40 9
+            let a = sampler 40 (Seeds.derive 9 "sample" [])
+            let b = sampler (FournierGuillin.ReferenceFactor * 40) (Seeds.derive 9 "reference" [])
+            // An independent algorithm: the dense Hungarian, assigning k copies of each sample point to the reference.
+            let copies = PointCloud(2, Array.init (2 * 40 * FournierGuillin.ReferenceFactor) (fun k -> a.Coordinates[(k / 2 / FournierGuillin.ReferenceFactor) * 2 + k % 2]))
+            let expected = AssignmentTransport.Solve(copies, b, 2.0).Cost
+            Expect.floatClose Accuracy.veryHigh cost expected "same cost"
+        }
+
+        test "A baseline comparison flags a worse verdict and a slope that worsens beyond the tolerance" {
+            let before = [ summary "a" "Holds" -0.7 Claim.AtMost; summary "b" "Holds" -0.6 Claim.AtMost; summary "c" "Holds" -0.5 Claim.Sharp; summary "gone" "Holds" -0.6 Claim.AtMost ]
+            let after = [ summary "a" "Inconclusive" -0.7 Claim.AtMost; summary "b" "Holds" -0.45 Claim.AtMost; summary "c" "Holds" -0.46 Claim.Sharp; summary "new" "Holds" -0.6 Claim.AtMost ]
+            let rows = Baseline.compare before after |> List.map (fun r -> r.Id, r) |> Map.ofList
+            Expect.isTrue rows["a"].Regressed "verdict worsened"
+            Expect.isTrue rows["b"].Regressed "a bound's slope rose by 0.15, even though still below theory"
+            Expect.isFalse rows["c"].Regressed "0.04 from theory is within the 0.05 tolerance"
+            Expect.isFalse rows["new"].Regressed "a new check is not a regression"
+            Expect.equal rows["gone"].Reason "not run" "a check left out is reported"
+            let within = Baseline.compare [ summary "b" "Holds" -0.6 Claim.AtMost ] [ summary "b" "Holds" -0.56 Claim.AtMost ]
+            Expect.isFalse within.Head.Regressed "a rise of 0.04 is within the 0.05 tolerance"
+            let faster = Baseline.compare [ summary "b" "Holds" -0.6 Claim.AtMost ] [ summary "b" "Holds" -0.9 Claim.AtMost ]
+            Expect.isFalse faster.Head.Regressed "faster decay is never a regression for a bound"
+        }
+    ]

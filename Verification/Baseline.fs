@@ -1,0 +1,80 @@
+namespace MeanField.Verification
+
+/// The part of a check's result that a later run is compared with.
+type CheckSummary =
+    { Id: string
+      Title: string
+      Verdict: string
+      /// 0 Holds or Informational, 1 Inconclusive, 2 Violated.
+      Severity: int
+      Slope: float
+      Lower: float
+      Upper: float
+      Theory: float
+      Claim: Claim
+      /// The check's named slope tolerance, also the allowance for a slope change between runs.
+      ToleranceSlope: float }
+
+/// One check compared across two runs.
+type ComparisonRow =
+    { Id: string
+      Before: CheckSummary option
+      After: CheckSummary option
+      Regressed: bool
+      Reason: string }
+
+/// Comparing a run with a stored one: a verdict that worsens, or a slope that worsens by more than the
+/// check's tolerance (a bound's slope rising, a sharpness slope moving away from theory), is a regression.
+[<RequireQualifiedAccess>]
+module Baseline =
+
+    let severityOf (verdict: string) =
+        match verdict with
+        | "Violated" -> 2
+        | "Inconclusive" -> 1
+        | _ -> 0
+
+    let summarize (c: CheckResult) =
+        { Id = c.Id
+          Title = c.Title
+          Verdict = c.Verdict.Name
+          Severity = c.Verdict.Severity
+          Slope = c.Fit.Slope
+          Lower = c.Fit.Lower
+          Upper = c.Fit.Upper
+          Theory = c.Theory
+          Claim = c.Claim
+          ToleranceSlope = c.Tolerance.Slope }
+
+    /// How bad the slope is: for a bound, the slope itself (slower decay is worse, even within the bound:
+    /// a solver change that costs half an order is what a baseline is for); for a sharpness check, its
+    /// distance from theory.
+    let private badness (s: CheckSummary) =
+        match s.Claim with
+        | Claim.AtMost -> s.Slope
+        | Claim.Sharp -> abs (s.Slope - s.Theory)
+
+    let private row (before: CheckSummary) (after: CheckSummary) =
+        let worse = badness after - badness before
+        if after.Severity > before.Severity then
+            { Id = after.Id; Before = Some before; After = Some after; Regressed = true; Reason = $"verdict worsened from {before.Verdict} to {after.Verdict}" }
+        elif worse > before.ToleranceSlope then
+            { Id = after.Id; Before = Some before; After = Some after; Regressed = true
+              Reason = sprintf "slope worsened by %.3f (allowed %g)" worse before.ToleranceSlope }
+        else
+            { Id = after.Id; Before = Some before; After = Some after; Regressed = false; Reason = "" }
+
+    /// Every check of either run, in the order of the new run, then those only in the baseline.
+    let compare (before: CheckSummary list) (after: CheckSummary list) =
+        let old = before |> List.map (fun s -> s.Id, s) |> Map.ofList
+        let current =
+            after
+            |> List.map (fun a ->
+                match old.TryFind a.Id with
+                | Some b -> row b a
+                | None -> { Id = a.Id; Before = None; After = Some a; Regressed = false; Reason = "not in the baseline" })
+        let dropped =
+            before
+            |> List.filter (fun b -> not (after |> List.exists (fun a -> a.Id = b.Id)))
+            |> List.map (fun b -> { Id = b.Id; Before = Some b; After = None; Regressed = false; Reason = "not run" })
+        current @ dropped

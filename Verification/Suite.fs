@@ -1,0 +1,94 @@
+namespace MeanField.Verification
+
+open System
+open System.Diagnostics
+open System.Security.Cryptography
+open System.Text
+open MeanField.Verification.Checks
+
+/// The model under verification: its initial law (and a name for it) in each dimension d.
+type Model = { Law: int -> MeanField.Core.Scenarios.InitialDataSpec * string }
+
+/// A named set of checks with their ladders: `quick` for CI (minutes), `full` for publication.
+type Suite =
+    { Name: string
+      Entries: (Check * Ladder) list }
+
+[<RequireQualifiedAccess>]
+module Suite =
+
+    let private ladder (xs: float list) replicas fitFrom = { Xs = xs; Replicas = replicas; FitFrom = fitFrom }
+
+    /// N doubling from `first` for `count` rungs.
+    let private doubling (first: float) count = List.init count (fun k -> first * 2.0 ** float k)
+
+    /// The default model: uniform on the unit ball in x times the ball of radius 1/2 in v, in every d.
+    let defaultModel =
+        { Law = fun d -> FournierGuillin.defaultLaw d, "uniform on the unit ball in x times the ball of radius 1/2 in v" }
+
+    /// The default model, with a scenario's initial law in the scenario's dimension.
+    let withScenario (scenario: MeanField.Core.Scenarios.Scenario) (source: string) =
+        { Law = fun d -> if d = scenario.Dimension then scenario.Initial, $"the initial law of {source}" else defaultModel.Law d }
+
+    let private fournierGuillin (model: Model) (ladders: int -> Ladder) =
+        [ for d in 1..3 ->
+              let law, name = model.Law d
+              FournierGuillin.rate d law name, ladders d ]
+
+    /// Every check, sized to finish in a few minutes on a 2-core machine. Rungs below FitFrom are the
+    /// pre-asymptotic policy: the first rung of every ladder is measured and shown but not fitted.
+    /// The log-type rates (D = 2) get the longest ladders; the clusters, whose error is a half-normal
+    /// imbalance (relative spread 0.76 per replica), the most replicas and every rung fitted.
+    let quick (model: Model) =
+        { Name = "quick"
+          Entries =
+            fournierGuillin model (fun d -> if d = 1 then ladder (doubling 125.0 6) 8 250.0 else ladder (doubling 125.0 5) 6 250.0)
+            @ [ FournierGuillin.sharpness "square", ladder (doubling 125.0 6) 8 250.0
+                FournierGuillin.sharpness "clusters", ladder (doubling 32.0 6) 48 32.0
+                FournierGuillin.sharpness "cube6", ladder (doubling 125.0 5) 6 250.0 ] }
+
+    /// Publication sizes: longer ladders and more replicas.
+    let full (model: Model) =
+        { Name = "full"
+          Entries =
+            fournierGuillin model (fun _ -> ladder (doubling 125.0 7) 16 500.0)
+            @ [ FournierGuillin.sharpness "square", ladder (doubling 125.0 7) 16 500.0
+                FournierGuillin.sharpness "clusters", ladder (doubling 64.0 7) 100 256.0
+                FournierGuillin.sharpness "cube6", ladder (doubling 125.0 7) 16 500.0 ] }
+
+    let byName (name: string) (model: Model) =
+        match name with
+        | "quick" -> Ok(quick model)
+        | "full" -> Ok(full model)
+        | other -> Error $"suite '{other}' does not exist (quick, full)"
+
+    let ids (suite: Suite) = suite.Entries |> List.map (fun (c, _) -> c.Id)
+
+    /// Only the named checks; an unknown name is an error naming the known ones.
+    let select (names: string list) (suite: Suite) =
+        match names |> List.filter (fun n -> not (List.contains n (ids suite))) with
+        | [] when names.IsEmpty -> Ok suite
+        | [] -> Ok { suite with Entries = suite.Entries |> List.filter (fun (c, _) -> List.contains c.Id names) }
+        | unknown ->
+            let known = String.Join(", ", ids suite)
+            let missing = String.Join(", ", unknown)
+            Error $"no check named {missing} (known: {known})"
+
+    /// A hash of everything that determines the numbers: suite, seed, checks, ladders and the scenario text.
+    let configurationHash (suite: Suite) (seed: int) (scenario: string) =
+        let text = StringBuilder()
+        text.Append(suite.Name).Append('|').Append(seed).Append('|').Append(scenario) |> ignore
+        for check, l in suite.Entries do
+            let xs = String.Join(",", l.Xs |> List.map (fun x -> x.ToString("R", Globalization.CultureInfo.InvariantCulture)))
+            text.Append('|').Append(check.Id).Append(':').Append(xs).Append(':').Append(l.Replicas).Append(':').Append(l.FitFrom) |> ignore
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))).ToLowerInvariant()[..15]
+
+    /// Runs every check of the suite in order.
+    let run (suite: Suite) (seed: int) (scenario: string) (progress: ProgressStep -> unit) =
+        let clock = Stopwatch.StartNew()
+        let checks = [ for check, l in suite.Entries -> check.Run { Seed = seed; Ladder = l; Progress = progress } ]
+        { Suite = suite.Name
+          Seed = seed
+          Checks = checks
+          ConfigurationHash = configurationHash suite seed scenario
+          Seconds = clock.Elapsed.TotalSeconds }
