@@ -6,8 +6,12 @@ open System.Security.Cryptography
 open System.Text
 open MeanField.Verification.Checks
 
-/// The model under verification: its initial law (and a name for it) in each dimension d.
-type Model = { Law: int -> MeanField.Core.Scenarios.InitialDataSpec * string }
+/// The model under verification: the scenario (with a name for it), and its initial law (and a name
+/// for that) in each dimension d.
+type Model =
+    { Scenario: MeanField.Core.Scenarios.Scenario
+      ScenarioName: string
+      Law: int -> MeanField.Core.Scenarios.InitialDataSpec * string }
 
 /// A named set of checks with their ladders: `quick` for CI (minutes), `full` for publication.
 type Suite =
@@ -24,11 +28,15 @@ module Suite =
 
     /// The default model: uniform on the unit ball in x times the ball of radius 1/2 in v, in every d.
     let defaultModel =
-        { Law = fun d -> FournierGuillin.defaultLaw d, "uniform on the unit ball in x times the ball of radius 1/2 in v" }
+        { Scenario = MeanField.Core.Scenarios.ScenarioReader.Default()
+          ScenarioName = "the embedded default scenario"
+          Law = fun d -> FournierGuillin.defaultLaw d, "uniform on the unit ball in x times the ball of radius 1/2 in v" }
 
     /// The default model, with a scenario's initial law in the scenario's dimension.
     let withScenario (scenario: MeanField.Core.Scenarios.Scenario) (source: string) =
-        { Law = fun d -> if d = scenario.Dimension then scenario.Initial, $"the initial law of {source}" else defaultModel.Law d }
+        { Scenario = scenario
+          ScenarioName = source
+          Law = fun d -> if d = scenario.Dimension then scenario.Initial, $"the initial law of {source}" else defaultModel.Law d }
 
     let private fournierGuillin (model: Model) (ladders: int -> Ladder) =
         [ for d in 1..3 ->
@@ -45,7 +53,9 @@ module Suite =
             fournierGuillin model (fun d -> if d = 1 then ladder (doubling 125.0 6) 8 250.0 else ladder (doubling 125.0 5) 6 250.0)
             @ [ FournierGuillin.sharpness "square", ladder (doubling 125.0 6) 8 250.0
                 FournierGuillin.sharpness "clusters", ladder (doubling 32.0 6) 48 32.0
-                FournierGuillin.sharpness "cube6", ladder (doubling 125.0 5) 6 250.0 ] }
+                FournierGuillin.sharpness "cube6", ladder (doubling 125.0 5) 6 250.0
+                // Perturbations delta = 1e-3 .. 1e-1: every rung is in the linear regime, so all are fitted.
+                Dobrushin.check model.Scenario model.ScenarioName 1.0 400, ladder [ 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 3 0.0 ] }
 
     /// Publication sizes: longer ladders and more replicas.
     let full (model: Model) =
@@ -54,7 +64,8 @@ module Suite =
             fournierGuillin model (fun _ -> ladder (doubling 125.0 7) 16 500.0)
             @ [ FournierGuillin.sharpness "square", ladder (doubling 125.0 7) 16 500.0
                 FournierGuillin.sharpness "clusters", ladder (doubling 64.0 7) 100 256.0
-                FournierGuillin.sharpness "cube6", ladder (doubling 125.0 7) 16 500.0 ] }
+                FournierGuillin.sharpness "cube6", ladder (doubling 125.0 7) 16 500.0
+                Dobrushin.check model.Scenario model.ScenarioName 2.0 2000, ladder [ 1e-8; 1e-7; 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 8 0.0 ] }
 
     let byName (name: string) (model: Model) =
         match name with

@@ -34,14 +34,7 @@ module FournierGuillin =
 
     /// A cloud in phase space (x, v) drawn from the initial law of the model in d dimensions.
     let phaseSpace (spec: InitialDataSpec) (d: int) : Sampler =
-        fun count seed ->
-            let state = InitialData.Sample(spec, d, count, seed)
-            let coordinates = Array.zeroCreate (2 * d * count)
-            for i in 0 .. count - 1 do
-                for a in 0 .. d - 1 do
-                    coordinates[i * 2 * d + a] <- state.Positions[a * count + i]
-                    coordinates[i * 2 * d + d + a] <- state.Velocities[a * count + i]
-            PointCloud(2 * d, coordinates)
+        fun count seed -> PhaseSpace.ofState (InitialData.Sample(spec, d, count, seed))
 
     /// The default model's initial law in d dimensions: uniform on the unit ball in x, times the ball of radius 1/2 in v.
     let defaultLaw (d: int) =
