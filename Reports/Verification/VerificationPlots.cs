@@ -1,7 +1,7 @@
+using System.Globalization;
 using MeanField.Verification;
 using OxyPlot;
 using OxyPlot.Axes;
-using OxyPlot.Legends;
 using OxyPlot.Series;
 
 namespace MeanField.Reports.Verification;
@@ -11,13 +11,23 @@ public static class VerificationPlots
 {
     public static PlotModel Rate(CheckResult c)
     {
-        var model = new PlotModel { Title = c.Title, Background = OxyColors.White };
-        model.Legends.Add(new Legend { LegendPosition = LegendPosition.TopRight, LegendBackground = OxyColor.FromAColor(220, OxyColors.White) });
-        model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Bottom, Title = c.XLabel, MajorGridlineStyle = LineStyle.Dot });
-        model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Left, Title = c.ErrorLabel, MajorGridlineStyle = LineStyle.Dot });
+        // A one-line subtitle instead of a legend: legend boxes are laid out with the exporter's font
+        // metrics, which SVG viewers do not share, and their entries overlap.
+        var model = new PlotModel
+        {
+            Title = c.Title,
+            Subtitle = string.Create(CultureInfo.InvariantCulture, $"blue: mean of replicas ± 1 s.d.; grey: not fitted; red: fit, slope {c.Fit.Slope:F3}; dashed: theory, slope {c.Theory:G4}"),
+            Background = OxyColors.White,
+            Padding = new OxyThickness(8, 16, 16, 8),
+            TitleFontSize = 15,
+            SubtitleFontSize = 11,
+        };
+        // Padding keeps the end points and their error bars inside the frame.
+        model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Bottom, Title = c.XLabel, MajorGridlineStyle = LineStyle.Dot, MinimumPadding = 0.05, MaximumPadding = 0.05 });
+        model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Left, Title = c.ErrorLabel, MajorGridlineStyle = LineStyle.Dot, MinimumPadding = 0.05, MaximumPadding = 0.05 });
 
-        var data = new ScatterErrorSeries { Title = "mean of replicas (± 1 std. dev.)", MarkerType = MarkerType.Circle, MarkerFill = OxyColors.SteelBlue, ErrorBarColor = OxyColors.SteelBlue };
-        var dropped = new ScatterErrorSeries { Title = "pre-asymptotic (not fitted)", MarkerType = MarkerType.Circle, MarkerFill = OxyColors.LightGray, ErrorBarColor = OxyColors.Gray };
+        var data = new ScatterErrorSeries { MarkerType = MarkerType.Circle, MarkerFill = OxyColors.SteelBlue, ErrorBarColor = OxyColors.SteelBlue };
+        var dropped = new ScatterErrorSeries { MarkerType = MarkerType.Circle, MarkerFill = OxyColors.LightGray, ErrorBarColor = OxyColors.Gray };
         foreach (var r in c.Rungs)
         {
             // A bar that would reach below zero is clipped to the mean on the log axis.
@@ -31,8 +41,8 @@ public static class VerificationPlots
         var fitted = c.Rungs.Where(r => r.Fitted).ToList();
         double x0 = fitted.Min(r => r.X), x1 = fitted.Max(r => r.X);
         double centre = Math.Sqrt(x0 * x1);
-        model.Series.Add(Line($"fit, slope {c.Fit.Slope:F3}", OxyColors.Firebrick, LineStyle.Solid, c, c.Fit.Slope, x0, x1, centre));
-        model.Series.Add(Line($"theory, slope {c.Theory:G3}", OxyColors.Black, LineStyle.Dash, c, c.Theory, x0, x1, centre));
+        model.Series.Add(Line("fit", OxyColors.Firebrick, LineStyle.Solid, c, c.Fit.Slope, x0, x1, centre));
+        model.Series.Add(Line("theory", OxyColors.Black, LineStyle.Dash, c, c.Theory, x0, x1, centre));
         return model;
     }
 
