@@ -32,6 +32,12 @@ public sealed record HybridModel
     /// <summary>Speed beyond which the run is declared blown up.</summary>
     public required double MaxSpeed { get; init; }
 
+    /// <summary>How the alignment sum is evaluated (direct by default).</summary>
+    public AlignmentMethod AlignmentMethod { get; init; } = AlignmentMethod.Direct;
+
+    /// <summary>The mesh spacing when <see cref="AlignmentMethod"/> is mesh.</summary>
+    public double MeshSpacing { get; init; } = AlignmentSpec.DefaultMeshSpacing;
+
     /// <summary>Initial field phi_in at the nodes, or null for phi_in = 0.</summary>
     public double[]? InitialField { get; init; }
 
@@ -42,6 +48,8 @@ public sealed record HybridModel
         {
             Dimension = s.Dimension,
             Alignment = s.Alignment.Build(),
+            AlignmentMethod = s.Alignment.Method,
+            MeshSpacing = s.Alignment.MeshSpacing,
             Eta = s.Chemotaxis.Eta,
             Diffusion = s.Chemotaxis.Diffusion,
             Decay = s.Chemotaxis.Decay,

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Numerics;
 using MeanField.Core.Alignment;
 using MeanField.Core.Chemistry;
+using MeanField.Core.Kernels;
 using MeanField.Core.Particles;
+using MeanField.Core.Scenarios;
 
 namespace MeanField.Core.Dynamics;
 
@@ -30,6 +32,7 @@ public sealed class HybridSimulation
     private readonly Complex[] _predictedSource;
     private readonly Complex[] _predictedField;
     private readonly int _maxThreads;
+    private readonly MeshAlignment? _mesh;
 
     public HybridSimulation(HybridModel model, ParticleState initial, int maxThreads = -1)
     {
@@ -50,6 +53,13 @@ public sealed class HybridSimulation
         _predictedSource = new Complex[model.Grid.NodeCount];
         _predictedField = new Complex[model.Grid.NodeCount];
         if (model.InitialField is not null) Field.SetNodalValues(model.InitialField);
+        if (model.AlignmentMethod == AlignmentMethod.Mesh)
+        {
+            if (model.Alignment is not IRadialAlignmentKernel radial)
+                throw new ArgumentException($"the mesh alignment needs a Cucker-Smale-type kernel, not {model.Alignment.Description}", nameof(model));
+            _mesh = new MeshAlignment(radial, model.Dimension, model.MeshSpacing, maxThreads);
+        }
+
         CheckState(State, 0, 0);
         Field.UpdateGradient();
     }
@@ -108,7 +118,8 @@ public sealed class HybridSimulation
     /// <summary>a = A(X, V) + eta grad phi(X) + F_ext(X), using the gradient grid as it stands.</summary>
     private void Acceleration(ParticleState s, double[] a)
     {
-        DirectAlignment.Compute(Model.Alignment, s, a, _maxThreads);
+        if (_mesh is not null) _mesh.Compute(s, a);
+        else DirectAlignment.Compute(Model.Alignment, s, a, _maxThreads);
         int n = s.Count, d = s.Dimension;
         if (Model.Eta != 0)
         {

@@ -110,8 +110,18 @@ public static class ScenarioReader
                 throw new ScenarioException(s.Key("kind"), kind, "must be one of: cucker_smale, none");
         }
 
+        string method = s.String("method", "direct");
+        var parsed = method switch
+        {
+            "direct" => AlignmentMethod.Direct,
+            "mesh" => AlignmentMethod.Mesh,
+            _ => throw new ScenarioException(s.Key("method"), method, "must be one of: direct, mesh"),
+        };
+        Require(parsed == AlignmentMethod.Direct || spec is CuckerSmaleSpec, s.Key("method"), method, "mesh needs a Cucker-Smale kernel (gamma = beta psi(|y|) w)");
+        double spacing = s.Double("mesh_spacing", AlignmentSpec.DefaultMeshSpacing);
+        Require(spacing > 0, s.Key("mesh_spacing"), spacing, "must be > 0");
         s.RejectUnknownKeys();
-        return spec;
+        return spec with { Method = parsed, MeshSpacing = spacing };
     }
 
     private static DomainSpec ReadDomain(YamlSection s, int d)
@@ -329,6 +339,11 @@ public static class ScenarioReader
     private static void Require(bool ok, string key, double value, string reason)
     {
         if (!ok) throw new ScenarioException(key, Show(value), reason);
+    }
+
+    private static void Require(bool ok, string key, string value, string reason)
+    {
+        if (!ok) throw new ScenarioException(key, value, reason);
     }
 
     internal static string Show(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -41,6 +41,9 @@ public static class ScenarioWriter
                 throw new NotSupportedException($"alignment {s.Alignment.GetType().Name} has no YAML form");
         }
 
+        w.WriteLine($"  method: {(s.Alignment.Method == AlignmentMethod.Mesh ? "mesh" : "direct")}");
+        w.WriteLine($"  mesh_spacing: {N(s.Alignment.MeshSpacing)}");
+
         var c = s.Chemotaxis;
         w.WriteLine("chemotaxis:");
         w.WriteLine($"  eta: {N(c.Eta)}");

@@ -6,6 +6,7 @@ open MeanField.Core.Alignment
 open MeanField.Core.Kernels
 open MeanField.Core.Particles
 open MeanField.Tests
+open MeanField.Core.Scenarios
 
 /// The naive scalar double loop, written from the formula: the reference for every fast path.
 /// Also returns the scale against which round-off is judged: the largest (1/N) sum_j |gamma(y, v_j)| +
@@ -94,5 +95,42 @@ let tests =
             DirectAlignment.Compute(CuckerSmaleKernel(1.0, 1.0, 0.3), s, one, 1)
             DirectAlignment.Compute(CuckerSmaleKernel(1.0, 1.0, 0.3), s, two, 2)
             Expect.sequenceEqual (Array.map BitConverter.DoubleToInt64Bits two) (Array.map BitConverter.DoubleToInt64Bits one) "same bits"
+        }
+    
+        test "The mesh alignment converges to direct summation at order 6 in the spacing, in d = 1, 2, 3" {
+            for d in [ 1; 2; 3 ] do
+                let s = Generators.particleState (Random(40 + d)) d 300
+                let kernel = CuckerSmaleKernel(1.0, 1.0, 0.5)
+                let direct = Array.zeroCreate (d * 300)
+                DirectAlignment.Compute(kernel, s, direct)
+                let scale = direct |> Array.map abs |> Array.max
+                let spacings = [| 0.4; 0.2; 0.1; 0.05 |]
+                let errors =
+                    spacings
+                    |> Array.map (fun h ->
+                        let mesh = Array.zeroCreate (d * 300)
+                        MeshAlignment(kernel, d, h).Compute(s, mesh)
+                        (Array.map2 (fun x y -> abs (x - y)) mesh direct |> Array.max) / scale)
+                let fit = MeanField.Core.Statistics.LogLogFit.Fit(spacings, errors |> Array.map (fun e -> [| e |] :> Collections.Generic.IReadOnlyList<float>))
+                Expect.isGreaterThan fit.Slope 5.5 $"d = {d}: observed order {fit.Slope} (errors {errors})"
+                Expect.isLessThan errors[3] 1e-8 $"d = {d}: h = 0.05 is within 1e-8 of the alignment's size"
+        }
+
+        test "A run with the mesh alignment follows the direct run to the mesh's accuracy" {
+            let text (method: string) =
+                ScenarioReader.DefaultText()
+                    .Replace("particles: 2000", "particles: 200")
+                    .Replace("horizon: 2.0", "horizon: 0.5")
+                    .Replace("  sigma: 0.5", $"  sigma: 0.5\n  method: {method}\n  mesh_spacing: 0.05")
+            let final (method: string) =
+                let scenario = ScenarioReader.Parse(text method)
+                let model = MeanField.Core.Dynamics.HybridModel.FromScenario scenario
+                let sim = MeanField.Core.Dynamics.HybridSimulation(model, InitialData.Sample(scenario.Initial, 2, 200, scenario.Seed))
+                for _ in 1 .. scenario.StepCount do sim.Step()
+                sim.State
+            let direct, mesh = final "direct", final "mesh"
+            let gap = Array.map2 (fun x y -> abs (x - y)) mesh.Velocities direct.Velocities |> Array.max
+            Expect.isLessThan gap 1e-8 "velocities agree"
+            Expect.isGreaterThan gap 0.0 "and are computed differently"
         }
     ]

@@ -25,6 +25,7 @@ let variants =
       "confinement", baseText |> replaceSection "external_force" "  kind: confinement\n  strength: 0.5\n  length: 2"
       "constant force", baseText |> replaceSection "external_force" "  kind: constant\n  vector: [0.1, -0.2]"
       "no alignment", baseText |> replaceSection "alignment" "  kind: none"
+      "mesh alignment", baseText.Replace("  sigma: 0.5", "  sigma: 0.5\n  method: mesh\n  mesh_spacing: 0.1")
       "gaussian field", baseText.Replace("  initial_field:\n    kind: zero", "  initial_field:\n    kind: gaussian\n    amplitude: 0.5\n    width: 0.6\n    center: [0.2, 0.1]") ]
 
 let private handWritten =
@@ -39,6 +40,8 @@ let private handWritten =
       "a step that does not divide the horizon", d.Replace("step: 0.01", "step: 0.3"), "time.step", "0.3"
       "data larger than the box", d.Replace("  radius: 1.0\n  velocity_center", "  radius: 7.9\n  velocity_center"), "domain.box", "16"
       "an unknown kind", d.Replace("kind: cucker_smale", "kind: vicsek"), "alignment.kind", "vicsek"
+      "an unknown alignment method", d.Replace("  sigma: 0.5", "  sigma: 0.5\n  method: tree"), "alignment.method", "tree"
+      "a negative mesh spacing", d.Replace("  sigma: 0.5", "  sigma: 0.5\n  method: mesh\n  mesh_spacing: -0.1"), "alignment.mesh_spacing", "-0.1"
       "not YAML", "dimension: [2\n", "(document)", "line" ]
 
 [<Tests>]
