@@ -20,8 +20,9 @@ namespace MeanField.Core.Alignment;
 /// <para>The grid covers the cells' bounding box with the stencil's margin; the FFT box is a power of
 /// two at least twice as wide in every direction, so the circular convolution equals the linear one.
 /// psi is real, so two real densities share one complex transform (real and imaginary parts).</para>
-/// <para>The deposit runs in particle order on one thread, so the result has the same bits for any
-/// thread count; the gather is parallel over cells, each summed in a fixed order.</para>
+/// <para>The deposit splits the cells into a fixed number of contiguous blocks, each into its own grid,
+/// and adds the grids in block order; the gather is parallel over cells, each summed in a fixed order.
+/// Neither depends on the thread count, so the result has the same bits on any machine.</para>
 /// </remarks>
 public sealed class MeshAlignment
 {
@@ -32,6 +33,7 @@ public sealed class MeshAlignment
     private SpectralTransform? _transform;
     private double[] _kernelHat = [];
     private Complex[][] _fields = [];
+    private Complex[][][] _partial = [];
     private int[] _stencilOffsets = [];
     private readonly double[] _origin;
 
@@ -80,7 +82,6 @@ public sealed class MeshAlignment
         }
 
         EnsureBox(2 * needed);
-        foreach (var field in _fields) Array.Clear(field);
         Deposit(state, origin);
         foreach (var field in _fields)
         {
@@ -106,6 +107,14 @@ public sealed class MeshAlignment
         _transform = new SpectralTransform(grid, _maxThreads);
         _fields = new Complex[(_dimension + 2) / 2][];
         for (int f = 0; f < _fields.Length; f++) _fields[f] = new Complex[nodes];
+        // Private grids for the deposit blocks while they are small; one grid (a serial deposit) beyond.
+        int blocks = nodes <= MaxNodesForBlocks ? DepositBlocks : 1;
+        _partial = new Complex[blocks][][];
+        for (int b = 0; b < blocks; b++)
+        {
+            _partial[b] = new Complex[_fields.Length][];
+            for (int f = 0; f < _fields.Length; f++) _partial[b][f] = b == 0 ? _fields[f] : new Complex[nodes];
+        }
 
         // psi at every offset of the box, offsets k >= points/2 standing for k - points (negative).
         var psi = new Complex[nodes];
@@ -138,7 +147,7 @@ public sealed class MeshAlignment
     }
 
     /// <summary>Stencil weights (product over directions) and the flat index of the stencil's first node.</summary>
-    private int Stencil(ParticleState state, int i, ReadOnlySpan<double> origin, Span<double> weights)
+    private int Stencil(ParticleState state, int i, double[] origin, Span<double> weights)
     {
         int d = _dimension, n = state.Count, width = LagrangeStencil.Width, count = weights.Length;
         Span<double> w = stackalloc double[width * d];
@@ -162,34 +171,60 @@ public sealed class MeshAlignment
         return baseIndex;
     }
 
+    /// <summary>Cells are deposited in this many blocks, whatever the thread count (so the sums are reproducible).</summary>
+    private const int DepositBlocks = 4;
+
+    /// <summary>Largest box for private block grids (2^20 nodes: 16 MB per field pair).</summary>
+    private const long MaxNodesForBlocks = 1L << 20;
+
     /// <summary>n (real part of the first field), then m_1, m_2, m_3 in the remaining real and imaginary parts, each with mass 1/N per cell.</summary>
-    private void Deposit(ParticleState state, ReadOnlySpan<double> origin)
+    private void Deposit(ParticleState state, double[] origin)
+    {
+        int blocks = _partial.Length, n = state.Count;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _maxThreads };
+        Parallel.For(0, blocks, options, b =>
+        {
+            foreach (var field in _partial[b]) Array.Clear(field);
+            DepositBlock(state, origin, _partial[b], (int)((long)n * b / blocks), (int)((long)n * (b + 1) / blocks));
+        });
+        if (blocks == 1) return;
+        // Block 0 deposited straight into the fields; the others are added in block order.
+        int nodes = _fields[0].Length, chunks = Math.Max(1, nodes / 4096);
+        Parallel.For(0, chunks, options, c =>
+        {
+            int start = (int)((long)nodes * c / chunks), end = (int)((long)nodes * (c + 1) / chunks);
+            for (int f = 0; f < _fields.Length; f++)
+            {
+                var target = _fields[f];
+                for (int b = 1; b < blocks; b++)
+                {
+                    var source = _partial[b][f];
+                    for (int k = start; k < end; k++) target[k] += source[k];
+                }
+            }
+        });
+    }
+
+    private void DepositBlock(ParticleState state, double[] origin, Complex[][] fields, int start, int end)
     {
         int d = _dimension, n = state.Count;
         double share = 1.0 / n;
         Span<double> weights = stackalloc double[_stencilOffsets.Length];
-        for (int i = 0; i < n; i++)
+        for (int i = start; i < end; i++)
         {
             int first = Stencil(state, i, origin, weights);
-            for (int q = 0; q <= d; q++)
+            // Field f holds density 2f in its real part and density 2f + 1 in its imaginary part
+            // (densities: n, m_1, .., m_d; a missing last one stays zero).
+            for (int f = 0; f < fields.Length; f++)
             {
-                double value = q == 0 ? share : share * state.Velocities[(q - 1) * n + i];
-                var field = _fields[q / 2];
-                if (q % 2 == 0)
+                int q = 2 * f;
+                double re = q == 0 ? share : share * state.Velocities[(q - 1) * n + i];
+                double im = q + 1 <= d ? share * state.Velocities[q * n + i] : 0;
+                var field = fields[f];
+                for (int s = 0; s < weights.Length; s++)
                 {
-                    for (int s = 0; s < weights.Length; s++)
-                    {
-                        ref var c = ref field[first + _stencilOffsets[s]];
-                        c = new Complex(c.Real + weights[s] * value, c.Imaginary);
-                    }
-                }
-                else
-                {
-                    for (int s = 0; s < weights.Length; s++)
-                    {
-                        ref var c = ref field[first + _stencilOffsets[s]];
-                        c = new Complex(c.Real, c.Imaginary + weights[s] * value);
-                    }
+                    ref var c = ref field[first + _stencilOffsets[s]];
+                    c = new Complex(c.Real + weights[s] * re, c.Imaginary + weights[s] * im);
                 }
             }
         }
@@ -204,23 +239,25 @@ public sealed class MeshAlignment
         Parallel.For(0, blocks, options, b =>
         {
             Span<double> weights = stackalloc double[_stencilOffsets.Length];
-            Span<double> values = stackalloc double[d + 1];
+            Span<double> values = stackalloc double[d + 2];
             int start = (int)((long)n * b / blocks), end = (int)((long)n * (b + 1) / blocks);
             for (int i = start; i < end; i++)
             {
                 int first = Stencil(state, i, origin, weights);
                 values.Clear();
-                for (int q = 0; q <= d; q++)
+                for (int f = 0; f < _fields.Length; f++)
                 {
-                    var field = _fields[q / 2];
-                    double sum = 0;
+                    var field = _fields[f];
+                    double re = 0, im = 0;
                     for (int s = 0; s < weights.Length; s++)
                     {
                         var c = field[first + _stencilOffsets[s]];
-                        sum += weights[s] * (q % 2 == 0 ? c.Real : c.Imaginary);
+                        re += weights[s] * c.Real;
+                        im += weights[s] * c.Imaginary;
                     }
 
-                    values[q] = sum;
+                    values[2 * f] = re;
+                    if (2 * f + 1 <= d) values[2 * f + 1] = im;
                 }
 
                 for (int a = 0; a < d; a++) alignment[a * n + i] = beta * (values[a + 1] - state.Velocities[a * n + i] * values[0]);

@@ -342,11 +342,31 @@ public sealed class ChemicalField
     /// grad phi at the given positions by six-point Lagrange interpolation of <see cref="Gradient"/>,
     /// component-major into <paramref name="gradient"/>.
     /// </summary>
-    public void InterpolateGradient(ReadOnlySpan<double> positions, int count, Span<double> gradient)
+    public void InterpolateGradient(ReadOnlySpan<double> positions, int count, Span<double> gradient) =>
+        InterpolateGradient(positions, count, gradient, 0, count);
+
+    /// <summary>As the span overload; large clouds are split into blocks interpolated in parallel (cells are independent, so the bits are the same).</summary>
+    public void InterpolateGradient(double[] positions, int count, double[] gradient)
+    {
+        if (count < ParallelInterpolationCount || _maxThreads == 1)
+        {
+            InterpolateGradient(positions, count, gradient, 0, count);
+            return;
+        }
+
+        int blocks = 4 * Environment.ProcessorCount;
+        Parallel.For(0, blocks, _options, b =>
+            InterpolateGradient(positions, count, gradient, (int)((long)count * b / blocks), (int)((long)count * (b + 1) / blocks)));
+    }
+
+    /// <summary>Below this many cells the gradient is interpolated on the calling thread.</summary>
+    private const int ParallelInterpolationCount = 20_000;
+
+    private void InterpolateGradient(ReadOnlySpan<double> positions, int count, Span<double> gradient, int start, int end)
     {
         Span<double> point = stackalloc double[Grid.Dimension];
         Span<double> g = stackalloc double[Grid.Dimension];
-        for (int j = 0; j < count; j++)
+        for (int j = start; j < end; j++)
         {
             for (int a = 0; a < Grid.Dimension; a++) point[a] = positions[a * count + j];
             Interpolate(Gradient, point, g);

@@ -133,4 +133,13 @@ let tests =
             Expect.isLessThan gap 1e-8 "velocities agree"
             Expect.isGreaterThan gap 0.0 "and are computed differently"
         }
+    
+        test "The mesh alignment is bit-identical with 1 and 2 threads" {
+            let s = Generators.particleState (Random(6)) 2 5000
+            let one = Array.zeroCreate 10000
+            let two = Array.zeroCreate 10000
+            MeshAlignment(CuckerSmaleKernel(1.0, 1.0, 0.5), 2, 0.1, 1).Compute(s, one)
+            MeshAlignment(CuckerSmaleKernel(1.0, 1.0, 0.5), 2, 0.1, 2).Compute(s, two)
+            Expect.sequenceEqual (Array.map BitConverter.DoubleToInt64Bits two) (Array.map BitConverter.DoubleToInt64Bits one) "same bits"
+        }
     ]
