@@ -33,7 +33,6 @@ public class MeshAlignmentBenchmarks
             .Replace("  sigma: 0.5", "  sigma: 0.5\n  method: mesh\n  mesh_spacing: 0.05")
             .Replace("center: [0.0, 0.0]", Dimension == 1 ? "center: [0.0]" : "center: [0.0, 0.0]")
             .Replace("velocity_center: [0.0, 0.0]", Dimension == 1 ? "velocity_center: [0.0]" : "velocity_center: [0.0, 0.0]");
-        if (Dimension == 1) text = text.Replace("grid: 128", "grid: 1024");
         var scenario = ScenarioReader.Parse(text);
         _cells = InitialData.Sample(scenario.Initial, Dimension, Cells, scenario.Seed);
         _simulation = new HybridSimulation(HybridModel.FromScenario(scenario), _cells);

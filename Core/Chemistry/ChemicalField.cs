@@ -89,7 +89,10 @@ public sealed class ChemicalField
         int span = _stencilSpan;
         _stencilOffsets = new ThreadLocal<double[]>(() => new double[3 * span]);
         _stencilFlats = new ThreadLocal<int[]>(() => new int[3 * span]);
-        _slabs = Math.Min(grid.Points, 16);
+        // Every slab scans all cells for those reaching it, so fewer slabs cost less; two per processor
+        // balance the load. Each node sums its cells in cell order whatever the slabs, so the bits do not
+        // depend on this choice.
+        _slabs = Math.Min(grid.Points, 2 * Environment.ProcessorCount);
         _maxThreads = maxThreads;
         _options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads };
         _normaliseBlock = NormaliseBlock;
