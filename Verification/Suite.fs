@@ -55,7 +55,8 @@ module Suite =
                 FournierGuillin.sharpness "clusters", ladder (doubling 32.0 6) 48 32.0
                 FournierGuillin.sharpness "cube6", ladder (doubling 125.0 5) 6 250.0
                 // Perturbations delta = 1e-3 .. 1e-1: every rung is in the linear regime, so all are fitted.
-                Dobrushin.check model.Scenario model.ScenarioName 1.0 400, ladder [ 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 3 0.0 ] }
+                Dobrushin.check model.Scenario model.ScenarioName 1.0 400, ladder [ 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 3 0.0
+                MeanFieldRate.check model.Scenario model.ScenarioName 1.0 128000, ladder (doubling 125.0 5) 4 250.0 ] }
 
     /// Publication sizes: longer ladders and more replicas.
     let full (model: Model) =
@@ -65,7 +66,10 @@ module Suite =
             @ [ FournierGuillin.sharpness "square", ladder (doubling 125.0 7) 16 500.0
                 FournierGuillin.sharpness "clusters", ladder (doubling 64.0 7) 100 256.0
                 FournierGuillin.sharpness "cube6", ladder (doubling 125.0 7) 16 500.0
-                Dobrushin.check model.Scenario model.ScenarioName 2.0 2000, ladder [ 1e-8; 1e-7; 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 8 0.0 ] }
+                Dobrushin.check model.Scenario model.ScenarioName 2.0 2000, ladder [ 1e-8; 1e-7; 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 8 0.0
+                MeanFieldRate.check model.Scenario model.ScenarioName 0.5 1_000_000, ladder (doubling 125.0 6) 12 250.0
+                MeanFieldRate.check model.Scenario model.ScenarioName 1.0 1_000_000, ladder (doubling 125.0 6) 12 250.0
+                MeanFieldRate.check model.Scenario model.ScenarioName 2.0 1_000_000, ladder (doubling 125.0 6) 12 250.0 ] }
 
     let byName (name: string) (model: Model) =
         match name with

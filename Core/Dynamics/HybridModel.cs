@@ -41,6 +41,9 @@ public sealed record HybridModel
     /// <summary>Initial field phi_in at the nodes, or null for phi_in = 0.</summary>
     public double[]? InitialField { get; init; }
 
+    /// <summary>The same model with the alignment evaluated by the mesh method at spacing h (for large reference clouds).</summary>
+    public HybridModel WithMeshAlignment(double spacing) => this with { AlignmentMethod = AlignmentMethod.Mesh, MeshSpacing = spacing };
+
     public static HybridModel FromScenario(Scenario s)
     {
         var grid = new PeriodicGrid(s.Dimension, s.Domain.Grid, s.Domain.Box, s.Domain.Center);

@@ -139,4 +139,22 @@ let tests =
                 let direct = t * (l + kPrime * kPrime * exp (t * l))
                 Expect.floatClose Accuracy.veryHigh (Dobrushin.logGamma t lip eta lipGrad lipF) (log direct) $"t = {t}"
         }
+    
+        test "The mean-field check turns Violated when the N-cell solver gets the velocities' scale wrong" {
+            let scenario = MeanField.Core.Scenarios.ScenarioReader.Default()
+            // A unit bug: the velocities come out five times too large. The N-cell systems then miss rho^t
+            // by a fixed amount (about E|4 v|^2), and the error stops falling.
+            let broken model steps (start: MeanField.Core.Particles.ParticleState) =
+                let moved: MeanField.Core.Particles.ParticleState = Dobrushin.evolve model steps start
+                for k in 0 .. moved.Velocities.Length - 1 do
+                    moved.Velocities[k] <- 5.0 * moved.Velocities[k]
+                moved
+            let ladder = { Xs = [ 128.0; 256.0; 512.0; 1024.0 ]; Replicas = 2; FitFrom = 0.0 }
+            let run (check: Check) = check.Run { Seed = 8; Ladder = ladder; Progress = ignore }
+            let result = run (MeanFieldRate.checkWith broken scenario "default" 1.0 8000)
+            Expect.equal result.Verdict Verdict.Violated $"slope {result.Fit.Slope} [{result.Fit.Lower}, {result.Fit.Upper}]"
+            let honest = run (MeanFieldRate.check scenario "default" 1.0 8000)
+            Expect.isFalse honest.Verdict.IsViolated $"the solver itself is not violated: slope {honest.Fit.Slope} [{honest.Fit.Lower}, {honest.Fit.Upper}]"
+            Expect.isTrue (honest.ReferenceFloor.IsSome) "the reference's floor is reported"
+        }
     ]
