@@ -29,6 +29,7 @@ public sealed class MeshAlignment
     private readonly IRadialAlignmentKernel _kernel;
     private readonly int _dimension;
     private readonly int _maxThreads;
+    private readonly ParallelOptions _options;
     private int _points;
     private SpectralTransform? _transform;
     private double[] _kernelHat = [];
@@ -47,6 +48,7 @@ public sealed class MeshAlignment
         Spacing = spacing;
         _maxThreads = maxThreads;
         _origin = new double[dimension];
+        _options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads };
     }
 
     /// <summary>The grid spacing h.</summary>
@@ -181,8 +183,7 @@ public sealed class MeshAlignment
     private void Deposit(ParticleState state, double[] origin)
     {
         int blocks = _partial.Length, n = state.Count;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = _maxThreads };
-        Parallel.For(0, blocks, options, b =>
+        Parallel.For(0, blocks, _options, b =>
         {
             foreach (var field in _partial[b]) Array.Clear(field);
             DepositBlock(state, origin, _partial[b], (int)((long)n * b / blocks), (int)((long)n * (b + 1) / blocks));
@@ -190,7 +191,7 @@ public sealed class MeshAlignment
         if (blocks == 1) return;
         // Block 0 deposited straight into the fields; the others are added in block order.
         int nodes = _fields[0].Length, chunks = Math.Max(1, nodes / 4096);
-        Parallel.For(0, chunks, options, c =>
+        Parallel.For(0, chunks, _options, c =>
         {
             int start = (int)((long)nodes * c / chunks), end = (int)((long)nodes * (c + 1) / chunks);
             for (int f = 0; f < _fields.Length; f++)
@@ -234,9 +235,8 @@ public sealed class MeshAlignment
     {
         int d = _dimension, n = state.Count;
         double beta = _kernel.Beta;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = _maxThreads };
         int blocks = Math.Max(1, Math.Min(4 * Environment.ProcessorCount, n / 256));
-        Parallel.For(0, blocks, options, b =>
+        Parallel.For(0, blocks, _options, b =>
         {
             Span<double> weights = stackalloc double[_stencilOffsets.Length];
             Span<double> values = stackalloc double[d + 2];

@@ -123,7 +123,7 @@ let tests =
             // thread race would give; the perturbation is lost under it.
             let jitter = Random(4)
             let broken model steps start =
-                let state: MeanField.Core.Particles.ParticleState = Dobrushin.evolve model steps start
+                let state: MeanField.Core.Particles.ParticleState = Trajectories.evolve model steps start
                 for k in 0 .. state.Velocities.Length - 1 do
                     state.Velocities[k] <- state.Velocities[k] + 0.1 * (jitter.NextDouble() - 0.5)
                 state
@@ -145,7 +145,7 @@ let tests =
             // A unit bug: the velocities come out five times too large. The N-cell systems then miss rho^t
             // by a fixed amount (about E|4 v|^2), and the error stops falling.
             let broken model steps (start: MeanField.Core.Particles.ParticleState) =
-                let moved: MeanField.Core.Particles.ParticleState = Dobrushin.evolve model steps start
+                let moved: MeanField.Core.Particles.ParticleState = Trajectories.evolve model steps start
                 for k in 0 .. moved.Velocities.Length - 1 do
                     moved.Velocities[k] <- 5.0 * moved.Velocities[k]
                 moved

@@ -29,13 +29,6 @@ module Dobrushin =
                 copy.Velocities[a * n + i] <- copy.Velocities[a * n + i] + delta * sin (state.Positions[a * n + i] + float a)
         copy
 
-    /// The cells at time t from the given start.
-    let evolve (model: HybridModel) (steps: int) (start: ParticleState) =
-        let simulation = HybridSimulation(model, start, 1)
-        for _ in 1..steps do
-            simulation.Step()
-        simulation.State
-
     /// log Gamma(t) of the paper's formula (40), Gamma(t) = t (L + K'^2 e^{t L}) with
     /// L = 2 + 2 Lip(gamma)^2 + 2 L'^2; the constants of Lemma 8.2, which the paper leaves implicit, are
     /// taken as the Lipschitz constants of the Vlasov field: L' = Lip(gamma) + eta t Lip(grad chi) + Lip(F_ext)
@@ -124,4 +117,4 @@ module Dobrushin =
                   Seconds = clock.Elapsed.TotalSeconds } }
 
     /// The check with the project's own solver.
-    let check scenario scenarioName horizon particles = checkWith evolve scenario scenarioName horizon particles
+    let check scenario scenarioName horizon particles = checkWith Trajectories.evolve scenario scenarioName horizon particles

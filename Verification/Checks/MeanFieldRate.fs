@@ -55,7 +55,7 @@ module MeanFieldRate =
                 let steps = int (Math.Round(horizon / model.Step))
                 let reference =
                     let start = InitialData.Sample(scenario.Initial, d, referenceCells, Seeds.derive context.Seed id [ -1 ])
-                    Dobrushin.evolve (model.WithMeshAlignment ReferenceSpacing) steps start
+                    Trajectories.evolve (model.WithMeshAlignment ReferenceSpacing) steps start
                 let measure (n: float) seed =
                     let n = int n
                     let cells = solve model steps (InitialData.Sample(scenario.Initial, d, n, Seeds.derive seed "cells" []))
@@ -99,4 +99,4 @@ module MeanFieldRate =
                   Seconds = clock.Elapsed.TotalSeconds } }
 
     /// The check with the project's own solver.
-    let check scenario scenarioName horizon referenceCells = checkWith Dobrushin.evolve scenario scenarioName horizon referenceCells
+    let check scenario scenarioName horizon referenceCells = checkWith Trajectories.evolve scenario scenarioName horizon referenceCells
