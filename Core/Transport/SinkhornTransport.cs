@@ -86,13 +86,15 @@ public static class SinkhornTransport
         // Levels of detail: the points, then repeatedly the barycentres of the previous level's clusters.
         // Above a level's cluster scale the kernel cannot tell a cluster's points apart, so those stages
         // run on the next coarser level, whose potentials then seed the finer ones.
-        var levels = new List<Problem> { new(new Side(a), new Side(b)) };
+        var sides = (A: new Side(a), B: new Side(b));
+        var scratch = new Scratch(Math.Max(a.Count, b.Count), Math.Max(sides.A.Clusters.Count, sides.B.Clusters.Count));
+        var levels = new List<Problem> { new(sides.A, sides.B, scratch) };
         var coarsestAbove = new List<double>();
         while (levels[^1].A.Cloud.Count + levels[^1].B.Cloud.Count > 8 * Side.ClusterSize)
         {
             var finer = levels[^1];
             coarsestAbove.Add(Math.Pow(Math.Max(finer.A.Clusters.MedianDiameter(), finer.B.Clusters.MedianDiameter()), p) / CoarseReach);
-            levels.Add(new Problem(finer.A.Coarsen(), finer.B.Coarsen()));
+            levels.Add(new Problem(finer.A.Coarsen(), finer.B.Coarsen(), scratch));
         }
 
         int level = LevelFor(scale);
@@ -199,14 +201,14 @@ public static class SinkhornTransport
     /// bounded by <c>maxshift_K - mincost(L, K) / eps</c> below that minus 40 holds only terms below
     /// e^-40 of each row's largest, and is left out, exactly as single terms are.
     /// </remarks>
-    private static void Update(Side rows, Side columns, double[] h, double epsilon, double p, double[] target, double[] scratch, bool average)
+    private static void Update(Side rows, Side columns, double[] h, double epsilon, double p, double[] target, double[] scratch, bool average, Scratch blockScratch)
     {
         int m = h.Length, clusters = columns.Clusters.Count;
         double inverse = 1 / epsilon;
-        var shift = new double[m];
+        var shift = columns.Shift;
         for (int j = 0; j < m; j++) shift[j] = columns.LogWeights[j] + h[j] * inverse;
-        var topShift = new double[clusters];
-        var topColumn = new int[clusters];
+        var topShift = columns.TopShift;
+        var topColumn = columns.TopColumn;
         for (int k = 0; k < clusters; k++)
         {
             topShift[k] = double.NegativeInfinity;
@@ -220,8 +222,8 @@ public static class SinkhornTransport
         int blocks = RowBlocks.Count(rowClusters.Count, 4);
         RowBlocks.For(rowClusters.Count, blocks, (block, first, last) =>
         {
-            var z = new double[m];
-            var active = new int[clusters];
+            var z = blockScratch.Exponents[block];
+            var active = blockScratch.Active[block];
             for (int c = first; c < last; c++)
             {
                 double floor = double.NegativeInfinity;
@@ -321,7 +323,17 @@ public static class SinkhornTransport
             Columns = CostRow.Columns(Cloud);
             LogWeights = new double[Cloud.Count];
             for (int i = 0; i < Cloud.Count; i++) LogWeights[i] = Math.Log(Cloud.Weights[i] / Cloud.Mass);
+            Shift = new double[Cloud.Count];
+            TopShift = new double[Clusters.Count];
+            TopColumn = new int[Clusters.Count];
         }
+
+        /// <summary>Buffers for this cloud in the column role: log w_j + h_j / eps, and each cluster's largest and where.</summary>
+        public double[] Shift { get; }
+
+        public double[] TopShift { get; }
+
+        public int[] TopColumn { get; }
 
         public SpatialClusters Clusters { get; }
 
@@ -335,8 +347,16 @@ public static class SinkhornTransport
         public Side Coarsen() => new(Clusters.Barycentres());
     }
 
+    /// <summary>Per row block: the exponents of one row and the column clusters it reaches, sized for the largest side.</summary>
+    private sealed class Scratch(int columns, int clusters)
+    {
+        public double[][] Exponents { get; } = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new double[columns]).ToArray();
+
+        public int[][] Active { get; } = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new int[clusters]).ToArray();
+    }
+
     /// <summary>The potentials of OT(a, b) (f, g) and of the self problems OT(a, a) (fa) and OT(b, b) (gb), in cluster order.</summary>
-    private sealed class Problem(Side a, Side b)
+    private sealed class Problem(Side a, Side b, Scratch blocks)
     {
         private readonly double[] f = new double[a.Cloud.Count], g = new double[b.Cloud.Count], fa = new double[a.Cloud.Count], gb = new double[b.Cloud.Count];
         private readonly double[] scratchA = new double[a.Cloud.Count], scratchB = new double[b.Cloud.Count];
@@ -348,10 +368,10 @@ public static class SinkhornTransport
         /// <summary>One Sinkhorn iteration of all four potentials.</summary>
         public void Iterate(double epsilon, double p)
         {
-            Update(a, b, g, epsilon, p, f, scratchA, average: false);
-            Update(b, a, f, epsilon, p, g, scratchB, average: false);
-            Update(a, a, fa, epsilon, p, fa, scratchA, average: true);
-            Update(b, b, gb, epsilon, p, gb, scratchB, average: true);
+            Update(a, b, g, epsilon, p, f, scratchA, average: false, blocks);
+            Update(b, a, f, epsilon, p, g, scratchB, average: false, blocks);
+            Update(a, a, fa, epsilon, p, fa, scratchA, average: true, blocks);
+            Update(b, b, gb, epsilon, p, gb, scratchB, average: true, blocks);
         }
 
         /// <summary>S_eps per unit mass: the dual values of OT(a, b) less half of each self problem's (twice its potential's mean).</summary>
@@ -360,10 +380,10 @@ public static class SinkhornTransport
         /// <summary>Every potential as one Sinkhorn half-step against the coarse problem's potentials at epsilon: its c-transform extended to the points.</summary>
         public void SeedFrom(Problem coarse, double epsilon, double p)
         {
-            Update(a, coarse.B, coarse.g, epsilon, p, f, scratchA, average: false);
-            Update(b, coarse.A, coarse.f, epsilon, p, g, scratchB, average: false);
-            Update(a, coarse.A, coarse.fa, epsilon, p, fa, scratchA, average: false);
-            Update(b, coarse.B, coarse.gb, epsilon, p, gb, scratchB, average: false);
+            Update(a, coarse.B, coarse.g, epsilon, p, f, scratchA, average: false, blocks);
+            Update(b, coarse.A, coarse.f, epsilon, p, g, scratchB, average: false, blocks);
+            Update(a, coarse.A, coarse.fa, epsilon, p, fa, scratchA, average: false, blocks);
+            Update(b, coarse.B, coarse.gb, epsilon, p, gb, scratchB, average: false, blocks);
         }
     }
 
