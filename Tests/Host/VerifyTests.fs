@@ -84,4 +84,24 @@ let tests =
                 Expect.equal code 2 "compare on a bad file"
                 Expect.stringContains stderr "bad.json" "names the file")
         }
+    
+        test "verify --scenario replaces the model's initial law in the scenario's dimension and records where it came from" {
+            withTemp (fun dir ->
+                let file = Path.Combine(dir, "narrow.yaml")
+                let text =
+                    MeanField.Core.Scenarios.ScenarioReader.DefaultText()
+                        .Replace("dimension: 2", "dimension: 3")
+                        .Replace("center: [0.0, 0.0]", "center: [0.0, 0.0, 0.0]")
+                        .Replace("grid: 128", "grid: 64")
+                        .Replace("  radius: 1.0\n  velocity_center", "  radius: 0.5\n  velocity_center")
+                File.WriteAllText(file, text)
+                let out = Path.Combine(dir, "report")
+                let code, stdout, stderr = run [ "verify"; "--scenario"; file; "--check"; "fournier-guillin-d3"; "--out"; out; "--quiet" ]
+                Expect.isTrue (code = 0 || code = 3) $"exit code {code}: {stdout} {stderr}"
+                let json = JsonDocument.Parse(File.ReadAllText(Path.Combine(out, "results.json"))).RootElement
+                Expect.stringContains (nonNull (json.GetProperty("scenario").GetString())) "narrow.yaml" "the model's source"
+                let check = json.GetProperty("checks")[0]
+                let law = nonNull (check.GetProperty("parameters").GetProperty("law").GetString())
+                Expect.stringContains law "narrow.yaml" "the check used the scenario's law")
+        }
     ]
