@@ -56,7 +56,8 @@ module Suite =
                 FournierGuillin.sharpness "cube6", ladder (doubling 125.0 5) 6 250.0
                 // Perturbations delta = 1e-3 .. 1e-1: every rung is in the linear regime, so all are fitted.
                 Dobrushin.check model.Scenario model.ScenarioName 1.0 400, ladder [ 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 3 0.0
-                MeanFieldRate.check model.Scenario model.ScenarioName 1.0 128000, ladder (doubling 125.0 5) 4 250.0 ] }
+                MeanFieldRate.check model.Scenario model.ScenarioName 1.0 128000, ladder (doubling 125.0 5) 4 250.0
+                ChemicalGradient.check model.Scenario model.ScenarioName 1.0 128000, ladder (doubling 125.0 5) 4 250.0 ] }
 
     /// Publication sizes: longer ladders and more replicas.
     let full (model: Model) =
@@ -69,7 +70,8 @@ module Suite =
                 Dobrushin.check model.Scenario model.ScenarioName 2.0 2000, ladder [ 1e-8; 1e-7; 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 8 0.0
                 MeanFieldRate.check model.Scenario model.ScenarioName 0.5 1_000_000, ladder (doubling 125.0 6) 12 250.0
                 MeanFieldRate.check model.Scenario model.ScenarioName 1.0 1_000_000, ladder (doubling 125.0 6) 12 250.0
-                MeanFieldRate.check model.Scenario model.ScenarioName 2.0 1_000_000, ladder (doubling 125.0 6) 12 250.0 ] }
+                MeanFieldRate.check model.Scenario model.ScenarioName 2.0 1_000_000, ladder (doubling 125.0 6) 12 250.0
+                ChemicalGradient.check model.Scenario model.ScenarioName 1.0 1_000_000, ladder (doubling 125.0 6) 12 250.0 ] }
 
     let byName (name: string) (model: Model) =
         match name with

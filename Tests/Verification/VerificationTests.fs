@@ -157,4 +157,18 @@ let tests =
             Expect.isFalse honest.Verdict.IsViolated $"the solver itself is not violated: slope {honest.Fit.Slope} [{honest.Fit.Lower}, {honest.Fit.Upper}]"
             Expect.isTrue (honest.ReferenceFloor.IsSome) "the reference's floor is reported"
         }
+    
+        test "The chemical-gradient check turns Violated when the N-cell solver never fills its gradient" {
+            let scenario = MeanField.Core.Scenarios.ScenarioReader.Default()
+            // A gradient buffer left at zero: sup |grad phi_N - grad psi|^2 is sup |grad psi|^2 whatever N.
+            let broken model steps start =
+                let state, gradient = Trajectories.evolveWithGradient model steps start
+                state, gradient |> Array.map (fun g -> Array.zeroCreate<float> g.Length)
+            let ladder = { Xs = [ 128.0; 256.0; 512.0; 1024.0 ]; Replicas = 2; FitFrom = 0.0 }
+            let run (check: Check) = check.Run { Seed = 9; Ladder = ladder; Progress = ignore }
+            let result = run (ChemicalGradient.checkWith broken scenario "default" 1.0 8000)
+            Expect.equal result.Verdict Verdict.Violated $"slope {result.Fit.Slope} [{result.Fit.Lower}, {result.Fit.Upper}]"
+            let honest = run (ChemicalGradient.check scenario "default" 1.0 8000)
+            Expect.isFalse honest.Verdict.IsViolated $"the solver itself is not violated: slope {honest.Fit.Slope} [{honest.Fit.Lower}, {honest.Fit.Upper}]"
+        }
     ]

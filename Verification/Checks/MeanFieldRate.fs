@@ -41,6 +41,27 @@ module MeanFieldRate =
                 state.Velocities[a * count + k] <- reference.Velocities[a * m + index[k]]
         state
 
+    /// Reference runs already made in this process, by scenario, time, size and seed: the mean-field and
+    /// chemical-gradient checks share one.
+    let private references = System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<ParticleState * float[][]>>()
+
+    /// The M-cell reference at time t (cells and grad psi at the nodes), with the mesh alignment and its own seed.
+    let reference (scenario: Scenario) (model: HybridModel) (steps: int) (cells: int) (seed: int) =
+        let key = $"{ScenarioWriter.Write scenario}|{steps}|{cells}|{seed}"
+        references
+            .GetOrAdd(key, fun _ ->
+                lazy
+                    (let start = InitialData.Sample(scenario.Initial, scenario.Dimension, cells, seed)
+                     Trajectories.evolveWithGradient (model.WithMeshAlignment ReferenceSpacing) steps start))
+            .Value
+
+    /// The reference's seed stream, shared by every check of the same dimension and time.
+    let referenceSeed (root: int) (d: int) (horizon: float) = Seeds.derive root (sprintf "reference-d%d-t%g" d horizon) []
+
+    /// The reference's error floor: the fitted law at N = M (the reference is itself an M-cell system).
+    let floorOf (fit: MeanField.Core.Statistics.RateFit) (kind: FitKind) (cells: int) =
+        exp fit.Intercept * float cells ** fit.Slope * (if kind = FitKind.LogCorrected then log (float cells) else 1.0)
+
     /// The check with the N-cell solver under test: <c>solve model steps start</c>; the reference always uses the project's own.
     let checkWith (solve: HybridModel -> int -> ParticleState -> ParticleState) (scenario: Scenario) (scenarioName: string) (horizon: float) (referenceCells: int) : Check =
         let d = scenario.Dimension
@@ -53,9 +74,7 @@ module MeanFieldRate =
                 let clock = Stopwatch.StartNew()
                 let model = HybridModel.FromScenario scenario
                 let steps = int (Math.Round(horizon / model.Step))
-                let reference =
-                    let start = InitialData.Sample(scenario.Initial, d, referenceCells, Seeds.derive context.Seed id [ -1 ])
-                    Trajectories.evolve (model.WithMeshAlignment ReferenceSpacing) steps start
+                let reference, _ = reference scenario model steps referenceCells (referenceSeed context.Seed d horizon)
                 let measure (n: float) seed =
                     let n = int n
                     let cells = solve model steps (InitialData.Sample(scenario.Initial, d, n, Seeds.derive seed "cells" []))
@@ -65,8 +84,7 @@ module MeanFieldRate =
                 let theory, kind = FournierGuillin.exponent (2 * d)
                 let fit = Ladder.fit kind rungs
                 // The reference is itself an M-cell system: by the theorem its error is the fitted law at N = M.
-                let floor =
-                    exp fit.Intercept * float referenceCells ** fit.Slope * (if kind = FitKind.LogCorrected then log (float referenceCells) else 1.0)
+                let floor = floorOf fit kind referenceCells
                 let smallest = rungs |> List.filter (fun r -> r.Fitted) |> List.map (fun r -> r.Mean) |> List.min
                 let resolved = floor <= FloorFraction * smallest
                 let decided = Verdict.decide Claim.AtMost theory FournierGuillin.rateTolerance context.Ladder.Replicas fit
@@ -80,7 +98,7 @@ module MeanFieldRate =
                     [ "model", scenarioName
                       "time t", sprintf "%g (%d steps of %g)" (float steps * model.Step) steps model.Step
                       "N-cell systems", "the scenario's alignment method (direct by default), independent initial samples"
-                      "reference rho^t", sprintf "%d cells, mesh alignment at h = %g, own seed stream" referenceCells ReferenceSpacing
+                      "reference rho^t", sprintf "%d cells, mesh alignment at h = %g, its own seed stream (shared with the chemical-gradient check)" referenceCells ReferenceSpacing
                       "comparison", sprintf "exact W2 against %d N cells drawn without replacement from the reference" FournierGuillin.ReferenceFactor
                       "replicas per rung", string context.Ladder.Replicas
                       "fitted from N", string context.Ladder.FitFrom ]
