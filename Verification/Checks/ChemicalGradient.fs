@@ -32,10 +32,7 @@ module ChemicalGradient =
                 let rungs = Ladder.run id context.Seed context.Ladder context.Progress measure
                 let theory, kind = FournierGuillin.exponent (2 * d)
                 let fit = Ladder.fit kind rungs
-                let floor = MeanFieldRate.floorOf fit kind referenceCells
-                let smallest = rungs |> List.filter (fun r -> r.Fitted) |> List.map (fun r -> r.Mean) |> List.min
-                let resolved = floor <= MeanFieldRate.FloorFraction * smallest
-                let decided = Verdict.decide Claim.AtMost theory FournierGuillin.rateTolerance context.Ladder.Replicas fit
+                let verdict, floor, note = MeanFieldRate.judge fit kind theory rungs context.Ladder.Replicas referenceCells
                 { Id = id
                   Title = title
                   Source = "Theorem 2.1 (second part), Corollary 3.6"
@@ -56,10 +53,9 @@ module ChemicalGradient =
                   Claim = Claim.AtMost
                   Theory = theory
                   Tolerance = FournierGuillin.rateTolerance
-                  Verdict = (if resolved || decided.IsViolated then decided else Verdict.Inconclusive None)
+                  Verdict = verdict
                   ReferenceFloor = Some floor
-                  Notes =
-                    [ sprintf "The reference's error floor is the fitted law at N = M = %d: %.3g, %s %g of the smallest fitted error (%.3g)." referenceCells floor (if resolved then "below" else "NOT below") MeanFieldRate.FloorFraction smallest ]
+                  Notes = [ note ]
                   Seconds = clock.Elapsed.TotalSeconds } }
 
     let check scenario scenarioName horizon referenceCells = checkWith Trajectories.evolveWithGradient scenario scenarioName horizon referenceCells

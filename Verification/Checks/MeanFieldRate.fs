@@ -62,6 +62,19 @@ module MeanFieldRate =
     let floorOf (fit: MeanField.Core.Statistics.RateFit) (kind: FitKind) (cells: int) =
         exp fit.Intercept * float cells ** fit.Slope * (if kind = FitKind.LogCorrected then log (float cells) else 1.0)
 
+    /// The verdict of a rate measured against the reference: the bound's verdict, but Inconclusive while the
+    /// reference's floor is not below <see cref="FloorFraction"/> of the smallest fitted error (a violation
+    /// stands regardless); with the floor, the smallest error and the note that explains them.
+    let judge (fit: MeanField.Core.Statistics.RateFit) (kind: FitKind) (theory: float) (rungs: Rung list) (replicas: int) (referenceCells: int) =
+        let floor = floorOf fit kind referenceCells
+        let smallest = rungs |> List.filter (fun r -> r.Fitted) |> List.map (fun r -> r.Mean) |> List.min
+        let resolved = floor <= FloorFraction * smallest
+        let decided = Verdict.decide Claim.AtMost theory FournierGuillin.rateTolerance replicas fit
+        let verdict = if resolved || decided.IsViolated then decided else Verdict.Inconclusive None
+        let note =
+            sprintf "The reference's error floor is the fitted law at N = M = %d: %.3g, %s %g of the smallest fitted error (%.3g)%s." referenceCells floor (if resolved then "below" else "NOT below") FloorFraction smallest (if resolved then "" else "; the verdict is inconclusive until the reference grows")
+        verdict, floor, note
+
     /// The check with the N-cell solver under test: <c>solve model steps start</c>; the reference always uses the project's own.
     let checkWith (solve: HybridModel -> int -> ParticleState -> ParticleState) (scenario: Scenario) (scenarioName: string) (horizon: float) (referenceCells: int) : Check =
         let d = scenario.Dimension
@@ -84,11 +97,7 @@ module MeanFieldRate =
                 let theory, kind = FournierGuillin.exponent (2 * d)
                 let fit = Ladder.fit kind rungs
                 // The reference is itself an M-cell system: by the theorem its error is the fitted law at N = M.
-                let floor = floorOf fit kind referenceCells
-                let smallest = rungs |> List.filter (fun r -> r.Fitted) |> List.map (fun r -> r.Mean) |> List.min
-                let resolved = floor <= FloorFraction * smallest
-                let decided = Verdict.decide Claim.AtMost theory FournierGuillin.rateTolerance context.Ladder.Replicas fit
-                let verdict = if resolved || decided.IsViolated then decided else Verdict.Inconclusive None
+                let verdict, floor, note = judge fit kind theory rungs context.Ladder.Replicas referenceCells
                 { Id = id
                   Title = title
                   Source = "Theorem 2.1"
@@ -112,8 +121,7 @@ module MeanFieldRate =
                   Tolerance = FournierGuillin.rateTolerance
                   Verdict = verdict
                   ReferenceFloor = Some floor
-                  Notes =
-                    [ sprintf "The reference's error floor is the fitted law at N = M = %d: %.3g, %s %g of the smallest fitted error (%.3g)%s." referenceCells floor (if resolved then "below" else "NOT below") FloorFraction smallest (if resolved then "" else "; the verdict is inconclusive until the reference grows") ]
+                  Notes = [ note ]
                   Seconds = clock.Elapsed.TotalSeconds } }
 
     /// The check with the project's own solver.
