@@ -62,7 +62,3 @@ type RunResult =
       /// A hash of the configuration (suite, seed, scenario), so two runs can be seen to be comparable.
       ConfigurationHash: string
       Seconds: float }
-
-    /// The worst verdict decides the exit code.
-    member this.Worst =
-        this.Checks |> List.map (fun c -> c.Verdict) |> List.sortByDescending (fun v -> v.Severity) |> List.tryHead
