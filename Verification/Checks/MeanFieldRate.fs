@@ -75,54 +75,67 @@ module MeanFieldRate =
             sprintf "The reference's error floor is the fitted law at N = M = %d: %.3g, %s %g of the smallest fitted error (%.3g)%s." referenceCells floor (if resolved then "below" else "NOT below") FloorFraction smallest (if resolved then "" else "; the verdict is inconclusive until the reference grows")
         verdict, floor, note
 
+    /// A rate in N measured against the M-cell reference at time t: the ladder, the fit at the
+    /// Fournier-Guillin exponent of D = 2d, the judgement against the reference's floor and the result.
+    /// <c>measure model steps reference n seed</c> gives one replica's error; <c>details model steps</c>
+    /// the check's own parameters, shown after the model and the time.
+    let againstReference
+        (scenario: Scenario) (scenarioName: string) (horizon: float) (referenceCells: int)
+        (id: string) (title: string) (source: string) (statement: string) (errorLabel: string)
+        (details: HybridModel -> int -> (string * string) list)
+        (measure: HybridModel -> int -> ParticleState * float[][] -> int -> int -> float)
+        (context: CheckContext) =
+        let clock = Stopwatch.StartNew()
+        let d = scenario.Dimension
+        let model = HybridModel.FromScenario scenario
+        let steps = int (Math.Round(horizon / model.Step))
+        let run = reference scenario model steps referenceCells (referenceSeed context.Seed d horizon)
+        let rungs = Ladder.run id context.Seed context.Ladder context.Progress (fun n seed -> measure model steps run (int n) seed)
+        let theory, kind = FournierGuillin.exponent (2 * d)
+        let fit = Ladder.fit kind rungs
+        let verdict, floor, note = judge fit kind theory rungs context.Ladder.Replicas referenceCells
+        { Id = id
+          Title = title
+          Source = source
+          Statement = statement
+          Parameters =
+            [ "model", scenarioName
+              "time t", sprintf "%g (%d steps of %g)" (float steps * model.Step) steps model.Step ]
+            @ details model steps
+            @ [ "replicas per rung", string context.Ladder.Replicas
+                "fitted from N", string context.Ladder.FitFrom ]
+          XLabel = "N"
+          ErrorLabel = errorLabel
+          Rungs = rungs
+          FitKind = kind
+          Fit = fit
+          Claim = Claim.AtMost
+          Theory = theory
+          Tolerance = FournierGuillin.rateTolerance
+          Verdict = verdict
+          ReferenceFloor = Some floor
+          Notes = [ note ]
+          Seconds = clock.Elapsed.TotalSeconds }
+
     /// The check with the N-cell solver under test: <c>solve model steps start</c>; the reference always uses the project's own.
     let checkWith (solve: HybridModel -> int -> ParticleState -> ParticleState) (scenario: Scenario) (scenarioName: string) (horizon: float) (referenceCells: int) : Check =
         let d = scenario.Dimension
         let id = sprintf "mean-field-d%d-t%g" d horizon
         let title = sprintf "Mean-field rate, d = %d, t = %g" d horizon
+        let theory, kind = FournierGuillin.exponent (2 * d)
+        let statement =
+            sprintf "E W2^2(mu_N^t, rho^t) <= C(t) %s in phase-space dimension D = %d, the Fournier-Guillin rate; C(t) grows at most double-exponentially in t." (if kind = FitKind.LogCorrected then sprintf "N^(%g) log N" theory else sprintf "N^(%.4g)" theory) (2 * d)
+        let details _ _ =
+            [ "N-cell systems", "the scenario's alignment method (direct by default), independent initial samples"
+              "reference rho^t", sprintf "%d cells, mesh alignment at h = %g, its own seed stream (shared with the chemical-gradient check)" referenceCells ReferenceSpacing
+              "comparison", sprintf "exact W2 against %d N cells drawn without replacement from the reference" FournierGuillin.ReferenceFactor ]
+        let measure model steps (reference: ParticleState, _) n seed =
+            let cells = solve model steps (InitialData.Sample(scenario.Initial, d, n, Seeds.derive seed "cells" []))
+            let sample = subsample reference (FournierGuillin.ReferenceFactor * n) (Seeds.derive seed "reference" [])
+            (ExactTransport.Solve(PhaseSpace.ofState cells, PhaseSpace.ofState sample, 2.0)).Cost
         { Id = id
           Title = title
-          Run =
-            fun context ->
-                let clock = Stopwatch.StartNew()
-                let model = HybridModel.FromScenario scenario
-                let steps = int (Math.Round(horizon / model.Step))
-                let reference, _ = reference scenario model steps referenceCells (referenceSeed context.Seed d horizon)
-                let measure (n: float) seed =
-                    let n = int n
-                    let cells = solve model steps (InitialData.Sample(scenario.Initial, d, n, Seeds.derive seed "cells" []))
-                    let sample = subsample reference (FournierGuillin.ReferenceFactor * n) (Seeds.derive seed "reference" [])
-                    (ExactTransport.Solve(PhaseSpace.ofState cells, PhaseSpace.ofState sample, 2.0)).Cost
-                let rungs = Ladder.run id context.Seed context.Ladder context.Progress measure
-                let theory, kind = FournierGuillin.exponent (2 * d)
-                let fit = Ladder.fit kind rungs
-                // The reference is itself an M-cell system: by the theorem its error is the fitted law at N = M.
-                let verdict, floor, note = judge fit kind theory rungs context.Ladder.Replicas referenceCells
-                { Id = id
-                  Title = title
-                  Source = "Theorem 2.1"
-                  Statement =
-                    sprintf "E W2^2(mu_N^t, rho^t) <= C(t) %s in phase-space dimension D = %d, the Fournier-Guillin rate; C(t) grows at most double-exponentially in t." (if kind = FitKind.LogCorrected then sprintf "N^(%g) log N" theory else sprintf "N^(%.4g)" theory) (2 * d)
-                  Parameters =
-                    [ "model", scenarioName
-                      "time t", sprintf "%g (%d steps of %g)" (float steps * model.Step) steps model.Step
-                      "N-cell systems", "the scenario's alignment method (direct by default), independent initial samples"
-                      "reference rho^t", sprintf "%d cells, mesh alignment at h = %g, its own seed stream (shared with the chemical-gradient check)" referenceCells ReferenceSpacing
-                      "comparison", sprintf "exact W2 against %d N cells drawn without replacement from the reference" FournierGuillin.ReferenceFactor
-                      "replicas per rung", string context.Ladder.Replicas
-                      "fitted from N", string context.Ladder.FitFrom ]
-                  XLabel = "N"
-                  ErrorLabel = "E W2^2(mu_N^t, rho^t)"
-                  Rungs = rungs
-                  FitKind = kind
-                  Fit = fit
-                  Claim = Claim.AtMost
-                  Theory = theory
-                  Tolerance = FournierGuillin.rateTolerance
-                  Verdict = verdict
-                  ReferenceFloor = Some floor
-                  Notes = [ note ]
-                  Seconds = clock.Elapsed.TotalSeconds } }
+          Run = againstReference scenario scenarioName horizon referenceCells id title "Theorem 2.1" statement "E W2^2(mu_N^t, rho^t)" details measure }
 
     /// The check with the project's own solver.
     let check scenario scenarioName horizon referenceCells = checkWith Trajectories.evolve scenario scenarioName horizon referenceCells
