@@ -15,7 +15,8 @@ namespace MeanField.Core.Alignment;
 /// Particles i are split into fixed blocks over threads; each A_i is summed by one thread in a fixed
 /// order (four SIMD lanes over j, lanes added in a fixed order, then the scalar tail), so the result
 /// does not depend on the number of threads. For Cucker-Smale kernels the sum is split as
-/// <c>beta/N (sum_j psi_ij v_j - v_i sum_j psi_ij)</c>.
+/// <c>beta/N (sum_j psi_ij v_j - v_i sum_j psi_ij)</c>. A weighted cloud (<see cref="ParticleState.Masses"/>)
+/// replaces 1/N by each partner's mass m_j.
 /// </remarks>
 public static class DirectAlignment
 {
@@ -70,18 +71,56 @@ public static class DirectAlignment
     private static void Dispatch<TProfile>(TProfile profile, double beta, ParticleState state, double[] alignment, int maxThreads)
         where TProfile : struct, IRadialProfile
     {
+        if (state.Masses is { } masses) Dispatch(profile, new ExplicitMasses(masses, beta), state, alignment, maxThreads);
+        else Dispatch(profile, new EqualMasses(beta / state.Count), state, alignment, maxThreads);
+    }
+
+    private static void Dispatch<TProfile, TMasses>(TProfile profile, TMasses masses, ParticleState state, double[] alignment, int maxThreads)
+        where TProfile : struct, IRadialProfile
+        where TMasses : struct, IMasses
+    {
         switch (state.Dimension)
         {
             case 1:
-                RunBlocks(state.Count, maxThreads, (s, e) => CuckerSmaleBlock<TProfile, Dim1>(profile, beta, state, alignment, s, e));
+                RunBlocks(state.Count, maxThreads, (s, e) => CuckerSmaleBlock<TProfile, TMasses, Dim1>(profile, masses, state, alignment, s, e));
                 break;
             case 2:
-                RunBlocks(state.Count, maxThreads, (s, e) => CuckerSmaleBlock<TProfile, Dim2>(profile, beta, state, alignment, s, e));
+                RunBlocks(state.Count, maxThreads, (s, e) => CuckerSmaleBlock<TProfile, TMasses, Dim2>(profile, masses, state, alignment, s, e));
                 break;
             default:
-                RunBlocks(state.Count, maxThreads, (s, e) => CuckerSmaleBlock<TProfile, Dim3>(profile, beta, state, alignment, s, e));
+                RunBlocks(state.Count, maxThreads, (s, e) => CuckerSmaleBlock<TProfile, TMasses, Dim3>(profile, masses, state, alignment, s, e));
                 break;
         }
+    }
+
+    /// <summary>How partner j's profile value is weighted: the sums take <c>Weigh(psi_ij)</c>, then scale by <see cref="Scale"/>.</summary>
+    private interface IMasses
+    {
+        double Scale { get; }
+
+        Vector256<double> Weigh(Vector256<double> psi, int j);
+
+        double Weigh(double psi, int j);
+    }
+
+    /// <summary>The empirical measure: every m_j = 1/N, folded into the scale beta/N.</summary>
+    private readonly struct EqualMasses(double scale) : IMasses
+    {
+        public double Scale => scale;
+
+        public Vector256<double> Weigh(Vector256<double> psi, int j) => psi;
+
+        public double Weigh(double psi, int j) => psi;
+    }
+
+    /// <summary>A weighted cloud: psi_ij m_j, scaled by beta.</summary>
+    private readonly struct ExplicitMasses(double[] masses, double beta) : IMasses
+    {
+        public double Scale => beta;
+
+        public Vector256<double> Weigh(Vector256<double> psi, int j) => psi * Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(masses), (nuint)j);
+
+        public double Weigh(double psi, int j) => psi * masses[j];
     }
 
     private static void RunBlocks(int count, int maxThreads, Action<int, int> block)
@@ -98,8 +137,9 @@ public static class DirectAlignment
     }
 
     /// <summary>The SIMD loop, written once for every dimension and profile.</summary>
-    private static void CuckerSmaleBlock<TProfile, TDim>(TProfile profile, double beta, ParticleState state, double[] alignment, int start, int end)
+    private static void CuckerSmaleBlock<TProfile, TMasses, TDim>(TProfile profile, TMasses masses, ParticleState state, double[] alignment, int start, int end)
         where TProfile : struct, IRadialProfile
+        where TMasses : struct, IMasses
         where TDim : struct, IDimension
     {
         int n = state.Count;
@@ -111,7 +151,7 @@ public static class DirectAlignment
         ref double x2 = ref d >= 3 ? ref Unsafe.Add(ref x0, 2 * n) : ref x0;
         ref double v2 = ref d >= 3 ? ref Unsafe.Add(ref v0, 2 * n) : ref v0;
         int vectorEnd = n - n % Vector256<double>.Count;
-        double scale = beta / n;
+        double scale = masses.Scale;
 
         for (int i = start; i < end; i++)
         {
@@ -139,7 +179,7 @@ public static class DirectAlignment
                     r2 = Vector256.FusedMultiplyAdd(dx, dx, r2);
                 }
 
-                var psi = profile.Evaluate(r2);
+                var psi = masses.Weigh(profile.Evaluate(r2), j);
                 sumPsi += psi;
                 sum0 = Vector256.FusedMultiplyAdd(psi, Vector256.LoadUnsafe(ref v0, (nuint)j), sum0);
                 if (d >= 2) sum1 = Vector256.FusedMultiplyAdd(psi, Vector256.LoadUnsafe(ref v1, (nuint)j), sum1);
@@ -167,7 +207,7 @@ public static class DirectAlignment
                     r2 = Math.FusedMultiplyAdd(dx, dx, r2);
                 }
 
-                double psi = profile.Evaluate(r2);
+                double psi = masses.Weigh(profile.Evaluate(r2), j);
                 sp += psi;
                 s0 = Math.FusedMultiplyAdd(psi, Unsafe.Add(ref v0, j), s0);
                 if (d >= 2) s1 = Math.FusedMultiplyAdd(psi, Unsafe.Add(ref v1, j), s1);
@@ -189,6 +229,8 @@ public static class DirectAlignment
         {
             var x = state.Positions;
             var v = state.Velocities;
+            var masses = state.Masses;
+            double scale = masses is null ? kernel.Beta / n : kernel.Beta;
             for (int i = start; i < end; i++)
             {
                 for (int j = 0; j < n; j++)
@@ -200,7 +242,7 @@ public static class DirectAlignment
                         s += dx * dx;
                     }
 
-                    psi[j] = kernel.ProfileOfSquaredDistance(s);
+                    psi[j] = masses is null ? kernel.ProfileOfSquaredDistance(s) : kernel.ProfileOfSquaredDistance(s) * masses[j];
                 }
 
                 double sp = 0;
@@ -209,7 +251,7 @@ public static class DirectAlignment
                 {
                     double sum = 0;
                     for (int j = 0; j < n; j++) sum += psi[j] * v[a * n + j];
-                    alignment[a * n + i] = kernel.Beta / n * (sum - v[a * n + i] * sp);
+                    alignment[a * n + i] = scale * (sum - v[a * n + i] * sp);
                 }
             }
         }
@@ -229,6 +271,7 @@ public static class DirectAlignment
         Span<double> sum = stackalloc double[d];
         var x = state.Positions;
         var v = state.Velocities;
+        var masses = state.Masses;
         for (int i = start; i < end; i++)
         {
             sum.Clear();
@@ -241,10 +284,11 @@ public static class DirectAlignment
                 }
 
                 kernel.Evaluate(y, w, g);
-                for (int a = 0; a < d; a++) sum[a] += g[a];
+                double m = masses is null ? 1 : masses[j];
+                for (int a = 0; a < d; a++) sum[a] += m * g[a];
             }
 
-            for (int a = 0; a < d; a++) alignment[a * n + i] = sum[a] / n;
+            for (int a = 0; a < d; a++) alignment[a * n + i] = masses is null ? sum[a] / n : sum[a];
         }
     }
 }

@@ -209,10 +209,11 @@ public sealed class MeshAlignment
     private void DepositBlock(ParticleState state, double[] origin, Complex[][] fields, int start, int end)
     {
         int d = _dimension, n = state.Count;
-        double share = 1.0 / n;
+        var masses = state.Masses;
         Span<double> weights = stackalloc double[_stencilOffsets.Length];
         for (int i = start; i < end; i++)
         {
+            double share = masses is null ? 1.0 / n : masses[i];
             int first = Stencil(state, i, origin, weights);
             // Field f holds density 2f in its real part and density 2f + 1 in its imaginary part
             // (densities: n, m_1, .., m_d; a missing last one stays zero).

@@ -32,6 +32,7 @@ public sealed class ChemicalField
     private double[] _cellScale = [];
     private int[] _cellFirstRow = [];
     private double[]? _depositPositions;
+    private double[]? _depositMasses;
     private int _depositCount;
     private readonly Complex[] _scratch;
     private readonly double _sourceMass;
@@ -137,15 +138,18 @@ public sealed class ChemicalField
 
     /// <summary>
     /// The Fourier coefficients of <c>f(x) = (1/N) sum_j chi(x - x_j)</c> for the given positions
-    /// (component-major, N = <paramref name="count"/>), written into <paramref name="sourceHat"/>.
+    /// (component-major, N = <paramref name="count"/>), written into <paramref name="sourceHat"/>; with
+    /// <paramref name="masses"/>, <c>f(x) = sum_j m_j chi(x - x_j)</c> (a weighted cloud).
     /// </summary>
     /// <remarks>
     /// Two passes, both parallel: each cell's grid mass (for its normalisation), then slabs of the
     /// first axis, each adding the cells that reach it in cell order. Every node therefore sums its
     /// contributions in the same order whatever the number of threads, and no partial grids are needed.
     /// </remarks>
-    public void Deposit(double[] positions, int count, Complex[] sourceHat)
+    public void Deposit(double[] positions, int count, Complex[] sourceHat, double[]? masses = null)
     {
+        if (masses is not null && masses.Length != count)
+            throw new ArgumentException($"masses has length {masses.Length}, expected {count}", nameof(masses));
         if (_cellScale.Length != count)
         {
             _cellScale = new double[count];
@@ -153,6 +157,7 @@ public sealed class ChemicalField
         }
 
         _depositPositions = positions;
+        _depositMasses = masses;
         _depositCount = count;
         int blocks = (count + DepositBlock - 1) / DepositBlock;
         if (_maxThreads == 1)
@@ -167,6 +172,7 @@ public sealed class ChemicalField
         }
 
         _depositPositions = null;
+        _depositMasses = null;
         for (int k = 0; k < _nodal.Length; k++) sourceHat[k] = _nodal[k];
         _fft.Forward(sourceHat);
     }
@@ -232,7 +238,8 @@ public sealed class ChemicalField
                 }
             }
 
-            _cellScale[j] = mass > 0 ? _sourceMass / (mass * Grid.CellVolume) / _depositCount : 0;
+            double share = _sourceMass / (mass * Grid.CellVolume);
+            _cellScale[j] = mass <= 0 ? 0 : _depositMasses is null ? share / _depositCount : share * _depositMasses[j];
             _cellFirstRow[j] = firstRow;
         }
     }

@@ -89,7 +89,7 @@ public sealed class HybridSimulation
         var vp = _predicted.Velocities;
 
         // The gradient grid is current: the constructor and every step leave it so.
-        Field.Deposit(x, State.Count, _source);
+        Field.Deposit(x, State.Count, _source, State.Masses);
         Acceleration(State, _acceleration);
         for (int k = 0; k < len; k++)
         {
@@ -100,7 +100,7 @@ public sealed class HybridSimulation
         Field.Predict(_source, _predictedField);
         CheckState(_predicted, Time + dt, StepIndex + 1);
 
-        Field.Deposit(xp, State.Count, _predictedSource);
+        Field.Deposit(xp, State.Count, _predictedSource, State.Masses);
         Field.UpdateGradient(_predictedField);
         Acceleration(_predicted, _predictedAcceleration);
         for (int k = 0; k < len; k++)

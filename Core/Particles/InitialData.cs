@@ -56,7 +56,9 @@ public static class InitialData
             }
 
             case MonokineticSpec m:
-                UniformBall(rng, m.Center, m.Radius, x);
+                // The bump by rejection from the uniform ball (acceptance (1 - s)^4 <= 1).
+                do UniformBall(rng, m.Center, m.Radius, x);
+                while (m.Profile == DensityProfile.Bump && rng.NextDouble() >= m.UnnormalisedDensity(x));
                 m.Velocity.Evaluate(x, v);
                 break;
             default:

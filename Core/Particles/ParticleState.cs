@@ -26,13 +26,46 @@ public sealed class ParticleState
     /// <summary>v, component-major: <c>Velocities[a * Count + i]</c>.</summary>
     public double[] Velocities { get; }
 
+    /// <summary>
+    /// The particles' masses m_i (positive, summing to 1), or null for the empirical measure
+    /// (every m_i = 1/N). Shared, not copied, by <see cref="Clone"/>: the masses never change in a run.
+    /// </summary>
+    public double[]? Masses
+    {
+        get => _masses;
+        init
+        {
+            if (value is not null)
+            {
+                if (value.Length != Count) throw new ArgumentException($"masses has length {value.Length}, expected N = {Count}", nameof(Masses));
+                double total = 0;
+                for (int i = 0; i < value.Length; i++)
+                {
+                    if (!(value[i] > 0) || !double.IsFinite(value[i]))
+                        throw new ArgumentOutOfRangeException(nameof(Masses), value[i], $"mass of particle {i} must be finite and > 0");
+                    total += value[i];
+                }
+
+                if (Math.Abs(total - 1) > 1e-9)
+                    throw new ArgumentException($"the masses sum to {total:R}, not 1", nameof(Masses));
+            }
+
+            _masses = value;
+        }
+    }
+
+    private readonly double[]? _masses;
+
+    /// <summary>The mass of particle i (1/N for the empirical measure).</summary>
+    public double Mass(int i) => _masses is null ? 1.0 / Count : _masses[i];
+
     public Span<double> X(int component) => Positions.AsSpan(component * Count, Count);
 
     public Span<double> V(int component) => Velocities.AsSpan(component * Count, Count);
 
     public ParticleState Clone()
     {
-        var copy = new ParticleState(Dimension, Count);
+        var copy = new ParticleState(Dimension, Count) { Masses = _masses };
         CopyTo(copy);
         return copy;
     }
@@ -40,6 +73,8 @@ public sealed class ParticleState
     public void CopyTo(ParticleState target)
     {
         if (target.Dimension != Dimension || target.Count != Count) throw new ArgumentException("states differ in shape", nameof(target));
+        if (!ReferenceEquals(target.Masses, Masses) && !(target.Masses ?? []).AsSpan().SequenceEqual(Masses ?? []))
+            throw new ArgumentException("states differ in their masses", nameof(target));
         Positions.CopyTo(target.Positions, 0);
         Velocities.CopyTo(target.Velocities, 0);
     }

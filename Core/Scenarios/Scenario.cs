@@ -171,10 +171,40 @@ public sealed record TwoClustersSpec(double Separation, double Radius, double Ve
     public override double PositionExtent(int dimension) => Separation / 2 + Radius;
 }
 
-/// <summary>Monokinetic data: positions uniform in a ball, v = u_in(x) exactly.</summary>
+/// <summary>
+/// Monokinetic data rho_in = mu_in(x) delta(v - u_in(x)): mu_in supported in the ball of
+/// <c>Radius</c> about <c>Center</c> with the given <see cref="DensityProfile"/>, v = u_in(x) exactly.
+/// </summary>
 public sealed record MonokineticSpec(double[] Center, double Radius, VelocityFieldSpec Velocity) : InitialDataSpec
 {
+    /// <summary>The shape of mu_in in its ball (uniform unless stated).</summary>
+    public DensityProfile Profile { get; init; } = DensityProfile.Uniform;
+
     public override double PositionExtent(int dimension) => UniformDataSpec.Norm(Center) + Radius;
+
+    /// <summary>mu_in(x) up to its normalising constant: 1 (uniform) or (1 - s)^4 (bump), s = |x - c|^2 / R^2 &lt; 1; 0 outside.</summary>
+    public double UnnormalisedDensity(ReadOnlySpan<double> x)
+    {
+        double s = 0;
+        for (int a = 0; a < x.Length; a++)
+        {
+            double y = (x[a] - Center[a]) / Radius;
+            s += y * y;
+        }
+
+        if (s >= 1) return 0;
+        return Profile == DensityProfile.Uniform ? 1 : Math.Pow(1 - s, 4);
+    }
+}
+
+/// <summary>The shape of a monokinetic density in its ball.</summary>
+public enum DensityProfile
+{
+    /// <summary>Constant in the ball (a jump at its edge).</summary>
+    Uniform,
+
+    /// <summary>(1 - |x - c|^2 / R^2)^4: C^3, vanishing smoothly at the edge (smooth data for the Euler solvers).</summary>
+    Bump,
 }
 
 /// <summary>A named initial velocity field u_in.</summary>

@@ -20,10 +20,21 @@ public static class ScenarioReader
     public static Scenario Default() => Parse(DefaultText());
 
     /// <summary>The YAML text of the embedded default scenario.</summary>
-    public static string DefaultText()
+    public static string DefaultText() => EmbeddedText("default");
+
+    /// <summary>The names of the embedded scenarios (<c>default</c>, <c>vlasov-d1</c>, <c>monokinetic-d1</c>, ...).</summary>
+    public static IReadOnlyList<string> EmbeddedNames { get; } = ["default", "vlasov-d1", "monokinetic-d1", "monokinetic-d2"];
+
+    /// <summary>An embedded scenario by name (see <see cref="EmbeddedNames"/>).</summary>
+    public static Scenario Embedded(string name) => Parse(EmbeddedText(name));
+
+    /// <summary>The YAML text of an embedded scenario.</summary>
+    public static string EmbeddedText(string name)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("MeanField.Core.Scenarios.default.yaml")
-            ?? throw new InvalidOperationException("the default scenario is not embedded in the assembly");
+        if (!EmbeddedNames.Contains(name))
+            throw new ScenarioException("(embedded scenario)", name, $"must be one of: {string.Join(", ", EmbeddedNames)}");
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"MeanField.Core.Scenarios.{name}.yaml")
+            ?? throw new InvalidOperationException($"the scenario {name} is not embedded in the assembly");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
@@ -261,7 +272,14 @@ public static class ScenarioReader
             {
                 double[] center = s.Vector("center", d, 0.0);
                 double radius = PositiveDouble(s, "radius");
-                spec = new MonokineticSpec(center, radius, ReadVelocityField(s.Section("velocity"), d));
+                string profile = s.String("profile", "uniform");
+                var shape = profile switch
+                {
+                    "uniform" => DensityProfile.Uniform,
+                    "bump" => DensityProfile.Bump,
+                    _ => throw new ScenarioException(s.Key("profile"), profile, "must be one of: uniform, bump"),
+                };
+                spec = new MonokineticSpec(center, radius, ReadVelocityField(s.Section("velocity"), d)) { Profile = shape };
                 break;
             }
 

@@ -119,6 +119,7 @@ public static class ScenarioWriter
                 w.WriteLine("  kind: monokinetic");
                 w.WriteLine($"  center: {V(m.Center)}");
                 w.WriteLine($"  radius: {N(m.Radius)}");
+                w.WriteLine($"  profile: {(m.Profile == DensityProfile.Bump ? "bump" : "uniform")}");
                 w.WriteLine("  velocity:");
                 switch (m.Velocity)
                 {
