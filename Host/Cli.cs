@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace MeanField.Host;
 
-/// <summary>The command line: <c>meanfield simulate</c>, <c>distance</c>, <c>verify</c> and <c>compare</c>.</summary>
+/// <summary>The command line: <c>meanfield simulate</c>, <c>distance</c>, <c>verify</c>, <c>compare</c> and <c>reference</c>.</summary>
 public static class Cli
 {
     /// <summary>Parses and runs; returns the exit code (see <see cref="ExitCodes"/>).</summary>
@@ -13,6 +13,7 @@ public static class Cli
         root.Add(DistanceCommand.Create(output, error));
         root.Add(VerifyCommand.Create(output, error));
         root.Add(CompareCommand.Create(output, error));
+        root.Add(ReferenceCommand.Create(output, error));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -45,6 +45,27 @@ public sealed class PointCloud
         Mass = Weights.Sum();
     }
 
+    /// <summary>
+    /// Cells as a cloud in phase space R^(2d): point i is (x_i, v_i), weighted by the cells' masses
+    /// (equal unless the state carries <see cref="Particles.ParticleState.Masses"/>).
+    /// </summary>
+    public static PointCloud PhaseSpace(Particles.ParticleState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        int d = state.Dimension, n = state.Count;
+        var coordinates = new double[2 * d * n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int a = 0; a < d; a++)
+            {
+                coordinates[i * 2 * d + a] = state.Positions[a * n + i];
+                coordinates[i * 2 * d + d + a] = state.Velocities[a * n + i];
+            }
+        }
+
+        return new PointCloud(2 * d, coordinates, state.Masses is null ? null : (double[])state.Masses.Clone());
+    }
+
     public int Dimension { get; }
 
     /// <summary>Number of points n.</summary>

@@ -94,7 +94,7 @@ public static class SimulationPlots
         new() { Position = position, Title = title, TickStyle = TickStyle.Inside };
 
     /// <summary>Cells as markers only (a line series with no line: unlike a scatter series it ignores the colour axis).</summary>
-    private static LineSeries Cells(ReadOnlySpan<double> x, ReadOnlySpan<double> y, OxyColor fill)
+    internal static LineSeries Cells(ReadOnlySpan<double> x, ReadOnlySpan<double> y, OxyColor fill)
     {
         var series = new LineSeries { LineStyle = LineStyle.None, MarkerType = MarkerType.Circle, MarkerSize = 1.4, MarkerFill = fill, MarkerStroke = OxyColors.Black, MarkerStrokeThickness = 0.25 };
         for (int i = 0; i < x.Length; i++) series.Points.Add(new DataPoint(x[i], y[i]));
