@@ -11,7 +11,7 @@ namespace MeanField.Core.References;
 /// <remarks>
 /// The solution of (E) is smooth while the flow y -> x(t, y) stays invertible: the Jacobian
 /// det(dx/dy) stays positive. After every step the smallest Jacobian over the labels is checked; once
-/// it reaches 0 the characteristics have crossed, the time of crossing is interpolated linearly in
+/// it reaches 0 (<see cref="CrossingThreshold"/>) the characteristics have crossed, the time of crossing is interpolated linearly in
 /// the Jacobian between the last two steps (exact when it is linear in t, as for free transport) and
 /// the solver refuses to go further: beyond it the Lagrangian cloud no longer represents (E).
 /// </remarks>
@@ -38,6 +38,13 @@ public sealed class LagrangianReference
 
     public double Time => Simulation.Time;
 
+    /// <summary>
+    /// A Jacobian at or below this counts as a crossing. Not 0: at a focus (free transport of
+    /// u_in = -x in d = 2 has det = (1 - t)^2) the Jacobian touches 0 without changing sign, and a
+    /// step landing on it sees round-off.
+    /// </summary>
+    public const double CrossingThreshold = 1e-9;
+
     /// <summary>The smallest det(dx/dy) over the labels now.</summary>
     public double MinJacobian { get; private set; }
 
@@ -58,7 +65,7 @@ public sealed class LagrangianReference
         double before = MinJacobian, t0 = Time;
         Simulation.Step();
         MinJacobian = UpdateJacobians();
-        if (MinJacobian > 0) return true;
+        if (MinJacobian > CrossingThreshold) return true;
         CrossingTime = t0 + Simulation.Model.Step * before / (before - MinJacobian);
         return false;
     }
