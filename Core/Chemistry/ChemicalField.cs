@@ -24,6 +24,8 @@ public sealed class ChemicalField
     private readonly int _stencilSpan;
     private readonly ThreadLocal<double[]> _stencilOffsets;
     private readonly ThreadLocal<int[]> _stencilFlats;
+    private readonly ThreadLocal<double[]> _stencilValues;
+    private readonly ThreadLocal<int[]> _stencilNodes;
     private readonly int _slabs;
     private readonly int _maxThreads;
     private readonly ParallelOptions _options;
@@ -43,6 +45,12 @@ public sealed class ChemicalField
 
     /// <param name="maxThreads">Upper bound on worker threads (-1: the runtime's choice); results do not depend on it.</param>
     public ChemicalField(PeriodicGrid grid, double diffusion, double decay, ISourceProfile source, double step, int maxThreads = -1)
+        : this(grid, diffusion, decay, source, step, maxThreads, blockDeposit: grid is not null && grid.NodeCount <= MaxNodesForBlocks)
+    {
+    }
+
+    /// <param name="blockDeposit">Deposit through private block grids (true) or slabs (false); tests compare the two.</param>
+    internal ChemicalField(PeriodicGrid grid, double diffusion, double decay, ISourceProfile source, double step, int maxThreads, bool blockDeposit)
     {
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(source);
@@ -90,6 +98,14 @@ public sealed class ChemicalField
         int span = _stencilSpan;
         _stencilOffsets = new ThreadLocal<double[]>(() => new double[3 * span]);
         _stencilFlats = new ThreadLocal<int[]>(() => new int[3 * span]);
+        int stencilNodes = (int)Math.Pow(span, grid.Dimension);
+        _stencilValues = new ThreadLocal<double[]>(() => new double[stencilNodes]);
+        _stencilNodes = new ThreadLocal<int[]>(() => new int[stencilNodes]);
+        if (blockDeposit)
+        {
+            _blockGrids = new double[DepositGrids][];
+            for (int b = 0; b < DepositGrids; b++) _blockGrids[b] = new double[grid.NodeCount];
+        }
         // Every slab scans all cells for those reaching it, so fewer slabs cost less; two per processor
         // balance the load. Each node sums its cells in cell order whatever the slabs, so the bits do not
         // depend on this choice.
@@ -142,9 +158,12 @@ public sealed class ChemicalField
     /// <paramref name="masses"/>, <c>f(x) = sum_j m_j chi(x - x_j)</c> (a weighted cloud).
     /// </summary>
     /// <remarks>
-    /// Two passes, both parallel: each cell's grid mass (for its normalisation), then slabs of the
-    /// first axis, each adding the cells that reach it in cell order. Every node therefore sums its
-    /// contributions in the same order whatever the number of threads, and no partial grids are needed.
+    /// Grids up to <see cref="MaxNodesForBlocks"/> nodes: the cells are split into a fixed number of
+    /// contiguous blocks, each depositing into a private grid (every cell's stencil values computed
+    /// once: their sum is its normalisation), and the grids are added in block order. Larger grids: two
+    /// passes, each cell's grid mass, then slabs of the first axis, each adding the cells that reach it
+    /// in cell order. Either way every node sums its contributions in an order fixed by the cells alone,
+    /// so the bits do not depend on the number of threads.
     /// </remarks>
     public void Deposit(double[] positions, int count, Complex[] sourceHat, double[]? masses = null)
     {
@@ -160,7 +179,11 @@ public sealed class ChemicalField
         _depositMasses = masses;
         _depositCount = count;
         int blocks = (count + DepositBlock - 1) / DepositBlock;
-        if (_maxThreads == 1)
+        if (_blockGrids is not null)
+        {
+            DepositInBlocks();
+        }
+        else if (_maxThreads == 1)
         {
             for (int b = 0; b < blocks; b++) _normaliseBlock(b);
             for (int slab = 0; slab < _slabs; slab++) _depositSlab(slab);
@@ -178,6 +201,74 @@ public sealed class ChemicalField
     }
 
     private const int DepositBlock = 256;
+
+    /// <summary>Cells are deposited in this many blocks with private grids, whatever the thread count.</summary>
+    private const int DepositGrids = 4;
+
+    /// <summary>Largest grid deposited through private block grids (2^20 nodes: 8 MB per block).</summary>
+    private const int MaxNodesForBlocks = 1 << 20;
+
+    /// <summary>Private grids of the block deposit (null for grids above <see cref="MaxNodesForBlocks"/>).</summary>
+    private readonly double[][]? _blockGrids;
+
+    private void DepositInBlocks()
+    {
+        var grids = _blockGrids!;
+        int count = _depositCount;
+        Parallel.For(0, grids.Length, _options, b => DepositBlockGrid(grids[b], (int)((long)count * b / grids.Length), (int)((long)count * (b + 1) / grids.Length)));
+        int nodes = _nodal.Length, chunks = Math.Max(1, Math.Min(4 * Environment.ProcessorCount, nodes / 4096));
+        Parallel.For(0, chunks, _options, c =>
+        {
+            int start = (int)((long)nodes * c / chunks), end = (int)((long)nodes * (c + 1) / chunks);
+            for (int k = start; k < end; k++)
+            {
+                double sum = grids[0][k];
+                for (int b = 1; b < grids.Length; b++) sum += grids[b][k];
+                _nodal[k] = sum;
+            }
+        });
+    }
+
+    /// <summary>Cells [start, end) into one private grid: each cell's in-support stencil values once, normalised by their sum.</summary>
+    private void DepositBlockGrid(double[] target, int start, int end)
+    {
+        Array.Clear(target);
+        var offset2 = _stencilOffsets.Value!;
+        var flat = _stencilFlats.Value!;
+        var values = _stencilValues.Value!;
+        var nodes = _stencilNodes.Value!;
+        Span<int> sizes = stackalloc int[3];
+        int span = _stencilSpan;
+        double support2 = Source.SupportRadius * Source.SupportRadius;
+        for (int j = start; j < end; j++)
+        {
+            Stencil(j, sizes, offset2, flat);
+            int used = 0;
+            double mass = 0;
+            for (int m0 = 0; m0 < sizes[0]; m0++)
+            {
+                for (int m1 = 0; m1 < sizes[1]; m1++)
+                {
+                    double r01 = offset2[m0] + offset2[span + m1];
+                    if (r01 >= support2) continue;
+                    int f01 = flat[m0] + flat[span + m1];
+                    for (int m2 = 0; m2 < sizes[2]; m2++)
+                    {
+                        double value = Source.ValueOfSquaredDistance(r01 + offset2[2 * span + m2]);
+                        if (value == 0) continue;
+                        values[used] = value;
+                        nodes[used++] = f01 + flat[2 * span + m2];
+                        mass += value;
+                    }
+                }
+            }
+
+            if (mass <= 0) continue;
+            double share = _sourceMass / (mass * Grid.CellVolume);
+            double scale = _depositMasses is null ? share / _depositCount : share * _depositMasses[j];
+            for (int k = 0; k < used; k++) target[nodes[k]] += scale * values[k];
+        }
+    }
 
     /// <summary>
     /// The stencil of cell j along each axis: squared offsets of its nodes and their flat-index

@@ -100,6 +100,30 @@ let sourceTests =
                         let expected = if decay = 0.0 then massChi * t else massChi * (1.0 - exp (-decay * t)) / decay
                         Expect.floatClose { absolute = 0.0; relative = 1e-13 } sim.Field.Mass expected $"d = {d}, kappa = {decay}, t = {t}"
         }
+
+        test "The block and the slab deposits give the same source, each with the same bits on 1 and 2 threads" {
+            for d in 1..3 do
+                let n = if d = 3 then 16 else 48
+                let grid = PeriodicGrid(d, n, 8.0, ReadOnlySpan(Array.zeroCreate<float> d))
+                let rng = Random(10 + d)
+                let state = Generators.particleState rng d 3000
+                let masses = Array.init state.Count (fun i -> float (1 + i % 3))
+                let total = Array.sum masses
+                let masses = masses |> Array.map (fun m -> m / total)
+                let deposit blocks threads (weights: float[] option) =
+                    let field = ChemicalField(grid, 0.1, 0.5, PolynomialBump(0.7, 1.0), 0.01, threads, blocks)
+                    let source = Array.zeroCreate<Numerics.Complex> grid.NodeCount
+                    field.Deposit(state.Positions, state.Count, source, Option.toObj weights)
+                    source
+                for weights in [ None; Some masses ] do
+                    let block = deposit true 1 weights
+                    let slab = deposit false 1 weights
+                    Expect.sequenceEqual (deposit true 2 weights) block $"block deposit, d = {d}: thread count"
+                    Expect.sequenceEqual (deposit false 2 weights) slab $"slab deposit, d = {d}: thread count"
+                    let scale = block |> Array.map _.Magnitude |> Array.max
+                    let gap = Array.map2 (fun (a: Numerics.Complex) (b: Numerics.Complex) -> (a - b).Magnitude) block slab |> Array.max
+                    Expect.isLessThan gap (1e-13 * scale) $"block against slab, d = {d}, weighted = {weights.IsSome}"
+        }
     ]
 
 let gradientTests =
