@@ -202,11 +202,7 @@ internal static class ReferenceCommand
 
         // The same run at half the resolution in x, v and t; the solver is second order, so the
         // difference of the densities in x over (2^2 - 1) estimates the fine run's error.
-        var coarseModel = HybridModel.FromScenario(scenario with
-        {
-            Domain = scenario.Domain with { Grid = scenario.Domain.Grid / 2 },
-            Time = scenario.Time with { Step = 2 * scenario.Time.Step },
-        });
+        var coarseModel = HybridModel.FromScenario(scenario.WithResolution(scenario.Domain.Grid / 2, 2 * scenario.Time.Step));
         var coarse = new VlasovGrid1D(coarseModel, density, vMin, vMax, velocityCells / 2);
         coarse.AdvanceTo(solver.Time);
         double difference = 0;

@@ -6,12 +6,15 @@ open System.Security.Cryptography
 open System.Text
 open MeanField.Verification.Checks
 
-/// The model under verification: the scenario (with a name for it), and its initial law (and a name
-/// for that) in each dimension d.
+/// The model under verification: the scenario (with a name for it), its initial law (and a name for
+/// that) in each dimension d, and the d = 1 scenarios of the checks against the grid and the
+/// monokinetic references (the embedded ones unless the user's scenario is of that kind).
 type Model =
     { Scenario: MeanField.Core.Scenarios.Scenario
       ScenarioName: string
-      Law: int -> MeanField.Core.Scenarios.InitialDataSpec * string }
+      Law: int -> MeanField.Core.Scenarios.InitialDataSpec * string
+      OneDimensional: MeanField.Core.Scenarios.Scenario * string
+      Monokinetic: MeanField.Core.Scenarios.Scenario * string }
 
 /// A named set of checks with their ladders: `quick` for CI (minutes), `full` for publication.
 type Suite =
@@ -30,13 +33,28 @@ module Suite =
     let defaultModel =
         { Scenario = MeanField.Core.Scenarios.ScenarioReader.Default()
           ScenarioName = "the embedded default scenario"
-          Law = fun d -> FournierGuillin.defaultLaw d, "uniform on the unit ball in x times the ball of radius 1/2 in v" }
+          Law = fun d -> FournierGuillin.defaultLaw d, "uniform on the unit ball in x times the ball of radius 1/2 in v"
+          OneDimensional = MeanField.Core.Scenarios.ScenarioReader.Embedded "vlasov-d1", "the embedded scenario vlasov-d1"
+          Monokinetic = MeanField.Core.Scenarios.ScenarioReader.Embedded "monokinetic-d1", "the embedded scenario monokinetic-d1" }
 
-    /// The default model, with a scenario's initial law in the scenario's dimension.
+    /// The default model, with a scenario's initial law in the scenario's dimension; a d = 1 scenario
+    /// also replaces the grid-reference check's (density data) or the monokinetic check's (monokinetic data).
     let withScenario (scenario: MeanField.Core.Scenarios.Scenario) (source: string) =
+        let monokinetic = scenario.Initial :? MeanField.Core.Scenarios.MonokineticSpec
         { Scenario = scenario
           ScenarioName = source
-          Law = fun d -> if d = scenario.Dimension then scenario.Initial, $"the initial law of {source}" else defaultModel.Law d }
+          Law = fun d -> if d = scenario.Dimension then scenario.Initial, $"the initial law of {source}" else defaultModel.Law d
+          OneDimensional = if scenario.Dimension = 1 && not monokinetic then scenario, source else defaultModel.OneDimensional
+          Monokinetic = if scenario.Dimension = 1 && monokinetic then scenario, source else defaultModel.Monokinetic }
+
+    /// The d = 1 checks against the grid and the Lagrangian references. The monokinetic errors are the
+    /// noisiest (a 1-D measure on a curve in phase space: a relative spread near 0.5 per replica) and
+    /// show no pre-asymptotic bend from N = 125, so that check gets twice the replicas and every rung fitted.
+    let private referenceChecks (model: Model) (ladder: Ladder) =
+        let oneDimensional, oneName = model.OneDimensional
+        let monokinetic, monoName = model.Monokinetic
+        [ MeanFieldRate.checkGrid oneDimensional oneName 1.0, ladder
+          Monokinetic.check monokinetic monoName 1.0, { ladder with Replicas = 2 * ladder.Replicas; FitFrom = List.head ladder.Xs } ]
 
     let private fournierGuillin (model: Model) (ladders: int -> Ladder) =
         [ for d in 1..3 ->
@@ -57,7 +75,8 @@ module Suite =
                 // Perturbations delta = 1e-3 .. 1e-1: every rung is in the linear regime, so all are fitted.
                 Dobrushin.check model.Scenario model.ScenarioName 1.0 400, ladder [ 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 3 0.0
                 MeanFieldRate.check model.Scenario model.ScenarioName 1.0 128000, ladder (doubling 125.0 5) 4 250.0
-                ChemicalGradient.check model.Scenario model.ScenarioName 1.0 128000, ladder (doubling 125.0 5) 4 250.0 ] }
+                ChemicalGradient.check model.Scenario model.ScenarioName 1.0 128000, ladder (doubling 125.0 5) 4 250.0 ]
+            @ referenceChecks model (ladder (doubling 125.0 5) 4 250.0) }
 
     /// Publication sizes: longer ladders and more replicas.
     let full (model: Model) =
@@ -71,7 +90,8 @@ module Suite =
                 MeanFieldRate.check model.Scenario model.ScenarioName 0.5 1_000_000, ladder (doubling 125.0 6) 12 250.0
                 MeanFieldRate.check model.Scenario model.ScenarioName 1.0 1_000_000, ladder (doubling 125.0 6) 12 250.0
                 MeanFieldRate.check model.Scenario model.ScenarioName 2.0 1_000_000, ladder (doubling 125.0 6) 12 250.0
-                ChemicalGradient.check model.Scenario model.ScenarioName 1.0 1_000_000, ladder (doubling 125.0 6) 12 250.0 ] }
+                ChemicalGradient.check model.Scenario model.ScenarioName 1.0 1_000_000, ladder (doubling 125.0 6) 12 250.0 ]
+            @ referenceChecks model (ladder (doubling 125.0 7) 12 250.0) }
 
     let byName (name: string) (model: Model) =
         match name with

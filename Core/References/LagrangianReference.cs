@@ -88,6 +88,82 @@ public sealed class LagrangianReference
         for (int j = 0; j < _jacobians.Length; j++) density[j] = Labels.Density[j] / _jacobians[j];
     }
 
+    /// <summary>
+    /// mu(t, x) and u(t, x) in d = 1 by cubic Lagrange interpolation over the four labels nearest x (the
+    /// labels stay ordered in x while the flow is invertible); beyond the outermost labels the end
+    /// polynomials extrapolate.
+    /// </summary>
+    public (double Density, double Velocity) At(double x)
+    {
+        if (Labels.Dimension != 1) throw new InvalidOperationException("interpolation between labels is for d = 1");
+        if (CrossingTime is not null) throw new InvalidOperationException($"the characteristics crossed at t = {CrossingTime:G6}: u(t, x) is not single-valued");
+        int n = Labels.Labels;
+        var positions = Simulation.State.Positions;
+        var velocities = Simulation.State.Velocities;
+        int lo = 0, hi = n - 1;
+        while (hi - lo > 1)
+        {
+            int mid = (lo + hi) / 2;
+            if (positions[mid] <= x) lo = mid;
+            else hi = mid;
+        }
+
+        int first = Math.Clamp(lo - 1, 0, n - 4);
+        double density = 0, velocity = 0;
+        for (int a = first; a < first + 4; a++)
+        {
+            double w = 1;
+            for (int b = first; b < first + 4; b++) if (b != a) w *= (x - positions[b]) / (positions[a] - positions[b]);
+            density += w * Labels.Density[a] / _jacobians[a];
+            velocity += w * velocities[a];
+        }
+
+        return (density, velocity);
+    }
+
+    /// <summary>
+    /// The flow map in d = 1: (x(t, y), v(t, y)) for any label y in supp mu_in, by Lagrange interpolation
+    /// of the positions and velocities of the Gauss-Legendre nodes of y's cell (order p in the cell width).
+    /// </summary>
+    public (double Position, double Velocity) Map(double y)
+    {
+        if (Labels.Dimension != 1) throw new InvalidOperationException("the interpolated flow map is for d = 1");
+        int p = Labels.Order, cells = Labels.Cells;
+        double start = Labels.Data.Center[0] - Labels.Data.Radius, width = 2 * Labels.Data.Radius / cells;
+        int cell = Math.Clamp((int)Math.Floor((y - start) / width), 0, cells - 1);
+        int first = cell * p;
+        var nodes = Labels.Initial;
+        var positions = Simulation.State.Positions;
+        var velocities = Simulation.State.Velocities;
+        double x = 0, v = 0;
+        for (int a = first; a < first + p; a++)
+        {
+            double w = 1;
+            for (int b = first; b < first + p; b++) if (b != a) w *= (y - nodes[b]) / (nodes[a] - nodes[b]);
+            x += w * positions[a];
+            v += w * velocities[a];
+        }
+
+        return (x, v);
+    }
+
+    /// <summary>
+    /// The cells drawn from rho^t in d = 1: labels y drawn from mu_in (as the particle system's initial
+    /// data is drawn, with <paramref name="seed"/>) and pushed through the interpolated flow map.
+    /// </summary>
+    public Particles.ParticleState Sample(int count, int seed)
+    {
+        var labels = Particles.InitialData.Sample(Labels.Data, 1, count, seed);
+        for (int i = 0; i < count; i++)
+        {
+            var (x, v) = Map(labels.Positions[i]);
+            labels.Positions[i] = x;
+            labels.Velocities[i] = v;
+        }
+
+        return labels;
+    }
+
     private double UpdateJacobians()
     {
         Labels.RelativeJacobians(Simulation.State.Positions, _jacobians);

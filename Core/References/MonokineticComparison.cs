@@ -24,48 +24,21 @@ public static class MonokineticComparison
             throw new ArgumentException($"the solutions are at different times ({lagrangian.Time:R} and {euler.Time:R})", nameof(euler));
         if (lagrangian.CrossingTime is not null)
             throw new ArgumentException($"the characteristics crossed at t = {lagrangian.CrossingTime:G6}: there is no smooth solution to compare", nameof(lagrangian));
-        int labels = lagrangian.Labels.Labels;
         var x = lagrangian.Simulation.State.Positions;
-        var v = lagrangian.Simulation.State.Velocities;
-        var density = new double[labels];
-        lagrangian.Densities(density);
+        double first = x[0], last = x[lagrangian.Labels.Labels - 1];
         double peak = euler.Density.ToArray().Max();
         double l1 = 0, uMax = 0;
         int compared = 0;
         for (int i = 0; i < euler.Cells; i++)
         {
             double xi = euler.Centre(i), mu = euler.Density[i];
-            if (mu < threshold * peak || xi < x[0] || xi > x[labels - 1]) continue;
-            int j = Bracket(x, labels, xi);
-            int first = Math.Clamp(j - 1, 0, labels - 4);
-            double muL = 0, uL = 0;
-            for (int a = first; a < first + 4; a++)
-            {
-                double w = 1;
-                for (int b = first; b < first + 4; b++) if (b != a) w *= (xi - x[b]) / (x[a] - x[b]);
-                muL += w * density[a];
-                uL += w * v[a];
-            }
-
+            if (mu < threshold * peak || xi < first || xi > last) continue;
+            var (muL, uL) = lagrangian.At(xi);
             l1 += Math.Abs(mu - muL) * euler.Spacing;
             uMax = Math.Max(uMax, Math.Abs(euler.Velocity(i) - uL));
             compared++;
         }
 
         return new MonokineticDifference(l1, uMax, compared);
-    }
-
-    /// <summary>The last j with x[j] &lt;= value (x increasing).</summary>
-    private static int Bracket(double[] x, int count, double value)
-    {
-        int lo = 0, hi = count - 1;
-        while (hi - lo > 1)
-        {
-            int mid = (lo + hi) / 2;
-            if (x[mid] <= value) lo = mid;
-            else hi = mid;
-        }
-
-        return lo;
     }
 }

@@ -8,6 +8,14 @@ namespace MeanField.Core.Scenarios;
 /// </summary>
 public sealed record Scenario
 {
+    /// <summary>The same scenario with <paramref name="points"/> grid nodes per axis and time step <paramref name="step"/> (for refinement studies; the output interval is kept when it is still a whole number of steps, else set to the horizon).</summary>
+    public Scenario WithResolution(int points, double step)
+    {
+        double steps = Time.OutputInterval / step;
+        double output = Math.Abs(steps - Math.Round(steps)) < 1e-9 ? Time.OutputInterval : Time.Horizon;
+        return this with { Domain = Domain with { Grid = points }, Time = Time with { Step = step, OutputInterval = output } };
+    }
+
     /// <summary>Space dimension d in {1, 2, 3}; phase space has dimension 2d.</summary>
     public required int Dimension { get; init; }
 

@@ -158,6 +158,32 @@ let tests =
             Expect.isTrue (honest.ReferenceFloor.IsSome) "the reference's floor is reported"
         }
     
+        test "The d = 1 grid-reference and monokinetic checks turn Violated when the N-cell solver has a unit bug" {
+            // Two unit bugs: eta ten times too large (the cells drift together faster than rho^t), and
+            // velocities reported five times too large. Either way the cells miss rho^t by a fixed amount
+            // whatever N, and the error stops falling. The monokinetic errors are small (a curve in phase
+            // space), so the bias dominates from fewer cells.
+            let chemotaxisTenfold (scenario: MeanField.Core.Scenarios.Scenario) _ steps start =
+                let text = (MeanField.Core.Scenarios.ScenarioWriter.Write scenario).Replace("\n  eta: 1\n", "\n  eta: 10\n")
+                Expect.stringContains text "eta: 10" "the scenario was changed"
+                Trajectories.evolve (MeanField.Core.Dynamics.HybridModel.FromScenario(MeanField.Core.Scenarios.ScenarioReader.Parse text)) steps start
+            let velocitiesFivefold (_: MeanField.Core.Scenarios.Scenario) model steps start =
+                let moved: MeanField.Core.Particles.ParticleState = Trajectories.evolve model steps start
+                for k in 0 .. moved.Velocities.Length - 1 do
+                    moved.Velocities[k] <- 5.0 * moved.Velocities[k]
+                moved
+            for name, xs, bug, check, checkWith in
+                [ "vlasov-d1", [ 128.0; 256.0; 512.0; 1024.0 ], chemotaxisTenfold, MeanFieldRate.checkGrid, MeanFieldRate.checkGridWith
+                  "monokinetic-d1", [ 64.0; 128.0; 256.0; 512.0 ], velocitiesFivefold, Monokinetic.check, Monokinetic.checkWith ] do
+                let run (check: Check) = check.Run { Seed = 10; Ladder = { Xs = xs; Replicas = 3; FitFrom = 0.0 }; Progress = ignore }
+                let scenario = MeanField.Core.Scenarios.ScenarioReader.Embedded name
+                let result = run (checkWith (bug scenario) scenario name 1.0)
+                let means = result.Rungs |> List.map (fun r -> r.Mean)
+                Expect.equal result.Verdict Verdict.Violated $"{name}: slope {result.Fit.Slope} [{result.Fit.Lower}, {result.Fit.Upper}], means {means}"
+                let honest = run (check scenario name 1.0)
+                Expect.isFalse honest.Verdict.IsViolated $"{name}: the solver itself is not violated: slope {honest.Fit.Slope} [{honest.Fit.Lower}, {honest.Fit.Upper}]"
+        }
+
         test "The chemical-gradient check turns Violated when the N-cell solver never fills its gradient" {
             let scenario = MeanField.Core.Scenarios.ScenarioReader.Default()
             // A gradient buffer left at zero: sup |grad phi_N - grad psi|^2 is sup |grad psi|^2 whatever N.

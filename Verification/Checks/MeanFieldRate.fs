@@ -62,38 +62,44 @@ module MeanFieldRate =
     let floorOf (fit: MeanField.Core.Statistics.RateFit) (kind: FitKind) (cells: int) =
         exp fit.Intercept * float cells ** fit.Slope * (if kind = FitKind.LogCorrected then log (float cells) else 1.0)
 
-    /// The verdict of a rate measured against the reference: the bound's verdict, but Inconclusive while the
-    /// reference's floor is not below <see cref="FloorFraction"/> of the smallest fitted error (a violation
-    /// stands regardless); with the floor, the smallest error and the note that explains them.
-    let judge (fit: MeanField.Core.Statistics.RateFit) (kind: FitKind) (theory: float) (rungs: Rung list) (replicas: int) (referenceCells: int) =
-        let floor = floorOf fit kind referenceCells
+    /// The verdict of a rate measured against a reference whose own error (its floor, in the units of the
+    /// measured error) is <paramref name="floor"/>: the bound's verdict, but Inconclusive while the floor
+    /// is not below <see cref="FloorFraction"/> of the smallest fitted error (a violation stands
+    /// regardless); with the note that explains it. <c>floorText</c> says how the floor was obtained.
+    let judge (fit: MeanField.Core.Statistics.RateFit) (theory: float) (rungs: Rung list) (replicas: int) (floor: float) (floorText: string) =
         let smallest = rungs |> List.filter (fun r -> r.Fitted) |> List.map (fun r -> r.Mean) |> List.min
         let resolved = floor <= FloorFraction * smallest
         let decided = Verdict.decide Claim.AtMost theory FournierGuillin.rateTolerance replicas fit
         let verdict = if resolved || decided.IsViolated then decided else Verdict.Inconclusive None
         let note =
-            sprintf "The reference's error floor is the fitted law at N = M = %d: %.3g, %s %g of the smallest fitted error (%.3g)%s." referenceCells floor (if resolved then "below" else "NOT below") FloorFraction smallest (if resolved then "" else "; the verdict is inconclusive until the reference grows")
-        verdict, floor, note
+            sprintf "The reference's error floor (%s) is %.3g, %s %g of the smallest fitted error (%.3g)%s." floorText floor (if resolved then "below" else "NOT below") FloorFraction smallest (if resolved then "" else "; the verdict is inconclusive until the reference is refined")
+        verdict, note
 
-    /// A rate in N measured against the M-cell reference at time t: the ladder, the fit at the
+    /// A rate in N measured against a reference of rho^t at time t: the ladder, the fit at the
     /// Fournier-Guillin exponent of D = 2d, the judgement against the reference's floor and the result.
-    /// <c>measure model steps reference n seed</c> gives one replica's error; <c>details model steps</c>
-    /// the check's own parameters, shown after the model and the time.
-    let againstReference
-        (scenario: Scenario) (scenarioName: string) (horizon: float) (referenceCells: int)
+    /// <c>build context model steps</c> makes the reference (once per run); <c>floor reference fit kind</c>
+    /// gives its error floor and how it was obtained; <c>measure model steps reference n seed</c> gives
+    /// one replica's error; <c>details model steps</c> the check's own parameters; <c>notes reference</c>
+    /// anything else the report should say.
+    let againstReferenceWith
+        (scenario: Scenario) (scenarioName: string) (horizon: float)
         (id: string) (title: string) (source: string) (statement: string) (errorLabel: string)
+        (build: CheckContext -> HybridModel -> int -> 'R)
+        (floor: 'R -> MeanField.Core.Statistics.RateFit -> FitKind -> float * string)
         (details: HybridModel -> int -> (string * string) list)
-        (measure: HybridModel -> int -> ParticleState * float[][] -> int -> int -> float)
+        (measure: HybridModel -> int -> 'R -> int -> int -> float)
+        (notes: 'R -> string list)
         (context: CheckContext) =
         let clock = Stopwatch.StartNew()
         let d = scenario.Dimension
         let model = HybridModel.FromScenario scenario
         let steps = int (Math.Round(horizon / model.Step))
-        let run = reference scenario model steps referenceCells (referenceSeed context.Seed d horizon)
-        let rungs = Ladder.run id context.Seed context.Ladder context.Progress (fun n seed -> measure model steps run (int n) seed)
+        let reference = build context model steps
+        let rungs = Ladder.run id context.Seed context.Ladder context.Progress (fun n seed -> measure model steps reference (int n) seed)
         let theory, kind = FournierGuillin.exponent (2 * d)
         let fit = Ladder.fit kind rungs
-        let verdict, floor, note = judge fit kind theory rungs context.Ladder.Replicas referenceCells
+        let floorValue, floorText = floor reference fit kind
+        let verdict, note = judge fit theory rungs context.Ladder.Replicas floorValue floorText
         { Id = id
           Title = title
           Source = source
@@ -113,9 +119,21 @@ module MeanFieldRate =
           Theory = theory
           Tolerance = FournierGuillin.rateTolerance
           Verdict = verdict
-          ReferenceFloor = Some floor
-          Notes = [ note ]
+          ReferenceFloor = Some floorValue
+          Notes = note :: notes reference
           Seconds = clock.Elapsed.TotalSeconds }
+
+    /// <see cref="againstReferenceWith"/> with the M-cell particle reference (cells and grad psi), whose
+    /// floor is the fitted law at N = M (the reference is itself an M-cell system).
+    let againstReference
+        (scenario: Scenario) (scenarioName: string) (horizon: float) (referenceCells: int)
+        (id: string) (title: string) (source: string) (statement: string) (errorLabel: string)
+        (details: HybridModel -> int -> (string * string) list)
+        (measure: HybridModel -> int -> ParticleState * float[][] -> int -> int -> float) =
+        let build (context: CheckContext) model steps =
+            reference scenario model steps referenceCells (referenceSeed context.Seed scenario.Dimension horizon)
+        let floor _ fit kind = floorOf fit kind referenceCells, sprintf "the fitted law at N = M = %d" referenceCells
+        againstReferenceWith scenario scenarioName horizon id title source statement errorLabel build floor details measure (fun _ -> [])
 
     /// The check with the N-cell solver under test: <c>solve model steps start</c>; the reference always uses the project's own.
     let checkWith (solve: HybridModel -> int -> ParticleState -> ParticleState) (scenario: Scenario) (scenarioName: string) (horizon: float) (referenceCells: int) : Check =
@@ -139,3 +157,50 @@ module MeanFieldRate =
 
     /// The check with the project's own solver.
     let check scenario scenarioName horizon referenceCells = checkWith Trajectories.evolve scenario scenarioName horizon referenceCells
+
+    /// Theorem 2.1 in d = 1 against the grid solution of (V): each replica compares the N-cell system
+    /// with k N cells drawn from the grid density. The grid's floor is estimated from runs at a half and
+    /// a quarter of the resolution in x, v and t: W2^2 between the two densities on the finer lattice
+    /// (the coarser one prolonged), scaled to the reference's resolution by the solver's order.
+    let checkGridWith (solve: HybridModel -> int -> ParticleState -> ParticleState) (scenario: Scenario) (scenarioName: string) (horizon: float) : Check =
+        if scenario.Dimension <> 1 then invalidArg (nameof scenario) "the grid reference is for d = 1"
+        let id = sprintf "mean-field-d1-t%g" horizon
+        let title = sprintf "Mean-field rate, d = 1, t = %g (grid reference)" horizon
+        let theory, _ = FournierGuillin.exponent 2
+        let statement =
+            sprintf "E W2^2(mu_N^t, rho^t) <= C(t) N^(%g) in phase-space dimension D = 2, the Fournier-Guillin rate; rho^t is the solution of the Vlasov equation on a grid." theory
+        let struct (vMin, vMax) = MeanField.Core.References.InitialDensity.VelocityInterval scenario.Initial
+        let density = MeanField.Core.References.InitialDensity.OneDimensional scenario.Initial
+        let solveGrid (model: HybridModel) steps cells =
+            let grid = MeanField.Core.References.VlasovGrid1D(model, density, vMin, vMax, cells)
+            grid.AdvanceTo(float steps * model.Step)
+            grid
+        let build _ (model: HybridModel) steps = solveGrid model steps model.Grid.Points
+        // The floor from the two coarser runs (half and quarter resolution), whose exact transport is
+        // cheap: W2^2 between them, over 16 (the solver is second order, so W2^2 falls as h^4: measured
+        // 15.4 per halving on vlasov-d1), times (4/3)^2 (the error is 4/3 of the difference to the next run).
+        let floor (grid: MeanField.Core.References.VlasovGrid1D) _ _ =
+            let coarser (factor: int) =
+                let model = HybridModel.FromScenario(scenario.WithResolution(scenario.Domain.Grid / factor, float factor * scenario.Time.Step))
+                solveGrid model (int (Math.Round(grid.Time / model.Step))) (grid.VelocityCells / factor)
+            let half, quarter = coarser 2, coarser 4
+            let difference = (Wasserstein.Compute(half.ToCloud 1e-6, quarter.ToRefinedCloud 1e-6, 2.0, TransportMethod.Exact)).Cost
+            difference / 9.0, sprintf "W2^2 between the runs at 1/2 and 1/4 of the %d x %d resolution, over 16 for the order and times (4/3)^2" grid.Grid.Points grid.VelocityCells
+        let details (model: HybridModel) _ =
+            [ "N-cell systems", "the scenario's alignment method (direct by default), independent initial samples"
+              "reference rho^t", sprintf "the Vlasov grid solver, %d x %d nodes and velocity cells on [%g, %g], the same time step" model.Grid.Points model.Grid.Points vMin vMax
+              "comparison", sprintf "exact W2 against %d N cells drawn from the grid density" FournierGuillin.ReferenceFactor ]
+        let measure _ steps (grid: MeanField.Core.References.VlasovGrid1D) n seed =
+            let model = HybridModel.FromScenario scenario
+            let cells = solve model steps (InitialData.Sample(scenario.Initial, 1, n, Seeds.derive seed "cells" []))
+            let sample = grid.Sample(FournierGuillin.ReferenceFactor * n, Seeds.derive seed "reference" [])
+            (ExactTransport.Solve(PhaseSpace.ofState cells, PhaseSpace.ofState sample, 2.0)).Cost
+        let notes (grid: MeanField.Core.References.VlasovGrid1D) =
+            [ sprintf "The grid solution kept its mass to %.1e (relative); its most negative value is %.2g; mass carried to the ends of the velocity interval: %.2g." (abs (grid.Mass - grid.InitialMass) / grid.InitialMass) grid.MinimumValue grid.BoundaryFlux ]
+        { Id = id
+          Title = title
+          Run = againstReferenceWith scenario scenarioName horizon id title "Theorem 2.1" statement "E W2^2(mu_N^t, rho^t)" build floor details measure notes }
+
+    /// The d = 1 grid-reference check with the project's own solver.
+    let checkGrid scenario scenarioName horizon = checkGridWith Trajectories.evolve scenario scenarioName horizon
+
