@@ -109,7 +109,12 @@ internal static class VerifyCommand
 
             using (var stream = File.Create(folder.PathOf("results.json"))) VerificationJson.Write(stream, run, info);
             using (var w = new StreamWriter(folder.PathOf("data.csv"))) VerificationCsv.Write(w, run);
-            foreach (var c in run.Checks) Svg.Write(VerificationPlots.Rate(c), folder.PathOf($"{c.Id}.svg"));
+            if (run.Checks.Any(c => c.Rate is null))
+            {
+                using var w = new StreamWriter(folder.PathOf("bounds.csv"));
+                VerificationCsv.WriteBounds(w, run);
+            }
+            foreach (var c in run.Checks) Svg.Write(VerificationPlots.Of(c), folder.PathOf($"{c.Id}.svg"));
             folder.Commit();
         }
 
@@ -122,7 +127,7 @@ internal static class VerifyCommand
 
         foreach (var c in run.Checks)
         {
-            output.WriteLine($"{c.Id}: {VerificationMarkdown.VerdictText(c.Verdict)}, slope {VerificationMarkdown.Slope(c)}, theory {VerificationMarkdown.Theory(c)}");
+            output.WriteLine($"{c.Id}: {VerificationMarkdown.VerdictText(c.Verdict)}, {(c.Rate is null ? "" : "slope ")}{VerificationMarkdown.Measured(c)}, theory {VerificationMarkdown.Theory(c)}");
         }
 
         int regressions = comparison?.Count(r => r.Regressed) ?? 0;

@@ -1,19 +1,26 @@
 namespace MeanField.Verification
 
-/// The part of a check's result that a later run is compared with.
-type CheckSummary =
-    { Id: string
-      Title: string
-      Verdict: string
-      /// 0 Holds or Informational, 1 Inconclusive, 2 Violated.
-      Severity: int
-      Slope: float
+/// The fitted slope of a rate check, as a later run is compared with it.
+type SlopeSummary =
+    { Slope: float
       Lower: float
       Upper: float
       Theory: float
       Claim: Claim
       /// The check's named slope tolerance, also the allowance for a slope change between runs.
       ToleranceSlope: float }
+
+/// The part of a check's result that a later run is compared with: the verdict, and the slope (rate
+/// checks) or the largest measured / bound ratio (bounds checks).
+type CheckSummary =
+    { Id: string
+      Title: string
+      Verdict: string
+      /// 0 Holds or Informational, 1 Inconclusive, 2 Violated.
+      Severity: int
+      Slope: SlopeSummary option
+      /// Bounds checks: the largest measured / bound over every quantity and time.
+      MaxRatio: float option }
 
 /// One check compared across two runs.
 type ComparisonRow =
@@ -39,30 +46,40 @@ module Baseline =
           Title = c.Title
           Verdict = c.Verdict.Name
           Severity = c.Verdict.Severity
-          Slope = c.Fit.Slope
-          Lower = c.Fit.Lower
-          Upper = c.Fit.Upper
-          Theory = c.Theory
-          Claim = c.Claim
-          ToleranceSlope = c.Tolerance.Slope }
+          Slope =
+            c.Rate
+            |> Option.map (fun r ->
+                { Slope = r.Fit.Slope
+                  Lower = r.Fit.Lower
+                  Upper = r.Fit.Upper
+                  Theory = r.Theory
+                  Claim = r.Claim
+                  ToleranceSlope = r.Tolerance.Slope })
+          MaxRatio = if c.BoundSeries.IsEmpty then None else Some(c.BoundSeries |> List.map _.MaxRatio |> List.max) }
 
     /// How bad the slope is: for a bound, the slope itself (slower decay is worse, even within the bound:
     /// a solver change that costs half an order is what a baseline is for); for a sharpness check, its
     /// distance from theory.
-    let private badness (s: CheckSummary) =
+    let private badness (s: SlopeSummary) =
         match s.Claim with
         | Claim.AtMost -> s.Slope
         | Claim.Sharp -> abs (s.Slope - s.Theory)
 
+    /// A worse verdict regresses any check; a rate check also regresses when its slope worsens beyond the
+    /// tolerance. A bounds check's ratio may move while the bound holds: that is shown, not failed.
     let private row (before: CheckSummary) (after: CheckSummary) =
-        let worse = badness after - badness before
+        let slopeChange =
+            match before.Slope, after.Slope with
+            | Some b, Some a -> Some(badness a - badness b, b.ToleranceSlope)
+            | _ -> None
         if after.Severity > before.Severity then
             { Id = after.Id; Before = Some before; After = Some after; Regressed = true; Reason = $"verdict worsened from {before.Verdict} to {after.Verdict}" }
-        elif worse > before.ToleranceSlope then
-            { Id = after.Id; Before = Some before; After = Some after; Regressed = true
-              Reason = sprintf "slope worsened by %.3f (allowed %g)" worse before.ToleranceSlope }
         else
-            { Id = after.Id; Before = Some before; After = Some after; Regressed = false; Reason = "" }
+            match slopeChange with
+            | Some(worse, allowed) when worse > allowed ->
+                { Id = after.Id; Before = Some before; After = Some after; Regressed = true
+                  Reason = sprintf "slope worsened by %.3f (allowed %g)" worse allowed }
+            | _ -> { Id = after.Id; Before = Some before; After = Some after; Regressed = false; Reason = "" }
 
     /// Every check of either run, in the order of the new run, then those only in the baseline.
     let compare (before: CheckSummary list) (after: CheckSummary list) =

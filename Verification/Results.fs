@@ -30,6 +30,51 @@ type FitKind =
     /// log(error / log x) against log(x): the critical dimension, where the rate is x^s log x.
     | LogCorrected
 
+/// A rate measured over a ladder and fitted on log-log axes against a theoretical exponent.
+type RateMeasurement =
+    { XLabel: string
+      ErrorLabel: string
+      Rungs: Rung list
+      FitKind: FitKind
+      Fit: RateFit
+      Claim: Claim
+      Theory: float
+      Tolerance: Tolerance
+      /// The error of the reference the errors are measured against, where there is one.
+      ReferenceFloor: float option }
+
+/// One quantity measured along trajectories against its a-priori bound, at a series of times (the run
+/// of several that came closest to its bound).
+type BoundSeries =
+    { /// What is measured, e.g. "max_i |v_i(t)|".
+      Quantity: string
+      /// Where the bound is stated, e.g. "Proposition 7.2 (as printed)".
+      Source: string
+      /// The bound as a formula.
+      Formula: string
+      Times: float[]
+      Measured: float[]
+      Bound: float[]
+      /// The measurement's own relative uncertainty (0 for a quantity read off the state; the step of a
+      /// finite difference for a derivative): a measurement within it of the bound cannot be told apart.
+      Slack: float }
+
+    /// The tightness: the largest measured / bound over the times after 0 (at t = 0 these bounds meet
+    /// their measurements by construction, e.g. V0 <= V0). Above 1 + Slack is a violation.
+    member this.MaxRatio =
+        let ratio m b = if b > 0.0 then m / b elif m > 0.0 then infinity else 0.0
+        let later = [| for k in 0 .. this.Times.Length - 1 do if this.Times[k] > 0.0 then ratio this.Measured[k] this.Bound[k] |]
+        if later.Length > 0 then Array.max later else Array.map2 ratio this.Measured this.Bound |> Array.max
+
+    /// Whether the measurement stays at or below the bound (within its slack) at every time.
+    member this.Holds = Array.forall2 (fun m b -> m <= b * (1.0 + this.Slack)) this.Measured this.Bound
+
+/// What a check measured: a rate with its fit, or quantities against their a-priori bounds.
+[<RequireQualifiedAccess>]
+type Measurement =
+    | Rate of RateMeasurement
+    | Bounds of BoundSeries list
+
 /// Everything a check measured and decided, as the report shows it.
 type CheckResult =
     { /// Short name used on the command line (--check).
@@ -40,19 +85,22 @@ type CheckResult =
       /// What the theorem states, in one or two sentences.
       Statement: string
       Parameters: (string * string) list
-      XLabel: string
-      ErrorLabel: string
-      Rungs: Rung list
-      FitKind: FitKind
-      Fit: RateFit
-      Claim: Claim
-      Theory: float
-      Tolerance: Tolerance
+      Measurement: Measurement
       Verdict: Verdict
-      /// The error of the reference the errors are measured against, where there is one.
-      ReferenceFloor: float option
       Notes: string list
       Seconds: float }
+
+    /// The rate measurement, for a rate check.
+    member this.Rate =
+        match this.Measurement with
+        | Measurement.Rate rate -> Some rate
+        | Measurement.Bounds _ -> None
+
+    /// The bound series, for a bounds check (empty for a rate check).
+    member this.BoundSeries =
+        match this.Measurement with
+        | Measurement.Bounds series -> series
+        | Measurement.Rate _ -> []
 
 /// A whole verification run.
 type RunResult =

@@ -76,7 +76,8 @@ module Suite =
                 Dobrushin.check model.Scenario model.ScenarioName 1.0 400, ladder [ 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 3 0.0
                 MeanFieldRate.check model.Scenario model.ScenarioName 1.0 128000, ladder (doubling 125.0 5) 4 250.0
                 ChemicalGradient.check model.Scenario model.ScenarioName 1.0 128000, ladder (doubling 125.0 5) 4 250.0 ]
-            @ referenceChecks model (ladder (doubling 125.0 5) 4 250.0) }
+            @ referenceChecks model (ladder (doubling 125.0 5) 4 250.0)
+            @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0 ] 1 0.0 ] }
 
     /// Publication sizes: longer ladders and more replicas.
     let full (model: Model) =
@@ -91,7 +92,8 @@ module Suite =
                 MeanFieldRate.check model.Scenario model.ScenarioName 1.0 1_000_000, ladder (doubling 125.0 6) 12 250.0
                 MeanFieldRate.check model.Scenario model.ScenarioName 2.0 1_000_000, ladder (doubling 125.0 6) 12 250.0
                 ChemicalGradient.check model.Scenario model.ScenarioName 1.0 1_000_000, ladder (doubling 125.0 6) 12 250.0 ]
-            @ referenceChecks model (ladder (doubling 125.0 7) 12 250.0) }
+            @ referenceChecks model (ladder (doubling 125.0 7) 12 250.0)
+            @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0; 4000.0 ] 2 0.0 ] }
 
     let byName (name: string) (model: Model) =
         match name with

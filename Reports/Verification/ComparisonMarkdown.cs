@@ -14,18 +14,28 @@ public static class ComparisonMarkdown
         int regressions = list.Count(r => r.Regressed);
         w.WriteLine(regressions == 0 ? "No regression." : $"**{regressions} regression(s).**");
         w.WriteLine();
-        w.WriteLine("| check | verdict before | verdict after | slope before | slope after | change | theory | regression |");
+        w.WriteLine("| check | verdict before | verdict after | measured before | measured after | change | theory | regression |");
         w.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (var r in list)
         {
             var b = r.Before?.Value;
             var a = r.After?.Value;
-            string Slope(CheckSummary? s) => s is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{s.Slope:F3} [{s.Lower:F3}, {s.Upper:F3}]");
-            string change = a is not null && b is not null ? string.Create(CultureInfo.InvariantCulture, $"{a.Slope - b.Slope:+0.000;-0.000;0.000}") : "-";
+            // Rate checks show slopes; bounds checks the largest measured / bound.
+            string Measured(CheckSummary? s) => s switch
+            {
+                null => "-",
+                { Slope: { } slope } => string.Create(CultureInfo.InvariantCulture, $"{slope.Value.Slope:F3} [{slope.Value.Lower:F3}, {slope.Value.Upper:F3}]"),
+                { MaxRatio: { } ratio } => string.Create(CultureInfo.InvariantCulture, $"ratio {ratio.Value:G3}"),
+                _ => "-",
+            };
+            double? Value(CheckSummary? s) => s?.Slope?.Value.Slope ?? s?.MaxRatio?.Value;
+            string change = Value(a) is { } va && Value(b) is { } vb ? string.Create(CultureInfo.InvariantCulture, $"{va - vb:+0.000;-0.000;0.000}") : "-";
             var any = a ?? b!;
-            string theory = string.Create(CultureInfo.InvariantCulture, $"{(any.Claim.IsAtMost ? "<=" : "=")} {any.Theory:G4}");
+            string theory = any.Slope is { } s
+                ? string.Create(CultureInfo.InvariantCulture, $"{(s.Value.Claim.IsAtMost ? "<=" : "=")} {s.Value.Theory:G4}")
+                : "ratio <= 1";
             string verdict = r.Regressed ? $"**yes**: {r.Reason}" : r.Reason.Length > 0 ? $"no ({r.Reason})" : "no";
-            w.WriteLine($"| {r.Id} | {b?.Verdict ?? "-"} | {a?.Verdict ?? "-"} | {Slope(b)} | {Slope(a)} | {change} | {theory} | {verdict} |");
+            w.WriteLine($"| {r.Id} | {b?.Verdict ?? "-"} | {a?.Verdict ?? "-"} | {Measured(b)} | {Measured(a)} | {change} | {theory} | {verdict} |");
         }
     }
 }

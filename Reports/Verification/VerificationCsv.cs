@@ -3,7 +3,10 @@ using MeanField.Verification;
 
 namespace MeanField.Reports.Verification;
 
-/// <summary><c>data.csv</c>: one row per replica of every rung of every check (the raw data behind the fits).</summary>
+/// <summary>
+/// The raw data behind the report: <c>data.csv</c>, one row per replica of every rung of every rate
+/// check, and <c>bounds.csv</c>, one row per time of every quantity of every bounds check.
+/// </summary>
 public static class VerificationCsv
 {
     public static void Write(TextWriter w, RunResult run)
@@ -11,11 +14,27 @@ public static class VerificationCsv
         w.WriteLine("check,x,replica,seed,error,fitted");
         foreach (var c in run.Checks)
         {
-            foreach (var rung in c.Rungs)
+            if (c.Rate is not { } rate) continue;
+            foreach (var rung in rate.Value.Rungs)
             {
                 for (int r = 0; r < rung.Errors.Length; r++)
                 {
                     w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Id},{rung.X:R},{r},{rung.Seeds[r]},{rung.Errors[r]:R},{(rung.Fitted ? "true" : "false")}"));
+                }
+            }
+        }
+    }
+
+    public static void WriteBounds(TextWriter w, RunResult run)
+    {
+        w.WriteLine("check,quantity,source,t,measured,bound");
+        foreach (var c in run.Checks)
+        {
+            foreach (var s in c.BoundSeries)
+            {
+                for (int k = 0; k < s.Times.Length; k++)
+                {
+                    w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Id},\"{s.Quantity}\",\"{s.Source}\",{s.Times[k]:R},{s.Measured[k]:R},{s.Bound[k]:R}"));
                 }
             }
         }

@@ -19,7 +19,7 @@ public static class VerificationJUnit
                 new XAttribute("classname", $"meanfield.verify.{run.Suite}"),
                 new XAttribute("name", c.Id),
                 new XAttribute("time", Seconds(c.Seconds)));
-            string detail = $"{c.Title}: slope {VerificationMarkdown.Slope(c)}, theory {VerificationMarkdown.Theory(c)}";
+            string detail = $"{c.Title}: {VerificationMarkdown.Measured(c)}, theory {VerificationMarkdown.Theory(c)}";
             if (c.Verdict.IsViolated) element.Add(new XElement("failure", new XAttribute("message", $"Violated: {detail}"), detail));
             else if (c.Verdict.IsInconclusive) element.Add(new XElement("skipped", new XAttribute("message", $"{VerificationMarkdown.VerdictText(c.Verdict)}: {detail}")));
             return element;

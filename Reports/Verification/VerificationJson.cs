@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.FSharp.Core;
 using MeanField.Reports.Output;
 using MeanField.Verification;
 
@@ -36,6 +37,21 @@ public static class VerificationJson
         w.WriteStartObject("parameters");
         foreach (var (name, value) in c.Parameters) w.WriteString(name, value);
         w.WriteEndObject();
+        w.WriteString("verdict", c.Verdict.Name);
+        if (c.Verdict.ReplicasToResolve is { } r) w.WriteNumber("replicas_to_resolve", r);
+        else w.WriteNull("replicas_to_resolve");
+        w.WriteStartArray("notes");
+        foreach (var note in c.Notes) w.WriteStringValue(note);
+        w.WriteEndArray();
+        w.WriteNumber("seconds", c.Seconds);
+        if (c.Rate is { } rate) WriteRate(w, rate.Value);
+        else WriteBounds(w, c);
+        w.WriteEndObject();
+    }
+
+    private static void WriteRate(Utf8JsonWriter w, RateMeasurement c)
+    {
+        w.WriteString("kind", "rate");
         w.WriteString("x_label", c.XLabel);
         w.WriteString("error_label", c.ErrorLabel);
         w.WriteString("fit_kind", c.FitKind.IsLogCorrected ? "log_corrected" : "plain");
@@ -46,9 +62,6 @@ public static class VerificationJson
         w.WriteNumber("slope", c.Tolerance.Slope);
         w.WriteString("reason", c.Tolerance.Reason);
         w.WriteEndObject();
-        w.WriteString("verdict", c.Verdict.Name);
-        if (c.Verdict.ReplicasToResolve is { } r) w.WriteNumber("replicas_to_resolve", r);
-        else w.WriteNull("replicas_to_resolve");
         w.WriteStartObject("fit");
         w.WriteNumberOrNull("slope", c.Fit.Slope);
         w.WriteNumberOrNull("intercept", c.Fit.Intercept);
@@ -61,10 +74,6 @@ public static class VerificationJson
         w.WriteEndObject();
         if (c.ReferenceFloor is { } floor) w.WriteNumberOrNull("reference_floor", floor.Value);
         else w.WriteNull("reference_floor");
-        w.WriteStartArray("notes");
-        foreach (var note in c.Notes) w.WriteStringValue(note);
-        w.WriteEndArray();
-        w.WriteNumber("seconds", c.Seconds);
         w.WriteStartArray("rungs");
         foreach (var rung in c.Rungs)
         {
@@ -84,7 +93,37 @@ public static class VerificationJson
         }
 
         w.WriteEndArray();
-        w.WriteEndObject();
+    }
+
+    private static void WriteBounds(Utf8JsonWriter w, CheckResult c)
+    {
+        w.WriteString("kind", "bounds");
+        w.WriteNumberOrNull("max_ratio", c.BoundSeries.Max(s => s.MaxRatio));
+        w.WriteStartArray("series");
+        foreach (var s in c.BoundSeries)
+        {
+            w.WriteStartObject();
+            w.WriteString("quantity", s.Quantity);
+            w.WriteString("source", s.Source);
+            w.WriteString("formula", s.Formula);
+            w.WriteNumberOrNull("max_ratio", s.MaxRatio);
+            w.WriteNumber("slack", s.Slack);
+            w.WriteBoolean("holds", s.Holds);
+            w.WriteStartArray("points");
+            for (int k = 0; k < s.Times.Length; k++)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("t", s.Times[k]);
+                w.WriteNumberOrNull("measured", s.Measured[k]);
+                w.WriteNumberOrNull("bound", s.Bound[k]);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     /// <summary>Reads the per-check summaries of a stored <c>results.json</c> (for <c>--baseline</c> and <c>compare</c>).</summary>
@@ -115,19 +154,29 @@ public static class VerificationJson
                 double Number(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
                     ? v.GetDouble()
                     : v.ValueKind == JsonValueKind.Null ? double.NaN : throw new InvalidDataException($"checks[{index}].{name} is missing or not a number");
+                string verdict = Text("verdict");
+                // Files written before bounds checks existed have no kind: every check was a rate.
+                string kind = c.TryGetProperty("kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString()! : "rate";
+                if (kind == "bounds")
+                {
+                    list.Add(new CheckSummary(Text("id"), Text("title"), verdict, Baseline.severityOf(verdict), null, FSharpOption<double>.Some(Number(c, "max_ratio"))));
+                    index++;
+                    continue;
+                }
+
+                if (kind != "rate") throw new InvalidDataException($"checks[{index}].kind is '{kind}' (rate or bounds)");
                 var fit = c.TryGetProperty("fit", out var f) ? f : throw new InvalidDataException($"checks[{index}].fit is missing");
                 var tolerance = c.TryGetProperty("tolerance", out var t) ? t : throw new InvalidDataException($"checks[{index}].tolerance is missing");
-                string verdict = Text("verdict");
                 Claim claim = Text("claim") switch
                 {
                     "at_most" => Claim.AtMost,
                     "sharp" => Claim.Sharp,
                     var other => throw new InvalidDataException($"checks[{index}].claim is '{other}' (at_most or sharp)"),
                 };
-                list.Add(new CheckSummary(
-                    Text("id"), Text("title"), verdict, Baseline.severityOf(verdict),
+                var slope = new SlopeSummary(
                     Number(fit, "slope"), Number(fit, "lower"), Number(fit, "upper"),
-                    Number(c, "theory"), claim, Number(tolerance, "slope")));
+                    Number(c, "theory"), claim, Number(tolerance, "slope"));
+                list.Add(new CheckSummary(Text("id"), Text("title"), verdict, Baseline.severityOf(verdict), FSharpOption<SlopeSummary>.Some(slope), null));
                 index++;
             }
 

@@ -5,8 +5,9 @@ namespace MeanField.Reports.Verification;
 
 /// <summary>
 /// The verification report as Markdown: the summary of verdicts first, then one section per check
-/// (what the theorem states, parameters, data, fit against theory, plot, reference floor). A pure
-/// function to a <see cref="TextWriter"/>; numbers are written in the invariant culture.
+/// (what the theorem states, parameters, data, fit against theory or measurements against bounds,
+/// plot, reference floor). A pure function to a <see cref="TextWriter"/>; numbers are written in the
+/// invariant culture.
 /// </summary>
 public static class VerificationMarkdown
 {
@@ -20,11 +21,11 @@ public static class VerificationMarkdown
         w.WriteLine();
         w.WriteLine("## Summary");
         w.WriteLine();
-        w.WriteLine("| check | source | fitted slope (95% interval) | theory | verdict |");
+        w.WriteLine("| check | source | measured | theory | verdict |");
         w.WriteLine("|---|---|---|---|---|");
         foreach (var c in run.Checks)
         {
-            w.WriteLine(string.Create(Invariant, $"| [{c.Title}](#{c.Id}) | {c.Source} | {Slope(c)} | {Theory(c)} | {VerdictText(c.Verdict)} |"));
+            w.WriteLine(string.Create(Invariant, $"| [{c.Title}](#{c.Id}) | {c.Source} | {Measured(c)} | {Theory(c)} | {VerdictText(c.Verdict)} |"));
         }
 
         foreach (var c in run.Checks)
@@ -38,27 +39,10 @@ public static class VerificationMarkdown
             w.WriteLine();
             w.WriteLine("| parameter | value |");
             w.WriteLine("|---|---|");
-            foreach (var (name, value) in c.Parameters) w.WriteLine($"| {name} | {value} |");
+            foreach (var (name, value) in c.Parameters) w.WriteLine($"| {Cell(name)} | {Cell(value)} |");
             w.WriteLine();
-            w.WriteLine($"| {c.XLabel} | replicas | mean {c.ErrorLabel} | std. dev. | fitted | seconds |");
-            w.WriteLine("|---|---|---|---|---|---|");
-            foreach (var r in c.Rungs)
-            {
-                w.WriteLine(string.Create(Invariant, $"| {r.X:G6} | {r.Errors.Length} | {r.Mean:0.0000e+00} | {r.StandardDeviation:0.00e+00} | {(r.Fitted ? "yes" : "no (pre-asymptotic)")} | {r.Seconds:F2} |"));
-            }
-
-            w.WriteLine();
-            var fit = c.Fit;
-            string model = c.FitKind.IsLogCorrected ? $"log({c.ErrorLabel} / log {c.XLabel})" : $"log {c.ErrorLabel}";
-            w.WriteLine(string.Create(Invariant, $"Fit of {model} on log {c.XLabel} (weighted least squares, replica-based weights): slope **{fit.Slope:F3}**, standard error {fit.StandardError:F3}, {fit.Confidence * 100:F0}% interval [{fit.Lower:F3}, {fit.Upper:F3}] ({fit.DegreesOfFreedom} degrees of freedom); Theil-Sen slope {fit.TheilSenSlope:F3}."));
-            w.WriteLine();
-            w.WriteLine(string.Create(Invariant, $"Theory: {Theory(c)}, tolerance `{c.Tolerance.Name}` = {c.Tolerance.Slope:G3} ({c.Tolerance.Reason}). Verdict: **{VerdictText(c.Verdict)}**."));
-            w.WriteLine();
-            w.WriteLine($"![{c.Title}]({c.Id}.svg)");
-            w.WriteLine();
-            w.WriteLine(c.ReferenceFloor is { } floor
-                ? string.Create(Invariant, $"Reference error floor: {floor.Value:0.000e+00}.")
-                : "Reference error floor: none (the errors are measured against samples of the exact law).");
+            if (c.Rate is { } rate) RenderRate(w, c, rate.Value);
+            else RenderBounds(w, c);
             foreach (var note in c.Notes)
             {
                 w.WriteLine();
@@ -67,15 +51,75 @@ public static class VerificationMarkdown
         }
     }
 
-    /// <summary>The fitted slope and its interval, e.g. "-0.512 [-0.601, -0.423]".</summary>
-    public static string Slope(CheckResult c) => string.Create(Invariant, $"{c.Fit.Slope:F3} [{c.Fit.Lower:F3}, {c.Fit.Upper:F3}]");
+    private static void RenderRate(TextWriter w, CheckResult c, RateMeasurement rate)
+    {
+        w.WriteLine($"| {rate.XLabel} | replicas | mean {rate.ErrorLabel} | std. dev. | fitted | seconds |");
+        w.WriteLine("|---|---|---|---|---|---|");
+        foreach (var r in rate.Rungs)
+        {
+            w.WriteLine(string.Create(Invariant, $"| {r.X:G6} | {r.Errors.Length} | {r.Mean:0.0000e+00} | {r.StandardDeviation:0.00e+00} | {(r.Fitted ? "yes" : "no (pre-asymptotic)")} | {r.Seconds:F2} |"));
+        }
 
-    /// <summary>"slope &lt;= -0.5" for a bound, "= -1" for a sharpness check, with "(log-corrected)" where it applies.</summary>
+        w.WriteLine();
+        var fit = rate.Fit;
+        string model = rate.FitKind.IsLogCorrected ? $"log({rate.ErrorLabel} / log {rate.XLabel})" : $"log {rate.ErrorLabel}";
+        w.WriteLine(string.Create(Invariant, $"Fit of {model} on log {rate.XLabel} (weighted least squares, replica-based weights): slope **{fit.Slope:F3}**, standard error {fit.StandardError:F3}, {fit.Confidence * 100:F0}% interval [{fit.Lower:F3}, {fit.Upper:F3}] ({fit.DegreesOfFreedom} degrees of freedom); Theil-Sen slope {fit.TheilSenSlope:F3}."));
+        w.WriteLine();
+        w.WriteLine(string.Create(Invariant, $"Theory: {Theory(c)}, tolerance `{rate.Tolerance.Name}` = {rate.Tolerance.Slope:G3} ({rate.Tolerance.Reason}). Verdict: **{VerdictText(c.Verdict)}**."));
+        w.WriteLine();
+        w.WriteLine($"![{c.Title}]({c.Id}.svg)");
+        w.WriteLine();
+        w.WriteLine(rate.ReferenceFloor is { } floor
+            ? string.Create(Invariant, $"Reference error floor: {floor.Value:0.000e+00}.")
+            : "Reference error floor: none (the errors are measured against samples of the exact law).");
+    }
+
+    private static void RenderBounds(TextWriter w, CheckResult c)
+    {
+        w.WriteLine("| # | quantity | source | bound | largest measured / bound (t > 0) | measurement slack | holds at every t |");
+        w.WriteLine("|---|---|---|---|---|---|---|");
+        int number = 0;
+        foreach (var s in c.BoundSeries)
+        {
+            number++;
+            w.WriteLine(string.Create(Invariant, $"| {number} | {Cell(s.Quantity)} | {Cell(s.Source)} | {Cell(s.Formula)} | {s.MaxRatio:G6} | {(s.Slack == 0 ? "none" : s.Slack.ToString("G2", Invariant))} | {(s.Holds ? "yes" : "**no**")} |"));
+        }
+
+        w.WriteLine();
+        w.WriteLine($"Verdict: **{VerdictText(c.Verdict)}**.");
+        w.WriteLine();
+        w.WriteLine($"![{c.Title}]({c.Id}.svg)");
+        foreach (var s in c.BoundSeries)
+        {
+            w.WriteLine();
+            w.WriteLine($"{s.Quantity} ({s.Source}):");
+            w.WriteLine();
+            w.WriteLine("| t | measured | bound | ratio |");
+            w.WriteLine("|---|---|---|---|");
+            for (int k = 0; k < s.Times.Length; k++)
+            {
+                double ratio = s.Bound[k] > 0 ? s.Measured[k] / s.Bound[k] : double.NaN;
+                w.WriteLine(string.Create(Invariant, $"| {s.Times[k]:G4} | {s.Measured[k]:0.0000e+00} | {s.Bound[k]:0.0000e+00} | {ratio:G3} |"));
+            }
+        }
+    }
+
+    /// <summary>Text for a table cell: a vertical bar (as in |v_i|) would end the cell.</summary>
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+
+    /// <summary>What a check measured in one phrase: the fitted slope and its interval, e.g. "-0.512 [-0.601, -0.423]", or the tightness of its bounds.</summary>
+    public static string Measured(CheckResult c) => c.Rate is { } rate
+        ? string.Create(Invariant, $"{rate.Value.Fit.Slope:F3} [{rate.Value.Fit.Lower:F3}, {rate.Value.Fit.Upper:F3}]")
+        : string.Create(Invariant, $"measured / bound <= {c.BoundSeries.Max(s => s.MaxRatio):G3}");
+
+    /// <summary>"slope &lt;= -0.5" for a bound, "= -1" for a sharpness check, with "(log-corrected)" where it applies; "measured &lt;= bound at every t" for a bounds check.</summary>
     public static string Theory(CheckResult c)
     {
-        string relation = c.Claim.IsAtMost ? "<=" : "=";
-        string corrected = c.FitKind.IsLogCorrected ? " (log-corrected)" : "";
-        return string.Create(Invariant, $"slope {relation} {c.Theory:G4}{corrected}");
+        if (c.Rate is not { } option) return "measured <= bound at every t";
+        var rate = option.Value;
+        string relation = rate.Claim.IsAtMost ? "<=" : "=";
+        string corrected = rate.FitKind.IsLogCorrected ? " (log-corrected)" : "";
+        return string.Create(Invariant, $"slope {relation} {rate.Theory:G4}{corrected}");
     }
 
     public static string VerdictText(Verdict v) => v.ReplicasToResolve is { } r

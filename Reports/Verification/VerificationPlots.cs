@@ -6,16 +6,80 @@ using OxyPlot.Series;
 
 namespace MeanField.Reports.Verification;
 
-/// <summary>Log-log plots of a check: the replica means with error bars, the fit, and the theory line through the fit's centre.</summary>
+/// <summary>
+/// Plots of a check: for a rate, log-log with the replica means and error bars, the fit, and the theory
+/// line through the fit's centre; for bounds, each quantity's measured / bound against t, with 1 marked.
+/// </summary>
 public static class VerificationPlots
 {
-    public static PlotModel Rate(CheckResult c)
+    public static PlotModel Of(CheckResult c) => c.Rate is { } rate ? Rate(c, rate.Value) : Bounds(c);
+
+    /// <summary>measured / bound against t, one line per quantity; the bound holds below the dashed line at 1.</summary>
+    public static PlotModel Bounds(CheckResult c)
+    {
+        var model = new PlotModel
+        {
+            Title = c.Title,
+            Subtitle = "measured / bound against t, each line numbered as in the report's table; the bound holds below the dashed line at 1",
+            Background = OxyColors.White,
+            Padding = new OxyThickness(8, 16, 16, 8),
+            TitleFontSize = 15,
+            SubtitleFontSize = 11,
+        };
+        double highest = Math.Max(1.1, c.BoundSeries.Max(s => double.IsFinite(s.MaxRatio) ? s.MaxRatio : 1) * 1.1);
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "t", MajorGridlineStyle = LineStyle.Dot });
+        // Ratios below 1e-6 say only that a bound is far off; the axis stops there so the close ones show.
+        model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Left, Title = "measured / bound", MajorGridlineStyle = LineStyle.Dot, Maximum = highest, Minimum = 1e-6 });
+        var colors = new[] { OxyColors.SteelBlue, OxyColors.Firebrick, OxyColors.DarkGreen, OxyColors.DarkOrange, OxyColors.Purple, OxyColors.Teal, OxyColors.SaddleBrown };
+        int index = 0;
+        double tMin = double.PositiveInfinity, tMax = double.NegativeInfinity;
+        // Numbers at the lines instead of a legend (legend boxes are laid out with the exporter's font
+        // metrics, which SVG viewers do not share).
+        foreach (var s in c.BoundSeries)
+        {
+            var color = colors[index % colors.Length];
+            var line = new LineSeries { Title = $"{s.Quantity} ({s.Source})", Color = color, MarkerType = MarkerType.Circle, MarkerSize = 2 };
+            for (int k = 0; k < s.Times.Length; k++)
+            {
+                if (s.Bound[k] > 0 && s.Measured[k] > 0) line.Points.Add(new DataPoint(s.Times[k], s.Measured[k] / s.Bound[k]));
+                tMin = Math.Min(tMin, s.Times[k]);
+                tMax = Math.Max(tMax, s.Times[k]);
+            }
+
+            model.Series.Add(line);
+            // The label sits at the line's second point (the first, t = 0, is where the bounds meet).
+            var anchor = line.Points.Count > 1 ? line.Points[1] : line.Points.FirstOrDefault();
+            if (line.Points.Count > 0 && anchor.Y >= 1e-6)
+            {
+                model.Annotations.Add(new OxyPlot.Annotations.TextAnnotation
+                {
+                    Text = (index + 1).ToString(CultureInfo.InvariantCulture),
+                    TextPosition = anchor,
+                    TextColor = color,
+                    Stroke = OxyColors.Transparent,
+                    FontWeight = FontWeights.Bold,
+                    TextHorizontalAlignment = HorizontalAlignment.Left,
+                    TextVerticalAlignment = VerticalAlignment.Bottom,
+                });
+            }
+
+            index++;
+        }
+
+        var one = new LineSeries { Title = "bound", Color = OxyColors.Black, LineStyle = LineStyle.Dash };
+        one.Points.Add(new DataPoint(tMin, 1));
+        one.Points.Add(new DataPoint(tMax, 1));
+        model.Series.Add(one);
+        return model;
+    }
+
+    public static PlotModel Rate(CheckResult check, RateMeasurement c)
     {
         // A one-line subtitle instead of a legend: legend boxes are laid out with the exporter's font
         // metrics, which SVG viewers do not share, and their entries overlap.
         var model = new PlotModel
         {
-            Title = c.Title,
+            Title = check.Title,
             Subtitle = string.Create(CultureInfo.InvariantCulture, $"blue: mean of replicas ± 1 s.d.; grey: not fitted; red: fit, slope {c.Fit.Slope:F3}; dashed: theory, slope {c.Theory:G4}"),
             Background = OxyColors.White,
             Padding = new OxyThickness(8, 16, 16, 8),
@@ -47,7 +111,7 @@ public static class VerificationPlots
     }
 
     /// <summary>error = e^a x^s (times log x for a log-corrected fit), drawn through the fit's value at the centre of the fitted range.</summary>
-    private static LineSeries Line(string title, OxyColor color, LineStyle style, CheckResult c, double slope, double x0, double x1, double centre)
+    private static LineSeries Line(string title, OxyColor color, LineStyle style, RateMeasurement c, double slope, double x0, double x1, double centre)
     {
         var series = new LineSeries { Title = title, Color = color, LineStyle = style };
         double Value(double x, double s) => Math.Exp(c.Fit.Intercept) * Math.Pow(centre, c.Fit.Slope) * Math.Pow(x / centre, s) * (c.FitKind.IsLogCorrected ? Math.Log(x) : 1);

@@ -19,18 +19,37 @@ let private check id claim kind theory verdict floor =
       Source = "Theorem 4.2"
       Statement = "E W2^2(mu_N, rho) <= C N^(-1/2)."
       Parameters = [ "phase-space dimension D", "2"; "replicas per rung", "3" ]
-      XLabel = "N"
-      ErrorLabel = "E W2^2(mu_N, rho)"
-      Rungs = [ rung 125.0 [| 0.0125; 0.0131; 0.0119 |] false; rung 250.0 [| 0.00625; 0.0061; 0.0066 |] true; rung 500.0 [| 0.0031; 0.00325; 0.0030 |] true; rung 1000.0 [| 0.00155; 0.0016; 0.0015 |] true ]
-      FitKind = kind
-      Fit = RateFit(-1.0123456, -1.5, 0.0234, 1, 0.95, -1.3097, -0.7149, -0.9876)
-      Claim = claim
-      Theory = theory
-      Tolerance = { Name = "fg-rate"; Slope = 0.05; Reason = "finite ladders" }
+      Measurement =
+        Measurement.Rate
+            { XLabel = "N"
+              ErrorLabel = "E W2^2(mu_N, rho)"
+              Rungs = [ rung 125.0 [| 0.0125; 0.0131; 0.0119 |] false; rung 250.0 [| 0.00625; 0.0061; 0.0066 |] true; rung 500.0 [| 0.0031; 0.00325; 0.0030 |] true; rung 1000.0 [| 0.00155; 0.0016; 0.0015 |] true ]
+              FitKind = kind
+              Fit = RateFit(-1.0123456, -1.5, 0.0234, 1, 0.95, -1.3097, -0.7149, -0.9876)
+              Claim = claim
+              Theory = theory
+              Tolerance = { Name = "fg-rate"; Slope = 0.05; Reason = "finite ladders" }
+              ReferenceFloor = floor }
       Verdict = verdict
-      ReferenceFloor = floor
       Notes = [ "A note." ]
       Seconds = 1.5 }
+
+/// A bounds check: one quantity well inside its bound, one finite-difference quantity at its bound within the slack.
+let private boundsCheck =
+    { Id = "bounds"
+      Title = "Check bounds"
+      Source = "Proposition 7.2"
+      Statement = "|v_i(t)| <= V0 e^(2 gamma0 t)."
+      Parameters = [ "horizon T", "1" ]
+      Measurement =
+        Measurement.Bounds
+            [ { Quantity = "max_i |v_i(t)|"; Source = "Proposition 7.2"; Formula = "V0 e^(2 t)"
+                Times = [| 0.0; 0.5; 1.0 |]; Measured = [| 0.5; 0.45; 0.4 |]; Bound = [| 0.5; 1.359; 3.695 |]; Slack = 0.0 }
+              { Quantity = "max_i |d z_i(t) / d z_1(0)|"; Source = "Theorem 7.3"; Formula = "e^(t)"
+                Times = [| 0.0; 0.5; 1.0 |]; Measured = [| 1.0000000004; 1.2; 1.5 |]; Bound = [| 1.0; 1.6487; 2.7183 |]; Slack = 1e-6 } ]
+      Verdict = Verdict.Holds
+      Notes = [ "A note on bounds." ]
+      Seconds = 0.75 }
 
 /// A run with one check of each kind of verdict, fixed numbers throughout.
 let sampleRun =
@@ -39,7 +58,8 @@ let sampleRun =
       Checks =
         [ check "holds" Claim.AtMost FitKind.Plain -0.5 Verdict.Holds None
           check "inconclusive" Claim.Sharp FitKind.LogCorrected -1.0 (Verdict.Inconclusive(Some 42)) (Some 1.25e-6)
-          check "violated" Claim.AtMost FitKind.Plain -2.0 Verdict.Violated None ]
+          check "violated" Claim.AtMost FitKind.Plain -2.0 Verdict.Violated None
+          boundsCheck ]
       ConfigurationHash = "0123456789abcdef"
       Seconds = 12.5 }
 
@@ -95,7 +115,7 @@ let tests =
         test "JUnit XML has one test case per check: violated fails, inconclusive is skipped" {
             let xml = VerificationJUnit.Build sampleRun
             let cases = xml.Descendants(Xml.Linq.XName.Get "testcase") |> List.ofSeq
-            Expect.equal cases.Length 3 "one per check"
+            Expect.equal cases.Length 4 "one per check"
             let has (name: string) (child: string) =
                 cases |> List.exists (fun c -> string (c.Attribute(Xml.Linq.XName.Get "name")) = $"name=\"{name}\"" && not (isNull (c.Element(Xml.Linq.XName.Get child))))
             Expect.isTrue (has "violated" "failure") "failure"
@@ -104,11 +124,24 @@ let tests =
         }
 
         test "The rate plot shows the fitted rungs, the pre-asymptotic ones apart, the fit and the theory line" {
-            let model = VerificationPlots.Rate sampleRun.Checks.Head
+            let model = VerificationPlots.Of sampleRun.Checks.Head
             let titles = model.Series |> Seq.map (fun s -> s.Title) |> List.ofSeq
             Expect.equal titles.Length 4 $"series {titles}"
             use stream = new MemoryStream()
             MeanField.Reports.Output.Svg.Write(model, stream)
             Expect.isGreaterThan stream.Length 1000L "an SVG document"
+        }
+
+        test "A bounds check is reported with each quantity's tightness, its slack and a table per quantity; its plot has one line per quantity and the bound" {
+            let text = render ()
+            // The tightness is over t > 0: 0.45 / 1.359 for the velocity, 1.2 / 1.6487 for the derivative.
+            let velocity = (0.45 / 1.359).ToString("G6", CultureInfo.InvariantCulture)
+            let derivative = (1.2 / 1.6487).ToString("G6", CultureInfo.InvariantCulture)
+            Expect.stringContains text $"| 1 | max_i \\|v_i(t)\\| | Proposition 7.2 | V0 e^(2 t) | {velocity} | none | yes |" "the tightness row, bars escaped"
+            Expect.stringContains text $"| Theorem 7.3 | e^(t) | {derivative} | 1E-06 | yes |" "a finite difference at t = 0 within its slack holds"
+            Expect.stringContains text "| t | measured | bound | ratio |" "the table per quantity"
+            let bounds = sampleRun.Checks |> List.find (fun c -> c.Id = "bounds")
+            let model = VerificationPlots.Of bounds
+            Expect.equal model.Series.Count 3 "two quantities and the line at 1"
         }
     ]

@@ -19,8 +19,9 @@ let private smallLadder = { Xs = [ 64.0; 128.0; 256.0; 512.0 ]; Replicas = 3; Fi
 let private context seed = { Seed = seed; Ladder = smallLadder; Progress = ignore }
 
 let private summary id verdict slope claim =
-    { Id = id; Title = id; Verdict = verdict; Severity = Baseline.severityOf verdict; Slope = slope; Lower = slope - 0.05
-      Upper = slope + 0.05; Theory = -0.5; Claim = claim; ToleranceSlope = 0.05 }
+    { Id = id; Title = id; Verdict = verdict; Severity = Baseline.severityOf verdict
+      Slope = Some { Slope = slope; Lower = slope - 0.05; Upper = slope + 0.05; Theory = -0.5; Claim = claim; ToleranceSlope = 0.05 }
+      MaxRatio = None }
 
 [<Tests>]
 let tests =
@@ -70,10 +71,10 @@ let tests =
             let first = check.Run(context 11)
             let again = check.Run(context 11)
             let other = check.Run(context 12)
-            let errors (r: CheckResult) = r.Rungs |> List.collect (fun g -> List.ofArray g.Errors)
+            let errors (r: CheckResult) = r.Rate.Value.Rungs |> List.collect (fun g -> List.ofArray g.Errors)
             Expect.sequenceEqual (errors again |> List.map BitConverter.DoubleToInt64Bits) (errors first |> List.map BitConverter.DoubleToInt64Bits) "same bits"
             Expect.notEqual (errors other) (errors first) "another seed"
-            Expect.equal again.Fit.Slope first.Fit.Slope "same slope"
+            Expect.equal again.Rate.Value.Fit.Slope first.Rate.Value.Fit.Slope "same slope"
         }
 
         test "The Fournier-Guillin check turns Violated when the sampler under test is biased" {
@@ -82,9 +83,9 @@ let tests =
             let shifted = MeanField.Core.Scenarios.UniformDataSpec(MeanField.Core.Scenarios.PositionShape.Ball, [| 0.3 |], 1.0, [| 0.0 |], 0.5)
             let check = FournierGuillin.rateOf 1 (FournierGuillin.phaseSpace shifted 1) (FournierGuillin.phaseSpace law 1) "biased"
             let result = check.Run(context 5)
-            Expect.equal result.Verdict Verdict.Violated $"slope {result.Fit.Slope} [{result.Fit.Lower}, {result.Fit.Upper}]"
+            Expect.equal result.Verdict Verdict.Violated $"slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}]"
             let honest = (FournierGuillin.rate 1 law "default").Run(context 5)
-            Expect.equal honest.Verdict Verdict.Holds $"the correct sampler on the same ladder holds: slope {honest.Fit.Slope} [{honest.Fit.Lower}, {honest.Fit.Upper}]"
+            Expect.equal honest.Verdict Verdict.Holds $"the correct sampler on the same ladder holds: slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
         }
 
         test "The two-sample cost is the exact transport cost between the sample and its reference cloud" {
@@ -118,7 +119,7 @@ let tests =
             let ladder = { Xs = [ 1e-6; 1e-5; 1e-4; 1e-3 ]; Replicas = 2; FitFrom = 0.0 }
             let run (check: Check) = check.Run { Seed = 3; Ladder = ladder; Progress = ignore }
             let honest = run (Dobrushin.check scenario "default" 0.2 80)
-            Expect.equal honest.Verdict Verdict.Holds $"slope {honest.Fit.Slope} [{honest.Fit.Lower}, {honest.Fit.Upper}]"
+            Expect.equal honest.Verdict Verdict.Holds $"slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
             // A broken solver: a fresh random kick of size 0.1 on every call, as an uninitialised buffer or a
             // thread race would give; the perturbation is lost under it.
             let jitter = Random(4)
@@ -128,7 +129,7 @@ let tests =
                     state.Velocities[k] <- state.Velocities[k] + 0.1 * (jitter.NextDouble() - 0.5)
                 state
             let result = run (Dobrushin.checkWith broken scenario "default" 0.2 80)
-            Expect.equal result.Verdict Verdict.Violated $"slope {result.Fit.Slope} [{result.Fit.Lower}, {result.Fit.Upper}]"
+            Expect.equal result.Verdict Verdict.Violated $"slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}]"
         }
     
         test "log Gamma(t) in logs equals the paper's formula (40) computed directly where it fits in a double" {
@@ -152,10 +153,10 @@ let tests =
             let ladder = { Xs = [ 128.0; 256.0; 512.0; 1024.0 ]; Replicas = 2; FitFrom = 0.0 }
             let run (check: Check) = check.Run { Seed = 8; Ladder = ladder; Progress = ignore }
             let result = run (MeanFieldRate.checkWith broken scenario "default" 1.0 8000)
-            Expect.equal result.Verdict Verdict.Violated $"slope {result.Fit.Slope} [{result.Fit.Lower}, {result.Fit.Upper}]"
+            Expect.equal result.Verdict Verdict.Violated $"slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}]"
             let honest = run (MeanFieldRate.check scenario "default" 1.0 8000)
-            Expect.isFalse honest.Verdict.IsViolated $"the solver itself is not violated: slope {honest.Fit.Slope} [{honest.Fit.Lower}, {honest.Fit.Upper}]"
-            Expect.isTrue (honest.ReferenceFloor.IsSome) "the reference's floor is reported"
+            Expect.isFalse honest.Verdict.IsViolated $"the solver itself is not violated: slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
+            Expect.isTrue (honest.Rate.Value.ReferenceFloor.IsSome) "the reference's floor is reported"
         }
     
         test "The d = 1 grid-reference and monokinetic checks turn Violated when the N-cell solver has a unit bug" {
@@ -178,10 +179,32 @@ let tests =
                 let run (check: Check) = check.Run { Seed = 10; Ladder = { Xs = xs; Replicas = 3; FitFrom = 0.0 }; Progress = ignore }
                 let scenario = MeanField.Core.Scenarios.ScenarioReader.Embedded name
                 let result = run (checkWith (bug scenario) scenario name 1.0)
-                let means = result.Rungs |> List.map (fun r -> r.Mean)
-                Expect.equal result.Verdict Verdict.Violated $"{name}: slope {result.Fit.Slope} [{result.Fit.Lower}, {result.Fit.Upper}], means {means}"
+                let means = result.Rate.Value.Rungs |> List.map (fun r -> r.Mean)
+                Expect.equal result.Verdict Verdict.Violated $"{name}: slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}], means {means}"
                 let honest = run (check scenario name 1.0)
-                Expect.isFalse honest.Verdict.IsViolated $"{name}: the solver itself is not violated: slope {honest.Fit.Slope} [{honest.Fit.Lower}, {honest.Fit.Upper}]"
+                Expect.isFalse honest.Verdict.IsViolated $"{name}: the solver itself is not violated: slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
+        }
+
+        test "The a-priori check holds for the solver and turns Violated when the solver's time step is in the wrong unit" {
+            let scenario =
+                MeanField.Core.Scenarios.ScenarioReader.Parse((MeanField.Core.Scenarios.ScenarioReader.DefaultText()).Replace("horizon: 2.0", "horizon: 0.5"))
+            let ladder = { Xs = [ 100.0 ]; Replicas = 1; FitFrom = 0.0 }
+            let run (check: Check) = check.Run { Seed = 11; Ladder = ladder; Progress = ignore }
+            let honest = run (APriori.check scenario "default")
+            let ratios = honest.BoundSeries |> List.map (fun s -> s.Source, s.MaxRatio)
+            Expect.equal honest.Verdict Verdict.Holds $"ratios {ratios}"
+            Expect.equal honest.BoundSeries.Length 7 "seven quantity-bound pairs"
+            // The bug: each step advances ten times the time the solver reports.
+            let tenfold =
+                MeanField.Core.Dynamics.HybridModel.FromScenario(
+                    MeanField.Core.Scenarios.ScenarioReader.Parse((MeanField.Core.Scenarios.ScenarioWriter.Write scenario).Replace("\n  step: 0.01", "\n  step: 0.1").Replace("horizon: 0.5", "horizon: 5")))
+            let broken _ start steps every =
+                let t = MeanField.Core.Dynamics.APrioriBounds.Trace(tenfold, start, steps, every)
+                MeanField.Core.Dynamics.APrioriTrace(t.Times |> Array.map (fun x -> x / 10.0), t.MaxSpeed, t.MaxDrift, t.PhaseSpaceRadius, t.FlowDerivative, t.InitialGradient, t.PositionDiameter, t.VelocityDiameter)
+            let result = run (APriori.checkWith broken scenario "default")
+            let violated = result.BoundSeries |> List.filter (fun s -> not s.Holds) |> List.map (fun s -> s.Quantity + " " + s.Source)
+            Expect.equal result.Verdict Verdict.Violated "the dynamics runs ahead of its clock"
+            Expect.contains violated "max_i ||x_i(t)| - |x_i(0)|| Proposition 7.2 (with the forcing)" $"the drift bound ({violated})"
         }
 
         test "The chemical-gradient check turns Violated when the N-cell solver never fills its gradient" {
@@ -193,8 +216,8 @@ let tests =
             let ladder = { Xs = [ 128.0; 256.0; 512.0; 1024.0 ]; Replicas = 2; FitFrom = 0.0 }
             let run (check: Check) = check.Run { Seed = 9; Ladder = ladder; Progress = ignore }
             let result = run (ChemicalGradient.checkWith broken scenario "default" 1.0 8000)
-            Expect.equal result.Verdict Verdict.Violated $"slope {result.Fit.Slope} [{result.Fit.Lower}, {result.Fit.Upper}]"
+            Expect.equal result.Verdict Verdict.Violated $"slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}]"
             let honest = run (ChemicalGradient.check scenario "default" 1.0 8000)
-            Expect.isFalse honest.Verdict.IsViolated $"the solver itself is not violated: slope {honest.Fit.Slope} [{honest.Fit.Lower}, {honest.Fit.Upper}]"
+            Expect.isFalse honest.Verdict.IsViolated $"the solver itself is not violated: slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
         }
     ]

@@ -98,16 +98,18 @@ module Dobrushin =
                       "Lip(gamma) on the visited support" + estimated, sprintf "%.6g" lipGamma.Value
                       "Lip(grad chi)", sprintf "%.6g" lipGradChi.Value
                       "eta", sprintf "%g" model.Eta ]
-                  XLabel = "delta^2"
-                  ErrorLabel = "W2(rho1^t, rho2^t)^2"
-                  Rungs = rungs
-                  FitKind = FitKind.Plain
-                  Fit = fit
-                  Claim = Claim.Sharp
-                  Theory = 1.0
-                  Tolerance = linearityTolerance
+                  Measurement =
+                      Measurement.Rate
+                          { XLabel = "delta^2"
+                            ErrorLabel = "W2(rho1^t, rho2^t)^2"
+                            Rungs = rungs
+                            FitKind = FitKind.Plain
+                            Fit = fit
+                            Claim = Claim.Sharp
+                            Theory = 1.0
+                            Tolerance = linearityTolerance
+                            ReferenceFloor = None }
                   Verdict = verdict
-                  ReferenceFloor = None
                   Notes =
                     [ (if Double.IsFinite logBound then
                            sprintf "Largest measured amplification W2(t)^2 / W2(0)^2 = %.4g against the bound 2 e^{Gamma(t)} = e^%.4g: %s, tightness ratio %.3g." amplification logBound (if boundHolds then "met" else "VIOLATED") (exp (log amplification - logBound))

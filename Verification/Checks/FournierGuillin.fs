@@ -88,16 +88,18 @@ module FournierGuillin =
               "transport", "exact W2 (shortest paths on candidate arcs, certified by a full pricing pass)"
               "replicas per rung", string context.Ladder.Replicas
               "fitted from N", string context.Ladder.FitFrom ]
-          XLabel = "N"
-          ErrorLabel = "E W2^2(mu_N, rho)"
-          Rungs = rungs
-          FitKind = kind
-          Fit = fit
-          Claim = claim
-          Theory = theory
-          Tolerance = tolerance
+          Measurement =
+              Measurement.Rate
+                  { XLabel = "N"
+                    ErrorLabel = "E W2^2(mu_N, rho)"
+                    Rungs = rungs
+                    FitKind = kind
+                    Fit = fit
+                    Claim = claim
+                    Theory = theory
+                    Tolerance = tolerance
+                    ReferenceFloor = None }
           Verdict = verdict
-          ReferenceFloor = None
           Notes = []
           Seconds = clock.Elapsed.TotalSeconds }
 
@@ -155,7 +157,7 @@ module FournierGuillin =
                 if case <> "square" then result
                 else
                     // Against an independent reference of k N points the two fluctuations add: (1 + 1/k) log N / (4 pi N).
-                    let last = List.last result.Rungs
+                    let last = List.last result.Rate.Value.Rungs
                     let leading = (1.0 + 1.0 / float ReferenceFactor) * log last.X / (4.0 * Math.PI * last.X)
                     let ratio = last.Mean / leading
                     { result with

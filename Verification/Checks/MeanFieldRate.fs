@@ -110,16 +110,18 @@ module MeanFieldRate =
             @ details model steps
             @ [ "replicas per rung", string context.Ladder.Replicas
                 "fitted from N", string context.Ladder.FitFrom ]
-          XLabel = "N"
-          ErrorLabel = errorLabel
-          Rungs = rungs
-          FitKind = kind
-          Fit = fit
-          Claim = Claim.AtMost
-          Theory = theory
-          Tolerance = FournierGuillin.rateTolerance
+          Measurement =
+              Measurement.Rate
+                  { XLabel = "N"
+                    ErrorLabel = errorLabel
+                    Rungs = rungs
+                    FitKind = kind
+                    Fit = fit
+                    Claim = Claim.AtMost
+                    Theory = theory
+                    Tolerance = FournierGuillin.rateTolerance
+                    ReferenceFloor = Some floorValue }
           Verdict = verdict
-          ReferenceFloor = Some floorValue
           Notes = note :: notes reference
           Seconds = clock.Elapsed.TotalSeconds }
 
