@@ -12,6 +12,10 @@ public static class InitialDensity
     /// </summary>
     public static Func<double, double, double> OneDimensional(InitialDataSpec spec) => spec switch
     {
+        UniformDataSpec { VelocityRadius: 0 } or TwoClustersSpec { VelocityRadius: 0 } =>
+            throw new ScenarioException("initial.velocity_radius", "0", "a point mass in v has no density for the grid solver: use monokinetic data with --method lagrangian or euler"),
+        GaussianDataSpec { VelocityStd: 0 } =>
+            throw new ScenarioException("initial.velocity_std", "0", "a point mass in v has no density for the grid solver: use monokinetic data with --method lagrangian or euler"),
         UniformDataSpec u => (x, v) =>
             Box(x, u.Center[0], u.Radius) * Box(v, u.VelocityCenter[0], u.VelocityRadius),
         GaussianDataSpec g => (x, v) =>

@@ -40,8 +40,10 @@ let private refused (args: string list) (fragment: string) =
             File.WriteAllText(file, ScenarioReader.EmbeddedText "default")
             let monokinetic = Path.Combine(dir, "m.yaml")
             File.WriteAllText(monokinetic, ScenarioReader.EmbeddedText "monokinetic-d1")
+            let cold = Path.Combine(dir, "c.yaml")
+            File.WriteAllText(cold, (ScenarioReader.EmbeddedText "vlasov-d1").Replace("velocity_std: 0.3", "velocity_std: 0.0"))
             let out = Path.Combine(dir, "out")
-            let resolved = args |> List.map (function "$d2" -> file | "$mono" -> monokinetic | a -> a)
+            let resolved = args |> List.map (function "$d2" -> file | "$mono" -> monokinetic | "$cold" -> cold | a -> a)
             let code, _, stderr = run ([ "reference" ] @ resolved @ [ "--out"; out ])
             Expect.equal code 2 "bad input"
             Expect.stringContains stderr fragment "the message names the problem"
@@ -56,6 +58,7 @@ let tests =
         runsAndWrites "euler" [ "--resolution"; "400" ] [ "euler.csv" ]
         runsAndWrites "particles" [ "--resolution"; "1000" ] [ "cloud.csv" ]
         refused [ "$mono"; "--method"; "grid" ] "initial.kind"
+        refused [ "$cold"; "--method"; "grid" ] "initial.velocity_std"
         refused [ "$d2"; "--method"; "grid" ] "dimension"
         refused [ "$d2"; "--method"; "euler" ] "dimension"
         refused [ "--method"; "euler"; "--resolution"; "0" ] "--resolution"
