@@ -14,7 +14,7 @@ public static class ReferencePlots
     /// <summary>The d = 1 phase-space density f(t, x, v) of the grid solver, with a particle cloud over it.</summary>
     public static PlotModel PhaseSpace(VlasovGrid1D grid, ParticleState? cloud)
     {
-        var model = new PlotModel { Title = $"Vlasov grid solution f(t, x, v), t = {grid.Time:G4}", Subtitle = cloud is null ? null : $"dots: {cloud.Count} cells of (P) at the same time" };
+        var model = new PlotModel { Title = $"Vlasov grid solution f(t, x, v), t = {grid.Time:G4}", Subtitle = cloud is null ? null : $"dots: {cloud.Count} cells of (P) at the same time{SimulationPlots.DrawnNote(cloud.Count)}" };
         int nx = grid.Grid.Points, nv = grid.VelocityCells;
         var values = grid.Values;
         double peak = 0;

@@ -16,7 +16,7 @@ public static class SimulationPlots
     /// </summary>
     public static PlotModel FinalState(double time, ParticleState state, PeriodicGrid grid, double[] field)
     {
-        var model = NewModel($"Final state, t = {time:G4}, N = {state.Count}");
+        var model = NewModel($"Final state, t = {time:G4}, N = {state.Count}{DrawnNote(state.Count)}");
         int n = state.Count;
         if (state.Dimension == 1)
         {
@@ -93,11 +93,20 @@ public static class SimulationPlots
     private static LinearAxis Axis(AxisPosition position, string title) =>
         new() { Position = position, Title = title, TickStyle = TickStyle.Inside };
 
-    /// <summary>Cells as markers only (a line series with no line: unlike a scatter series it ignores the colour axis).</summary>
+    /// <summary>
+    /// Most cells a picture draws: the cells are i.i.d., so the first ones are a uniform subsample, and a
+    /// picture of a million markers is hundreds of megabytes that no viewer opens.
+    /// </summary>
+    public const int MaxCellsDrawn = 20_000;
+
+    /// <summary>" (the first k drawn)" when a cloud is larger than <see cref="MaxCellsDrawn"/>.</summary>
+    internal static string DrawnNote(int count) => count > MaxCellsDrawn ? $" (the first {MaxCellsDrawn} drawn)" : "";
+
+    /// <summary>Cells as markers only (a line series with no line: unlike a scatter series it ignores the colour axis); at most <see cref="MaxCellsDrawn"/>.</summary>
     internal static LineSeries Cells(ReadOnlySpan<double> x, ReadOnlySpan<double> y, OxyColor fill)
     {
         var series = new LineSeries { LineStyle = LineStyle.None, MarkerType = MarkerType.Circle, MarkerSize = 1.4, MarkerFill = fill, MarkerStroke = OxyColors.Black, MarkerStrokeThickness = 0.25 };
-        for (int i = 0; i < x.Length; i++) series.Points.Add(new DataPoint(x[i], y[i]));
+        for (int i = 0; i < Math.Min(x.Length, MaxCellsDrawn); i++) series.Points.Add(new DataPoint(x[i], y[i]));
         return series;
     }
 

@@ -144,4 +144,14 @@ let tests =
             let model = VerificationPlots.Of bounds
             Expect.equal model.Series.Count 3 "two quantities and the line at 1"
         }
+    
+        test "A picture of a large cloud draws a bounded number of cells and says so" {
+            let n = MeanField.Reports.Simulation.SimulationPlots.MaxCellsDrawn + 5000
+            let state = MeanField.Core.Particles.ParticleState(1, n)
+            let grid = MeanField.Core.Chemistry.PeriodicGrid(1, 16, 8.0, ReadOnlySpan [| 0.0 |])
+            let model = MeanField.Reports.Simulation.SimulationPlots.FinalState(1.0, state, grid, Array.zeroCreate 16)
+            let drawn = model.Series |> Seq.sumBy (fun s -> match s with :? OxyPlot.Series.LineSeries as l -> l.Points.Count | _ -> 0)
+            Expect.equal drawn MeanField.Reports.Simulation.SimulationPlots.MaxCellsDrawn "markers drawn"
+            Expect.stringContains model.Title "drawn" "the title says only some are drawn"
+        }
     ]
