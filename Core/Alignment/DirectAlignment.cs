@@ -225,6 +225,7 @@ public static class DirectAlignment
     {
         int n = state.Count, d = state.Dimension;
         double[] psi = ArrayPool<double>.Shared.Rent(n);
+        double[] r2 = ArrayPool<double>.Shared.Rent(n);
         try
         {
             var x = state.Positions;
@@ -242,7 +243,13 @@ public static class DirectAlignment
                         s += dx * dx;
                     }
 
-                    psi[j] = masses is null ? kernel.ProfileOfSquaredDistance(s) : kernel.ProfileOfSquaredDistance(s) * masses[j];
+                    r2[j] = s;
+                }
+
+                kernel.ProfileOfSquaredDistances(r2.AsSpan(0, n), psi.AsSpan(0, n));
+                if (masses is not null)
+                {
+                    for (int j = 0; j < n; j++) psi[j] *= masses[j];
                 }
 
                 double sp = 0;
@@ -258,6 +265,7 @@ public static class DirectAlignment
         finally
         {
             ArrayPool<double>.Shared.Return(psi);
+            ArrayPool<double>.Shared.Return(r2);
         }
     }
 

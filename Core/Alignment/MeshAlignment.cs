@@ -118,8 +118,9 @@ public sealed class MeshAlignment
             for (int f = 0; f < _fields.Length; f++) _partial[b][f] = b == 0 ? _fields[f] : new Complex[nodes];
         }
 
-        // psi at every offset of the box, offsets k >= points/2 standing for k - points (negative).
-        var psi = new Complex[nodes];
+        // psi at every offset of the box, offsets k >= points/2 standing for k - points (negative),
+        // asked for in one batch.
+        var squared = new double[nodes];
         for (int flat = 0; flat < nodes; flat++)
         {
             double r2 = 0;
@@ -130,8 +131,13 @@ public sealed class MeshAlignment
                 r2 += offset * Spacing * (offset * Spacing);
             }
 
-            psi[flat] = _kernel.ProfileOfSquaredDistance(r2);
+            squared[flat] = r2;
         }
+
+        var profile = new double[nodes];
+        _kernel.ProfileOfSquaredDistances(squared, profile);
+        var psi = new Complex[nodes];
+        for (int flat = 0; flat < nodes; flat++) psi[flat] = profile[flat];
 
         _transform.Forward(psi);
         _kernelHat = new double[nodes];

@@ -31,4 +31,10 @@ public interface IRadialAlignmentKernel : IAlignmentKernel
 
     /// <summary>psi as a function of the squared distance, <c>psi(sqrt(r2))</c>.</summary>
     double ProfileOfSquaredDistance(double r2);
+
+    /// <summary>psi for a batch of squared distances; kernels given as models override it to evaluate the batch in one call.</summary>
+    void ProfileOfSquaredDistances(ReadOnlySpan<double> r2, Span<double> psi)
+    {
+        for (int k = 0; k < r2.Length; k++) psi[k] = ProfileOfSquaredDistance(r2[k]);
+    }
 }

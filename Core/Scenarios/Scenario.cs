@@ -81,6 +81,16 @@ public sealed record CuckerSmaleSpec(double Beta, double Radius, double Sigma) :
     public override IAlignmentKernel Build() => new CuckerSmaleKernel(Beta, Radius, Sigma);
 }
 
+/// <summary>
+/// A Cucker-Smale-type kernel with its profile psi(r) given as an ONNX model at <c>Path</c> (resolved
+/// against the scenario file's folder): <c>gamma(y, w) = beta psi(|y|) w</c>. The model is checked
+/// on [0, <c>Reach</c>] (the box's diagonal) when the scenario is read.
+/// </summary>
+public sealed record OnnxProfileSpec(string Path, double Beta, double Reach) : AlignmentSpec
+{
+    public override IAlignmentKernel Build() => new Kernels.Onnx.OnnxProfileKernel(Kernels.Onnx.OnnxFunction.Load(Path), Beta, Reach);
+}
+
 /// <summary>No alignment, gamma = 0.</summary>
 public sealed record NoAlignmentSpec : AlignmentSpec
 {

@@ -39,15 +39,15 @@ public static class ScenarioReader
         return reader.ReadToEnd();
     }
 
-    /// <summary>Reads a scenario file.</summary>
+    /// <summary>Reads a scenario file; paths in it (ONNX models) are relative to its folder.</summary>
     public static Scenario Load(string path)
     {
         if (!File.Exists(path)) throw new ScenarioException("(file)", path, "no such file");
-        return Parse(File.ReadAllText(path));
+        return Parse(File.ReadAllText(path), System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)));
     }
 
-    /// <summary>Parses and validates scenario YAML.</summary>
-    public static Scenario Parse(string yaml)
+    /// <summary>Parses and validates scenario YAML; relative paths in it are resolved against <paramref name="baseDirectory"/> (default: the current folder).</summary>
+    public static Scenario Parse(string yaml, string? baseDirectory = null)
     {
         var root = YamlSection.Root(yaml);
         int d = root.Int("dimension");
@@ -60,8 +60,8 @@ public static class ScenarioReader
         Require(maxSpeed > 0, root.Key("max_speed"), maxSpeed, "must be > 0");
 
         var time = ReadTime(root.Section("time"));
-        var alignment = ReadAlignment(root.Section("alignment"));
         var domain = ReadDomain(root.Section("domain"), d);
+        var alignment = ReadAlignment(root.Section("alignment"), domain, baseDirectory ?? Directory.GetCurrentDirectory());
         var chemotaxis = ReadChemotaxis(root.Section("chemotaxis"), d, domain);
         var force = ReadForce(root.OptionalSection("external_force"), d);
         var initial = ReadInitial(root.Section("initial"), d);
@@ -99,7 +99,7 @@ public static class ScenarioReader
         return new TimeSettings(horizon, step, output);
     }
 
-    private static AlignmentSpec ReadAlignment(YamlSection s)
+    private static AlignmentSpec ReadAlignment(YamlSection s, DomainSpec domain, string baseDirectory)
     {
         string kind = s.String("kind");
         AlignmentSpec spec;
@@ -117,8 +117,28 @@ public static class ScenarioReader
             case "none":
                 spec = new NoAlignmentSpec();
                 break;
+            case "onnx":
+            {
+                double onnxBeta = s.Double("beta");
+                Require(onnxBeta >= 0, s.Key("beta"), onnxBeta, "must be >= 0");
+                string path = System.IO.Path.GetFullPath(s.String("path"), baseDirectory);
+                // Every distance between two points of the box: the model is checked there now, not mid-run.
+                double reach = domain.Box * Math.Sqrt(domain.Center.Length);
+                spec = new OnnxProfileSpec(path, onnxBeta, reach);
+                try
+                {
+                    using var kernel = (Kernels.Onnx.OnnxProfileKernel)spec.Build();
+                }
+                catch (Kernels.Onnx.OnnxModelException e)
+                {
+                    throw new ScenarioException(s.Key("path"), s.String("path"), e.Reason + $" (the model {e.ModelPath})");
+                }
+
+                break;
+            }
+
             default:
-                throw new ScenarioException(s.Key("kind"), kind, "must be one of: cucker_smale, none");
+                throw new ScenarioException(s.Key("kind"), kind, "must be one of: cucker_smale, onnx, none");
         }
 
         string method = s.String("method", "direct");
@@ -128,7 +148,7 @@ public static class ScenarioReader
             "mesh" => AlignmentMethod.Mesh,
             _ => throw new ScenarioException(s.Key("method"), method, "must be one of: direct, mesh"),
         };
-        Require(parsed == AlignmentMethod.Direct || spec is CuckerSmaleSpec, s.Key("method"), method, "mesh needs a Cucker-Smale kernel (gamma = beta psi(|y|) w)");
+        Require(parsed == AlignmentMethod.Direct || spec is CuckerSmaleSpec or OnnxProfileSpec, s.Key("method"), method, "mesh needs a Cucker-Smale-type kernel (gamma = beta psi(|y|) w)");
         double spacing = s.Double("mesh_spacing", AlignmentSpec.DefaultMeshSpacing);
         Require(spacing > 0, s.Key("mesh_spacing"), spacing, "must be > 0");
         s.RejectUnknownKeys();

@@ -37,6 +37,11 @@ public static class ScenarioWriter
             case NoAlignmentSpec:
                 w.WriteLine("  kind: none");
                 break;
+            case OnnxProfileSpec onnx:
+                w.WriteLine("  kind: onnx");
+                w.WriteLine($"  path: \"{onnx.Path}\"");
+                w.WriteLine($"  beta: {N(onnx.Beta)}");
+                break;
             default:
                 throw new NotSupportedException($"alignment {s.Alignment.GetType().Name} has no YAML form");
         }

@@ -1,0 +1,151 @@
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace MeanField.Core.Kernels.Onnx;
+
+/// <summary>
+/// A scalar function given as an ONNX model, evaluated in batches: one input tensor of shape [batch]
+/// or [batch, 1], one output of the same shape, float32 or float64 (read from the model and checked
+/// at load). Thread-safe: the runtime's session may be run from several threads at once.
+/// </summary>
+public sealed class OnnxFunction : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly int _rank;
+
+    private OnnxFunction(string path, InferenceSession session, string input, string output, bool isFloat32, int rank)
+    {
+        Path = path;
+        _session = session;
+        _inputNames = [input];
+        _outputNames = [output];
+        IsFloat32 = isFloat32;
+        _rank = rank;
+    }
+
+    /// <summary>The model file.</summary>
+    public string Path { get; }
+
+    /// <summary>Whether the model computes in float32 (float64 otherwise).</summary>
+    public bool IsFloat32 { get; }
+
+    public string InputName => _inputNames[0];
+
+    public string OutputName => _outputNames[0];
+
+    /// <summary>
+    /// Loads and checks a model; every failure is an <see cref="OnnxModelException"/> whose message
+    /// names the file and what is wrong with it.
+    /// </summary>
+    public static OnnxFunction Load(string path)
+    {
+        if (!File.Exists(path)) throw new OnnxModelException(path, "no such file");
+        InferenceSession session;
+        try
+        {
+            var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+            session = new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OnnxModelException(path, $"not a model ONNX Runtime can load ({FirstLine(e.Message)})");
+        }
+
+        try
+        {
+            if (session.InputMetadata.Count != 1)
+                throw new OnnxModelException(path, $"has {session.InputMetadata.Count} inputs; a kernel takes exactly one (a batch of scalars)");
+            if (session.OutputMetadata.Count != 1)
+                throw new OnnxModelException(path, $"has {session.OutputMetadata.Count} outputs; a kernel gives exactly one");
+            var (inputName, input) = session.InputMetadata.First();
+            var (outputName, output) = session.OutputMetadata.First();
+            int rank = CheckShape(path, "input", inputName, input);
+            int outputRank = CheckShape(path, "output", outputName, output);
+            if (rank != outputRank)
+                throw new OnnxModelException(path, $"input '{inputName}' has rank {rank} and output '{outputName}' rank {outputRank}: they must match ([batch] or [batch, 1])");
+            var type = input.ElementDataType;
+            if (type is not (TensorElementType.Float or TensorElementType.Double))
+                throw new OnnxModelException(path, $"input '{inputName}' is {type}; float32 or float64 expected");
+            if (output.ElementDataType != type)
+                throw new OnnxModelException(path, $"output '{outputName}' is {output.ElementDataType} while the input is {type}");
+            return new OnnxFunction(path, session, inputName, outputName, type == TensorElementType.Float, rank);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Rank 1 ([batch]) or 2 ([batch, 1]), the batch dimension free or any size.</summary>
+    private static int CheckShape(string path, string role, string name, NodeMetadata meta)
+    {
+        if (!meta.IsTensor) throw new OnnxModelException(path, $"{role} '{name}' is not a tensor");
+        var dims = meta.Dimensions;
+        bool ok = dims.Length == 1 || (dims.Length == 2 && dims[1] == 1);
+        if (!ok)
+        {
+            string shape = "[" + string.Join(", ", dims.Select(d => d < 0 ? "?" : d.ToString(CultureInfo.InvariantCulture))) + "]";
+            throw new OnnxModelException(path, $"{role} '{name}' has shape {shape}; [batch] or [batch, 1] expected");
+        }
+
+        return dims.Length;
+    }
+
+    /// <summary>
+    /// <c>output[k] = f(input[k])</c> for the whole batch in one call of the runtime. Fails with the
+    /// offending input when the model returns a wrong number of values or a non-finite value.
+    /// </summary>
+    public void Evaluate(ReadOnlySpan<double> input, Span<double> output)
+    {
+        int n = input.Length;
+        if (output.Length != n) throw new ArgumentException($"output has length {output.Length}, input {n}", nameof(output));
+        if (n == 0) return;
+        long[] shape = _rank == 1 ? [n] : [n, 1];
+        if (IsFloat32)
+        {
+            var data = new float[n];
+            for (int k = 0; k < n; k++) data[k] = (float)input[k];
+            using var value = OrtValue.CreateTensorValueFromMemory(data, shape);
+            using var results = _session.Run(new RunOptions(), _inputNames, [value], _outputNames);
+            var span = results[0].GetTensorDataAsSpan<float>();
+            CheckCount(span.Length, n);
+            for (int k = 0; k < n; k++) output[k] = span[k];
+        }
+        else
+        {
+            var data = input.ToArray();
+            using var value = OrtValue.CreateTensorValueFromMemory(data, shape);
+            using var results = _session.Run(new RunOptions(), _inputNames, [value], _outputNames);
+            var span = results[0].GetTensorDataAsSpan<double>();
+            CheckCount(span.Length, n);
+            span.CopyTo(output);
+        }
+
+        for (int k = 0; k < n; k++)
+        {
+            if (!double.IsFinite(output[k]))
+                throw new OnnxModelException(Path, $"returned {output[k].ToString(CultureInfo.InvariantCulture)} at input {input[k].ToString("G6", CultureInfo.InvariantCulture)}: a kernel must be finite");
+        }
+    }
+
+    private void CheckCount(int count, int expected)
+    {
+        if (count != expected) throw new OnnxModelException(Path, $"returned {count} values for a batch of {expected}: one output per input expected");
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+
+    public void Dispose() => _session.Dispose();
+}
+
+/// <summary>An ONNX model that cannot serve as a kernel: the message names the file and the reason.</summary>
+public sealed class OnnxModelException(string path, string reason) : Exception($"ONNX model {path}: {reason}")
+{
+    public string ModelPath { get; } = path;
+
+    public string Reason { get; } = reason;
+}
