@@ -115,6 +115,16 @@ public sealed record PolynomialBumpSpec(double Radius, double Amplitude) : Sourc
     public override ISourceProfile Build() => new PolynomialBump(Radius, Amplitude);
 }
 
+/// <summary>A radial source chi(r) given as an ONNX model at <c>Path</c>, supported in the ball of <c>Radius</c>.</summary>
+public sealed record OnnxSourceSpec(string Path, double Radius) : SourceSpec
+{
+    public override ISourceProfile Build()
+    {
+        using var chi = Kernels.Onnx.OnnxFunction.Load(Path);
+        return new Kernels.Onnx.OnnxSourceProfile(chi, Radius);
+    }
+}
+
 /// <summary>The initial chemical field phi_in.</summary>
 public abstract record InitialFieldSpec;
 

@@ -62,7 +62,7 @@ public static class ScenarioReader
         var time = ReadTime(root.Section("time"));
         var domain = ReadDomain(root.Section("domain"), d);
         var alignment = ReadAlignment(root.Section("alignment"), domain, baseDirectory ?? Directory.GetCurrentDirectory());
-        var chemotaxis = ReadChemotaxis(root.Section("chemotaxis"), d, domain);
+        var chemotaxis = ReadChemotaxis(root.Section("chemotaxis"), d, domain, baseDirectory ?? Directory.GetCurrentDirectory());
         var force = ReadForce(root.OptionalSection("external_force"), d);
         var initial = ReadInitial(root.Section("initial"), d);
         root.RejectUnknownKeys();
@@ -167,7 +167,7 @@ public static class ScenarioReader
         return new DomainSpec(box, grid, center);
     }
 
-    private static ChemotaxisSpec ReadChemotaxis(YamlSection s, int d, DomainSpec domain)
+    private static ChemotaxisSpec ReadChemotaxis(YamlSection s, int d, DomainSpec domain, string baseDirectory)
     {
         double eta = s.Double("eta");
         Require(eta >= 0, s.Key("eta"), eta, "must be >= 0");
@@ -178,14 +178,33 @@ public static class ScenarioReader
 
         var source = s.Section("source");
         string kind = source.String("kind");
-        if (kind != "polynomial_bump") throw new ScenarioException(source.Key("kind"), kind, "must be: polynomial_bump");
+        if (kind is not ("polynomial_bump" or "onnx")) throw new ScenarioException(source.Key("kind"), kind, "must be one of: polynomial_bump, onnx");
         double radius = source.Double("radius");
         double h = domain.Box / domain.Grid;
         Require(radius > 0, source.Key("radius"), radius, "must be > 0");
         Require(radius >= 2 * h, source.Key("radius"), radius, $"is below two grid spacings (h = {Show(h)}): the source is not resolved; refine domain.grid");
         Require(radius < domain.Box / 4, source.Key("radius"), radius, $"must be below a quarter of domain.box ({Show(domain.Box)})");
-        double amplitude = source.Double("amplitude");
-        Require(amplitude >= 0, source.Key("amplitude"), amplitude, "must be >= 0");
+        SourceSpec sourceSpec;
+        if (kind == "onnx")
+        {
+            string path = System.IO.Path.GetFullPath(source.String("path"), baseDirectory);
+            sourceSpec = new OnnxSourceSpec(path, radius);
+            try
+            {
+                sourceSpec.Build();
+            }
+            catch (Kernels.Onnx.OnnxModelException e)
+            {
+                throw new ScenarioException(source.Key("path"), source.String("path"), e.Reason + $" (the model {e.ModelPath})");
+            }
+        }
+        else
+        {
+            double amplitude = source.Double("amplitude");
+            Require(amplitude >= 0, source.Key("amplitude"), amplitude, "must be >= 0");
+            sourceSpec = new PolynomialBumpSpec(radius, amplitude);
+        }
+
         source.RejectUnknownKeys();
 
         InitialFieldSpec initialField = new ZeroFieldSpec();
@@ -211,7 +230,7 @@ public static class ScenarioReader
         }
 
         s.RejectUnknownKeys();
-        return new ChemotaxisSpec(eta, diffusion, decay, new PolynomialBumpSpec(radius, amplitude), initialField);
+        return new ChemotaxisSpec(eta, diffusion, decay, sourceSpec, initialField);
     }
 
     private static ExternalForceSpec ReadForce(YamlSection? s, int d)

@@ -55,10 +55,21 @@ public static class ScenarioWriter
         w.WriteLine($"  diffusion: {N(c.Diffusion)}");
         w.WriteLine($"  decay: {N(c.Decay)}");
         w.WriteLine("  source:");
-        var bump = (PolynomialBumpSpec)c.Source;
-        w.WriteLine("    kind: polynomial_bump");
-        w.WriteLine($"    radius: {N(bump.Radius)}");
-        w.WriteLine($"    amplitude: {N(bump.Amplitude)}");
+        switch (c.Source)
+        {
+            case PolynomialBumpSpec bump:
+                w.WriteLine("    kind: polynomial_bump");
+                w.WriteLine($"    radius: {N(bump.Radius)}");
+                w.WriteLine($"    amplitude: {N(bump.Amplitude)}");
+                break;
+            case OnnxSourceSpec onnx:
+                w.WriteLine("    kind: onnx");
+                w.WriteLine($"    path: \"{onnx.Path}\"");
+                w.WriteLine($"    radius: {N(onnx.Radius)}");
+                break;
+            default:
+                throw new NotSupportedException($"source {c.Source.GetType().Name} has no YAML form");
+        }
         w.WriteLine("  initial_field:");
         switch (c.InitialField)
         {

@@ -49,6 +49,29 @@ let private modelTests =
                         Expect.isLessThan gap tolerance $"{element}, {path}: relative gap {gap:E2}")
         }
 
+        test "An ONNX source chi(r), tabulated once, follows the analytic bump's trajectories to 1e-12, with its mass and constants estimated" {
+            withFolder (fun dir ->
+                let path = OnnxModels.write dir "chi.onnx" (OnnxModels.polynomialBump 0.5 1.0)
+                let analytic = ScenarioReader.Default()
+                let text = ScenarioReader.DefaultText().Replace("    kind: polynomial_bump\n    radius: 0.5\n    amplitude: 1.0", $"    kind: onnx\n    path: \"{path}\"\n    radius: 0.5")
+                let onnx = ScenarioReader.Parse text
+                let model = HybridModel.FromScenario onnx
+                Expect.stringContains model.Source.Description "ONNX source" "the model is in use"
+                let bump = PolynomialBump(0.5, 1.0)
+                for d in 1..3 do
+                    Expect.floatClose { absolute = 0.0; relative = 1e-12 } (model.Source.Mass d) (bump.Mass d) $"mass in d = {d}"
+                Expect.isTrue model.Source.Lipschitz.IsEstimated "Lip(chi) labelled as estimated"
+                Expect.floatClose { absolute = 0.0; relative = 1e-6 } model.Source.Lipschitz.Value bump.Lipschitz.Value "Lip(chi)"
+                Expect.floatClose { absolute = 0.0; relative = 1e-3 } model.Source.GradientLipschitz.Value bump.GradientLipschitz.Value "Lip(grad chi)"
+                let start = InitialData.Sample(analytic.Initial, 2, 300, 6)
+                let gap = relativeGap (trajectory model start 20) (trajectory (HybridModel.FromScenario analytic) start 20)
+                Expect.isLessThan gap 1e-12 $"relative gap {gap:E2}"
+                let bad = OnnxModels.write dir "constant.onnx" (OnnxModels.constant ())
+                let e = raises<ScenarioException> (fun () -> ScenarioReader.Parse(text.Replace(path, bad)) |> ignore)
+                Expect.equal e.Key "chemotaxis.source.path" "names the key"
+                Expect.stringContains e.Message "must vanish" "says why")
+        }
+
         test "The ONNX kernel's constants are estimated on the visited support and labelled so" {
             withFolder (fun dir ->
                 let path = OnnxModels.write dir "psi.onnx" (OnnxModels.cuckerSmale OnnxModels.Float64 1.0 0.5)

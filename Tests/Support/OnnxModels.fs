@@ -19,6 +19,20 @@ let private write64 inputs outputs constants nodes =
 let cuckerSmale (element: Element) (radius: float) (sigma: float) =
     OnnxGraphWriter.CuckerSmaleProfile(radius, sigma, (element = Float32))
 
+/// chi(r) = c (1 - r^2 / R^2)_+^3 from Mul, Div, Sub and Relu: the polynomial bump as a model.
+let polynomialBump (radius: float) (amplitude: float) =
+    write64 [| port "r" |] [| port "chi" |] [ "R2", radius * radius; "one", 1.0; "c", amplitude ]
+        [ node "Mul" [ "r"; "r" ] "r2"
+          node "Div" [ "r2"; "R2" ] "scaled"
+          node "Sub" [ "one"; "scaled" ] "u"
+          node "Relu" [ "u" ] "positive"
+          node "Mul" [ "positive"; "positive" ] "square"
+          node "Mul" [ "square"; "positive" ] "cube"
+          node "Mul" [ "cube"; "c" ] "chi" ]
+
+/// chi(r) = 1: not zero at any support radius.
+let constant () = write64 [| port "r" |] [| port "chi" |] [ "one", 1.0 ] [ node "Mul" [ "r"; "one" ] "scaled"; node "Sub" [ "one"; "scaled" ] "chi" ]
+
 /// 1 / r: infinite at r = 0.
 let inverse () = write64 [| port "r" |] [| port "psi" |] [ "one", 1.0 ] [ node "Div" [ "one"; "r" ] "psi" ]
 
