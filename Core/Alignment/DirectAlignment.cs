@@ -45,6 +45,9 @@ public static class DirectAlignment
             case IRadialAlignmentKernel radial:
                 RunBlocks(state.Count, maxThreads, (start, end) => RadialBlock(radial, state, alignment, start, end));
                 return;
+            case IBatchAlignmentKernel batch:
+                RunBlocks(state.Count, maxThreads, (start, end) => BatchBlock(batch, state, alignment, start, end));
+                return;
             default:
                 RunBlocks(state.Count, maxThreads, (start, end) => GeneralBlock(kernel, state, alignment, start, end));
                 return;
@@ -266,6 +269,44 @@ public static class DirectAlignment
         {
             ArrayPool<double>.Shared.Return(psi);
             ArrayPool<double>.Shared.Return(r2);
+        }
+    }
+
+    /// <summary>A batch kernel: for each particle i, the rows (x_j - x_i, v_j - v_i) of all j in one call.</summary>
+    private static void BatchBlock(IBatchAlignmentKernel kernel, ParticleState state, double[] alignment, int start, int end)
+    {
+        int n = state.Count, d = state.Dimension;
+        double[] rows = ArrayPool<double>.Shared.Rent(2 * d * n);
+        double[] gamma = ArrayPool<double>.Shared.Rent(d * n);
+        try
+        {
+            var x = state.Positions;
+            var v = state.Velocities;
+            var masses = state.Masses;
+            for (int i = start; i < end; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    for (int a = 0; a < d; a++)
+                    {
+                        rows[j * 2 * d + a] = x[a * n + j] - x[a * n + i];
+                        rows[j * 2 * d + d + a] = v[a * n + j] - v[a * n + i];
+                    }
+                }
+
+                kernel.EvaluateBatch(rows.AsSpan(0, 2 * d * n), gamma.AsSpan(0, d * n));
+                for (int a = 0; a < d; a++)
+                {
+                    double sum = 0;
+                    for (int j = 0; j < n; j++) sum += (masses is null ? 1 : masses[j]) * gamma[j * d + a];
+                    alignment[a * n + i] = masses is null ? sum / n : sum;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rows);
+            ArrayPool<double>.Shared.Return(gamma);
         }
     }
 

@@ -38,3 +38,13 @@ public interface IRadialAlignmentKernel : IAlignmentKernel
         for (int k = 0; k < r2.Length; k++) psi[k] = ProfileOfSquaredDistance(r2[k]);
     }
 }
+
+/// <summary>
+/// A kernel that evaluates gamma for many pairs at once (a model behind a runtime, where one call per
+/// pair would cost more than the arithmetic): rows (y_1..y_d, w_1..w_d) in, rows gamma out.
+/// </summary>
+public interface IBatchAlignmentKernel : IAlignmentKernel
+{
+    /// <summary>gamma for every row of <paramref name="rows"/> (2d values each) into <paramref name="gamma"/> (d values each).</summary>
+    void EvaluateBatch(ReadOnlySpan<double> rows, Span<double> gamma);
+}

@@ -91,6 +91,16 @@ public sealed record OnnxProfileSpec(string Path, double Beta, double Reach) : A
     public override IAlignmentKernel Build() => new Kernels.Onnx.OnnxProfileKernel(Kernels.Onnx.OnnxFunction.Load(Path), Beta, Reach);
 }
 
+/// <summary>
+/// A general interaction gamma(y, w) given as an ONNX model at <c>Path</c> (rows (y, w) of 2d values in,
+/// rows of d values out), checked at load on |y| up to <c>Reach</c> and |w| up to <c>SpeedScale</c>.
+/// </summary>
+public sealed record OnnxGammaSpec(string Path, int Dimension, double Reach, double SpeedScale) : AlignmentSpec
+{
+    public override IAlignmentKernel Build() =>
+        new Kernels.Onnx.OnnxGammaKernel(Kernels.Onnx.OnnxFunction.Load(Path, 2 * Dimension, Dimension), Dimension, Reach, SpeedScale);
+}
+
 /// <summary>No alignment, gamma = 0.</summary>
 public sealed record NoAlignmentSpec : AlignmentSpec
 {

@@ -61,7 +61,7 @@ public static class ScenarioReader
 
         var time = ReadTime(root.Section("time"));
         var domain = ReadDomain(root.Section("domain"), d);
-        var alignment = ReadAlignment(root.Section("alignment"), domain, baseDirectory ?? Directory.GetCurrentDirectory());
+        var alignment = ReadAlignment(root.Section("alignment"), d, domain, baseDirectory ?? Directory.GetCurrentDirectory());
         var chemotaxis = ReadChemotaxis(root.Section("chemotaxis"), d, domain, baseDirectory ?? Directory.GetCurrentDirectory());
         var force = ReadForce(root.OptionalSection("external_force"), d);
         var initial = ReadInitial(root.Section("initial"), d);
@@ -99,7 +99,7 @@ public static class ScenarioReader
         return new TimeSettings(horizon, step, output);
     }
 
-    private static AlignmentSpec ReadAlignment(YamlSection s, DomainSpec domain, string baseDirectory)
+    private static AlignmentSpec ReadAlignment(YamlSection s, int d, DomainSpec domain, string baseDirectory)
     {
         string kind = s.String("kind");
         AlignmentSpec spec;
@@ -137,8 +137,26 @@ public static class ScenarioReader
                 break;
             }
 
+            case "onnx_gamma":
+            {
+                string path = System.IO.Path.GetFullPath(s.String("path"), baseDirectory);
+                double speed = s.Double("speed_scale", 10.0);
+                Require(speed > 0, s.Key("speed_scale"), speed, "must be > 0");
+                spec = new OnnxGammaSpec(path, d, domain.Box * Math.Sqrt(d), speed);
+                try
+                {
+                    using var kernel = (Kernels.Onnx.OnnxGammaKernel)spec.Build();
+                }
+                catch (Kernels.Onnx.OnnxModelException e)
+                {
+                    throw new ScenarioException(s.Key("path"), s.String("path"), e.Reason + $" (the model {e.ModelPath})");
+                }
+
+                break;
+            }
+
             default:
-                throw new ScenarioException(s.Key("kind"), kind, "must be one of: cucker_smale, onnx, none");
+                throw new ScenarioException(s.Key("kind"), kind, "must be one of: cucker_smale, onnx, onnx_gamma, none");
         }
 
         string method = s.String("method", "direct");

@@ -37,6 +37,11 @@ public static class ScenarioWriter
             case NoAlignmentSpec:
                 w.WriteLine("  kind: none");
                 break;
+            case OnnxGammaSpec gamma:
+                w.WriteLine("  kind: onnx_gamma");
+                w.WriteLine($"  path: \"{gamma.Path}\"");
+                w.WriteLine($"  speed_scale: {N(gamma.SpeedScale)}");
+                break;
             case OnnxProfileSpec onnx:
                 w.WriteLine("  kind: onnx");
                 w.WriteLine($"  path: \"{onnx.Path}\"");

@@ -72,6 +72,27 @@ let private modelTests =
                 Expect.stringContains e.Message "must vanish" "says why")
         }
 
+        test "A general gamma(y, w) as an ONNX model follows the analytic kernel's trajectories to 1e-12, one batch per particle" {
+            withFolder (fun dir ->
+                let path = OnnxModels.write dir "gamma.onnx" (OnnxModels.cuckerSmaleGamma 1.0 1.0 0.5)
+                let analytic = ScenarioReader.Default()
+                let text = ScenarioReader.DefaultText().Replace("  kind: cucker_smale\n  beta: 1.0\n  radius: 1.0\n  sigma: 0.5", $"  kind: onnx_gamma\n  path: \"{path}\"")
+                let model = HybridModel.FromScenario(ScenarioReader.Parse text)
+                Expect.stringContains model.Alignment.Description "ONNX gamma" "the model is in use"
+                let start = InitialData.Sample(analytic.Initial, 2, 200, 7)
+                let gap = relativeGap (trajectory model start 10) (trajectory (HybridModel.FromScenario analytic) start 10)
+                Expect.isLessThan gap 1e-12 $"relative gap {gap:E2}"
+                let lip = model.Alignment.Lipschitz(2.0, 1.0)
+                Expect.isTrue lip.IsEstimated "labelled as estimated"
+                // Sampling gives a lower estimate of Lip(gamma): at most the analytic bound, at least beta psi near 0.
+                let bound = CuckerSmaleKernel(1.0, 1.0, 0.5).Lipschitz(2.0, 1.0).Value
+                Expect.isLessThanOrEqual lip.Value bound "below the analytic bound"
+                Expect.isGreaterThan lip.Value 0.9 "near beta, the slope in w at small |y|"
+                let scalar = OnnxModels.write dir "psi.onnx" (OnnxModels.cuckerSmale OnnxModels.Float64 1.0 0.5)
+                let e = raises<ScenarioException> (fun () -> ScenarioReader.Parse(text.Replace(path, scalar)) |> ignore)
+                Expect.stringContains e.Message "[batch, 4] expected" "a scalar profile is not a gamma")
+        }
+
         test "The ONNX kernel's constants are estimated on the visited support and labelled so" {
             withFolder (fun dir ->
                 let path = OnnxModels.write dir "psi.onnx" (OnnxModels.cuckerSmale OnnxModels.Float64 1.0 0.5)

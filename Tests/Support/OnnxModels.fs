@@ -13,7 +13,7 @@ type Element =
 let private port name = OnnxGraphWriter.Port(name, [| System.Nullable(); System.Nullable 1 |])
 let private node op (inputs: string list) output = OnnxGraphWriter.Node(op, List.toArray inputs, output)
 let private write64 inputs outputs constants nodes =
-    OnnxGraphWriter.Write(false, inputs, outputs, (constants |> List.map (fun (n: string, v: float) -> struct (n, v)) |> List.toArray), List.toArray nodes)
+    OnnxGraphWriter.Write(false, inputs, outputs, (constants |> List.map (fun (n: string, v: float) -> OnnxGraphWriter.Constant.Scalar(n, v)) |> List.toArray), List.toArray nodes)
 
 /// psi(r) = (1 + r^2 / R^2)^(-sigma) from Mul, Div, Add and Pow: the Cucker-Smale profile.
 let cuckerSmale (element: Element) (radius: float) (sigma: float) =
@@ -43,6 +43,32 @@ let twoInputs () = write64 [| port "a"; port "b" |] [| port "psi" |] [] [ node "
 let wrongShape () =
     let wide name = OnnxGraphWriter.Port(name, [| System.Nullable(); System.Nullable 3 |])
     write64 [| wide "r" |] [| wide "psi" |] [] [ node "Identity" [ "r" ] "psi" ]
+
+/// gamma(y, w) = beta (1 + |y|^2 / R^2)^(-sigma) w in d = 2 as a general kernel: rows (y1, y2, w1, w2) in,
+/// rows (g1, g2) out; y and w picked out by MatMul with constant 4 x 2 matrices, |y|^2 by MatMul with ones.
+let cuckerSmaleGamma (beta: float) (radius: float) (sigma: float) =
+    let wide name width = OnnxGraphWriter.Port(name, [| System.Nullable(); System.Nullable width |])
+    let matrix name (values: float list) (dims: int64 list) = OnnxGraphWriter.Constant(name, List.toArray values, List.toArray dims)
+    OnnxGraphWriter.Write(
+        false,
+        [| wide "yw" 4 |],
+        [| wide "gamma" 2 |],
+        [| matrix "pickY" [ 1.0; 0.0; 0.0; 1.0; 0.0; 0.0; 0.0; 0.0 ] [ 4L; 2L ]
+           matrix "pickW" [ 0.0; 0.0; 0.0; 0.0; 1.0; 0.0; 0.0; 1.0 ] [ 4L; 2L ]
+           matrix "ones" [ 1.0; 1.0 ] [ 2L; 1L ]
+           OnnxGraphWriter.Constant.Scalar("R2", radius * radius)
+           OnnxGraphWriter.Constant.Scalar("one", 1.0)
+           OnnxGraphWriter.Constant.Scalar("exponent", -sigma)
+           OnnxGraphWriter.Constant.Scalar("beta", beta) |],
+        [| node "MatMul" [ "yw"; "pickY" ] "y"
+           node "MatMul" [ "yw"; "pickW" ] "w"
+           node "Mul" [ "y"; "y" ] "yy"
+           node "MatMul" [ "yy"; "ones" ] "r2"
+           node "Div" [ "r2"; "R2" ] "scaled"
+           node "Add" [ "scaled"; "one" ] "base"
+           node "Pow" [ "base"; "exponent" ] "psi"
+           node "Mul" [ "psi"; "w" ] "weighted"
+           node "Mul" [ "weighted"; "beta" ] "gamma" |])
 
 /// Writes a model into a folder; returns its path.
 let write (folder: string) (name: string) (bytes: byte[]) =

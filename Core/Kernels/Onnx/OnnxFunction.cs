@@ -5,9 +5,10 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace MeanField.Core.Kernels.Onnx;
 
 /// <summary>
-/// A scalar function given as an ONNX model, evaluated in batches: one input tensor of shape [batch]
-/// or [batch, 1], one output of the same shape, float32 or float64 (read from the model and checked
-/// at load). Thread-safe: the runtime's session may be run from several threads at once.
+/// A function R^k -> R^m given as an ONNX model, evaluated in batches: one input tensor of shape
+/// [batch, k] and one output of shape [batch, m] (for k = m = 1 also [batch]), float32 or float64
+/// (read from the model and checked at load). Thread-safe: the runtime's session may be run from
+/// several threads at once.
 /// </summary>
 public sealed class OnnxFunction : IDisposable
 {
@@ -16,7 +17,7 @@ public sealed class OnnxFunction : IDisposable
     private readonly string[] _outputNames;
     private readonly int _rank;
 
-    private OnnxFunction(string path, InferenceSession session, string input, string output, bool isFloat32, int rank)
+    private OnnxFunction(string path, InferenceSession session, string input, string output, bool isFloat32, int rank, int inputWidth, int outputWidth)
     {
         Path = path;
         _session = session;
@@ -24,7 +25,15 @@ public sealed class OnnxFunction : IDisposable
         _outputNames = [output];
         IsFloat32 = isFloat32;
         _rank = rank;
+        InputWidth = inputWidth;
+        OutputWidth = outputWidth;
     }
+
+    /// <summary>k: values per input row.</summary>
+    public int InputWidth { get; }
+
+    /// <summary>m: values per output row.</summary>
+    public int OutputWidth { get; }
 
     /// <summary>The model file.</summary>
     public string Path { get; }
@@ -40,7 +49,9 @@ public sealed class OnnxFunction : IDisposable
     /// Loads and checks a model; every failure is an <see cref="OnnxModelException"/> whose message
     /// names the file and what is wrong with it.
     /// </summary>
-    public static OnnxFunction Load(string path)
+    /// <param name="inputWidth">k, the values per input row (1 for a scalar function).</param>
+    /// <param name="outputWidth">m, the values per output row.</param>
+    public static OnnxFunction Load(string path, int inputWidth = 1, int outputWidth = 1)
     {
         if (!File.Exists(path)) throw new OnnxModelException(path, "no such file");
         InferenceSession session;
@@ -62,8 +73,8 @@ public sealed class OnnxFunction : IDisposable
                 throw new OnnxModelException(path, $"has {session.OutputMetadata.Count} outputs; a kernel gives exactly one");
             var (inputName, input) = session.InputMetadata.First();
             var (outputName, output) = session.OutputMetadata.First();
-            int rank = CheckShape(path, "input", inputName, input);
-            int outputRank = CheckShape(path, "output", outputName, output);
+            int rank = CheckShape(path, "input", inputName, input, inputWidth);
+            int outputRank = CheckShape(path, "output", outputName, output, outputWidth);
             if (rank != outputRank)
                 throw new OnnxModelException(path, $"input '{inputName}' has rank {rank} and output '{outputName}' rank {outputRank}: they must match ([batch] or [batch, 1])");
             var type = input.ElementDataType;
@@ -71,7 +82,7 @@ public sealed class OnnxFunction : IDisposable
                 throw new OnnxModelException(path, $"input '{inputName}' is {type}; float32 or float64 expected");
             if (output.ElementDataType != type)
                 throw new OnnxModelException(path, $"output '{outputName}' is {output.ElementDataType} while the input is {type}");
-            return new OnnxFunction(path, session, inputName, outputName, type == TensorElementType.Float, rank);
+            return new OnnxFunction(path, session, inputName, outputName, type == TensorElementType.Float, rank, inputWidth, outputWidth);
         }
         catch
         {
@@ -80,40 +91,43 @@ public sealed class OnnxFunction : IDisposable
         }
     }
 
-    /// <summary>Rank 1 ([batch]) or 2 ([batch, 1]), the batch dimension free or any size.</summary>
-    private static int CheckShape(string path, string role, string name, NodeMetadata meta)
+    /// <summary>[batch, width] (or [batch] for width 1), the batch dimension free or any size.</summary>
+    private static int CheckShape(string path, string role, string name, NodeMetadata meta, int width)
     {
         if (!meta.IsTensor) throw new OnnxModelException(path, $"{role} '{name}' is not a tensor");
         var dims = meta.Dimensions;
-        bool ok = dims.Length == 1 || (dims.Length == 2 && dims[1] == 1);
+        bool ok = (dims.Length == 1 && width == 1) || (dims.Length == 2 && dims[1] == width);
         if (!ok)
         {
             string shape = "[" + string.Join(", ", dims.Select(d => d < 0 ? "?" : d.ToString(CultureInfo.InvariantCulture))) + "]";
-            throw new OnnxModelException(path, $"{role} '{name}' has shape {shape}; [batch] or [batch, 1] expected");
+            string expected = width == 1 ? "[batch] or [batch, 1]" : $"[batch, {width}]";
+            throw new OnnxModelException(path, $"{role} '{name}' has shape {shape}; {expected} expected");
         }
 
         return dims.Length;
     }
 
     /// <summary>
-    /// <c>output[k] = f(input[k])</c> for the whole batch in one call of the runtime. Fails with the
-    /// offending input when the model returns a wrong number of values or a non-finite value.
+    /// <c>output row b = f(input row b)</c> for the whole batch (rows of <see cref="InputWidth"/> and
+    /// <see cref="OutputWidth"/> values) in one call of the runtime. Fails with the offending input
+    /// when the model returns a wrong number of values or a non-finite value.
     /// </summary>
     public void Evaluate(ReadOnlySpan<double> input, Span<double> output)
     {
-        int n = input.Length;
-        if (output.Length != n) throw new ArgumentException($"output has length {output.Length}, input {n}", nameof(output));
-        if (n == 0) return;
-        long[] shape = _rank == 1 ? [n] : [n, 1];
+        int rows = input.Length / InputWidth;
+        if (rows * InputWidth != input.Length) throw new ArgumentException($"input has {input.Length} values, not whole rows of {InputWidth}", nameof(input));
+        if (output.Length != rows * OutputWidth) throw new ArgumentException($"output has length {output.Length}, expected {rows * OutputWidth}", nameof(output));
+        if (rows == 0) return;
+        long[] shape = _rank == 1 ? [rows] : [rows, InputWidth];
         if (IsFloat32)
         {
-            var data = new float[n];
-            for (int k = 0; k < n; k++) data[k] = (float)input[k];
+            var data = new float[input.Length];
+            for (int k = 0; k < input.Length; k++) data[k] = (float)input[k];
             using var value = OrtValue.CreateTensorValueFromMemory(data, shape);
             using var results = _session.Run(new RunOptions(), _inputNames, [value], _outputNames);
             var span = results[0].GetTensorDataAsSpan<float>();
-            CheckCount(span.Length, n);
-            for (int k = 0; k < n; k++) output[k] = span[k];
+            CheckCount(span.Length, output.Length);
+            for (int k = 0; k < output.Length; k++) output[k] = span[k];
         }
         else
         {
@@ -121,20 +135,24 @@ public sealed class OnnxFunction : IDisposable
             using var value = OrtValue.CreateTensorValueFromMemory(data, shape);
             using var results = _session.Run(new RunOptions(), _inputNames, [value], _outputNames);
             var span = results[0].GetTensorDataAsSpan<double>();
-            CheckCount(span.Length, n);
+            CheckCount(span.Length, output.Length);
             span.CopyTo(output);
         }
 
-        for (int k = 0; k < n; k++)
+        for (int k = 0; k < output.Length; k++)
         {
             if (!double.IsFinite(output[k]))
-                throw new OnnxModelException(Path, $"returned {output[k].ToString(CultureInfo.InvariantCulture)} at input {input[k].ToString("G6", CultureInfo.InvariantCulture)}: a kernel must be finite");
+            {
+                int row = k / OutputWidth;
+                string at = string.Join(", ", input.Slice(row * InputWidth, InputWidth).ToArray().Select(v => v.ToString("G6", CultureInfo.InvariantCulture)));
+                throw new OnnxModelException(Path, $"returned {output[k].ToString(CultureInfo.InvariantCulture)} at input {(InputWidth == 1 ? at : "(" + at + ")")}: a kernel must be finite");
+            }
         }
     }
 
     private void CheckCount(int count, int expected)
     {
-        if (count != expected) throw new OnnxModelException(Path, $"returned {count} values for a batch of {expected}: one output per input expected");
+        if (count != expected) throw new OnnxModelException(Path, $"returned {count} values where {expected} were expected ({OutputWidth} per input row)");
     }
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();

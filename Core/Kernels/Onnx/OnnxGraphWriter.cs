@@ -16,9 +16,15 @@ public static class OnnxGraphWriter
     /// <summary>A graph input or output: its name and shape (null for the free batch dimension).</summary>
     public sealed record Port(string Name, int?[] Shape);
 
+    /// <summary>A constant tensor (row-major values; no dimensions for a scalar).</summary>
+    public sealed record Constant(string Name, double[] Values, long[] Dimensions)
+    {
+        public static Constant Scalar(string name, double value) => new(name, [value], []);
+    }
+
     /// <summary>The model's bytes.</summary>
     /// <param name="float32">Element type float32 (true) or float64.</param>
-    public static byte[] Write(bool float32, IReadOnlyList<Port> inputs, IReadOnlyList<Port> outputs, IReadOnlyList<(string Name, double Value)> constants, IReadOnlyList<Node> nodes)
+    public static byte[] Write(bool float32, IReadOnlyList<Port> inputs, IReadOnlyList<Port> outputs, IReadOnlyList<Constant> constants, IReadOnlyList<Node> nodes)
     {
         long element = float32 ? 1 : 11;
         using var w = new MemoryStream();
@@ -39,13 +45,15 @@ public static class OnnxGraphWriter
             }
 
             String(graph, 2, "kernel");
-            foreach (var (name, value) in constants)
+            foreach (var constant in constants)
             {
                 Message(graph, 5, t =>
                 {
+                    foreach (long dim in constant.Dimensions) Int(t, 1, dim);
                     Int(t, 2, element);
-                    Bytes(t, float32 ? 4 : 10, float32 ? BitConverter.GetBytes((float)value) : BitConverter.GetBytes(value));
-                    String(t, 8, name);
+                    // Packed repeated float (field 4) or double (field 10).
+                    Bytes(t, float32 ? 4 : 10, constant.Values.SelectMany(v => float32 ? BitConverter.GetBytes((float)v) : BitConverter.GetBytes(v)).ToArray());
+                    String(t, 8, constant.Name);
                 });
             }
 
@@ -66,7 +74,7 @@ public static class OnnxGraphWriter
             float32,
             [new Port("r", [null, 1])],
             [new Port("psi", [null, 1])],
-            [("R2", radius * radius), ("one", 1.0), ("exponent", -sigma)],
+            [Constant.Scalar("R2", radius * radius), Constant.Scalar("one", 1.0), Constant.Scalar("exponent", -sigma)],
             [
                 new Node("Mul", ["r", "r"], "r2"),
                 new Node("Div", ["r2", "R2"], "scaled"),
