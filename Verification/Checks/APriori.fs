@@ -88,7 +88,8 @@ module APriori =
                       "runs", sprintf "N = %s, %d replica(s) each; each quantity is shown for the run closest to its bound" runsText context.Ladder.Replicas
                       "flow derivative", sprintf "finite differences: cell 1's initial (x, v) moved by 2^-20 along each of the %d coordinates, one run each" (2 * scenario.Dimension)
                       "Lip(gamma) on the visited support" + estimated, sprintf "%.6g (position diameter %.4g, velocity diameter %.4g)" lipGamma.Value positionDiameter velocityDiameter
-                      "Lip(chi), Lip(grad chi)", sprintf "%.6g, %.6g" model.Source.Lipschitz.Value model.Source.GradientLipschitz.Value
+                      "Lip(chi), Lip(grad chi)" + (if model.Source.Lipschitz.IsEstimated || model.Source.GradientLipschitz.IsEstimated then " (estimated)" else ""),
+                      sprintf "%.6g, %.6g" model.Source.Lipschitz.Value model.Source.GradientLipschitz.Value
                       "eta, sup |F_ext|", sprintf "%g, %g" model.Eta model.ExternalForce.Supremum.Value ]
                   Measurement = Measurement.Bounds series
                   Verdict = verdict
