@@ -235,33 +235,12 @@ public sealed class VlasovGrid1D
     /// f h dv per node and velocity cell, leaving out cells below <paramref name="relativeThreshold"/> of the largest
     /// (they carry no mass that matters; the cloud stays small for exact transport).
     /// </summary>
-    public Transport.PointCloud ToCloud(double relativeThreshold = 1e-10)
-    {
-        double peak = _f.Max();
-        var coordinates = new List<double>();
-        var weights = new List<double>();
-        int nv = VelocityCells;
-        for (int k = 0; k < _f.Length; k++)
-        {
-            if (_f[k] <= relativeThreshold * peak) continue;
-            coordinates.Add(_nodes[k / nv]);
-            coordinates.Add(Velocity(k % nv));
-            weights.Add(_f[k] * Grid.Spacing * VelocitySpacing);
-        }
-
-        return Probability(coordinates, weights);
-    }
-
-    /// <summary>A weighted cloud normalised to mass 1 (thresholds and prolongation move the total by round-off-sized amounts; transport needs equal masses).</summary>
-    private static Transport.PointCloud Probability(List<double> coordinates, List<double> weights)
-    {
-        double total = weights.Sum();
-        return new Transport.PointCloud(2, coordinates.ToArray(), weights.Select(w => w / total).ToArray());
-    }
+    public Transport.PointCloud ToCloud(double relativeThreshold = 1e-10) =>
+        CloudOf(_f, VelocityCells, Grid.Spacing, VelocitySpacing, relativeThreshold);
 
     /// <summary>
-    /// The grid density prolonged to twice the resolution in x and v, as a weighted cloud on the nodes
-    /// and velocity cells of the finer grid: even nodes keep their values, odd nodes take the
+    /// The grid density prolonged to twice the resolution in x and v, as a probability cloud on the
+    /// nodes and velocity cells of the finer grid: even nodes keep their values, odd nodes take the
     /// four-point (-1, 9, 9, -1)/16 interpolation of their neighbours; each velocity cell splits into two
     /// with the centred slope, keeping its mass. Compared with the finer run's <see cref="ToCloud"/>,
     /// both clouds sit on the same lattice, so W2 measures the difference of the densities, not of the lattices.
@@ -269,49 +248,50 @@ public sealed class VlasovGrid1D
     public Transport.PointCloud ToRefinedCloud(double relativeThreshold = 1e-10)
     {
         int nx = Grid.Points, nv = VelocityCells;
-        var column = new double[2 * nv];
+        var column = new double[nv];
         var refined = new double[2 * nx * 2 * nv];
         for (int fine = 0; fine < 2 * nx; fine++)
         {
+            int i = fine / 2;
             for (int j = 0; j < nv; j++)
             {
-                double value;
-                if (fine % 2 == 0)
-                {
-                    value = _f[fine / 2 * nv + j];
-                }
-                else
-                {
-                    int i = fine / 2;
-                    value = (-_f[((i - 1 + nx) % nx) * nv + j] + 9 * _f[i * nv + j] + 9 * _f[((i + 1) % nx) * nv + j] - _f[((i + 2) % nx) * nv + j]) / 16;
-                }
-
-                column[2 * j] = value;
+                column[j] = fine % 2 == 0
+                    ? _f[i * nv + j]
+                    : (-_f[((i - 1 + nx) % nx) * nv + j] + 9 * _f[i * nv + j] + 9 * _f[((i + 1) % nx) * nv + j] - _f[((i + 2) % nx) * nv + j]) / 16;
             }
 
             for (int j = 0; j < nv; j++)
             {
-                double centre = column[2 * j];
-                double below = j > 0 ? column[2 * (j - 1)] : 0, above = j < nv - 1 ? column[2 * (j + 1)] : 0;
+                double below = j > 0 ? column[j - 1] : 0, above = j < nv - 1 ? column[j + 1] : 0;
                 double quarter = 0.125 * (above - below);
-                refined[fine * 2 * nv + 2 * j] = centre - quarter;
-                refined[fine * 2 * nv + 2 * j + 1] = centre + quarter;
+                refined[fine * 2 * nv + 2 * j] = column[j] - quarter;
+                refined[fine * 2 * nv + 2 * j + 1] = column[j] + quarter;
             }
         }
 
-        double peak = refined.Max();
+        return CloudOf(refined, 2 * nv, Grid.Spacing / 2, VelocitySpacing / 2, relativeThreshold);
+    }
+
+    /// <summary>
+    /// Row-major values on nodes x = origin + i h and velocity cells centred at vMin + (j + 1/2) dv as a
+    /// probability cloud, cells below the threshold left out and the rest normalised to mass 1 (the
+    /// threshold and the prolongation move the total by round-off-sized amounts; transport needs equal masses).
+    /// </summary>
+    private Transport.PointCloud CloudOf(double[] values, int cells, double h, double dv, double relativeThreshold)
+    {
+        double peak = values.Max();
         var coordinates = new List<double>();
         var weights = new List<double>();
-        double h = Grid.Spacing / 2, dv = VelocitySpacing / 2;
-        for (int k = 0; k < refined.Length; k++)
+        for (int k = 0; k < values.Length; k++)
         {
-            if (refined[k] <= relativeThreshold * peak) continue;
-            coordinates.Add(Grid.Origin[0] + k / (2 * nv) * h);
-            coordinates.Add(VelocityMin + (k % (2 * nv) + 0.5) * dv);
-            weights.Add(refined[k] * h * dv);
+            if (values[k] <= relativeThreshold * peak) continue;
+            coordinates.Add(Grid.Origin[0] + k / cells * h);
+            coordinates.Add(VelocityMin + (k % cells + 0.5) * dv);
+            weights.Add(values[k]);
         }
 
-        return Probability(coordinates, weights);
+        double total = weights.Sum();
+        return new Transport.PointCloud(2, coordinates.ToArray(), weights.Select(w => w / total).ToArray());
     }
 
     /// <summary>Takes one Strang step.</summary>
