@@ -148,6 +148,19 @@ let private runTests =
                 Expect.isFalse (Directory.Exists badOut) "nothing written")
         }
 
+        test "verify --scenario with an ONNX kernel runs a check end to end and labels the estimated constant in the report" {
+            withFolder (fun dir ->
+                OnnxModels.write dir "psi.onnx" (OnnxModels.cuckerSmale OnnxModels.Float64 1.0 0.5) |> ignore
+                let file = Path.Combine(dir, "onnx.yaml")
+                // The mesh path tabulates the model once, so the check runs as fast as with the analytic kernel.
+                File.WriteAllText(file, onnxScenarioText "psi.onnx" "\n  method: mesh\n  mesh_spacing: 0.05")
+                let out = Path.Combine(dir, "report")
+                let code, _, stderr = MeanField.Tests.Host.SimulateTests.run [ "verify"; "--scenario"; file; "--check"; "dobrushin"; "--out"; out; "--quiet" ]
+                Expect.equal code 0 $"exit code ({stderr})"
+                let report = File.ReadAllText(Path.Combine(out, "report.md"))
+                Expect.stringContains report "Lip(gamma) on the visited support (estimated)" "the estimated constant is labelled")
+        }
+
         test "A verification check reaches the same verdict and slope with the ONNX kernel as with the analytic one" {
             withFolder (fun dir ->
                 let path = OnnxModels.write dir "psi.onnx" (OnnxModels.cuckerSmale OnnxModels.Float64 1.0 0.5)
