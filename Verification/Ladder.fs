@@ -21,17 +21,20 @@ type Ladder =
 [<RequireQualifiedAccess>]
 module Ladder =
 
-    /// Measures every replica of every rung: <c>measure x seed</c> gives one error.
+    /// Measures every replica of every rung: <c>measure x seed</c> gives one error. The replicas of a rung
+    /// run in parallel, one per core: each is independent and seeded, and its error is stored by its
+    /// index, so the numbers do not depend on the number of cores (<c>measure</c> must be thread-safe).
     let run (check: string) (root: int) (ladder: Ladder) (progress: ProgressStep -> unit) (measure: float -> int -> float) =
         let rungs = List.length ladder.Xs
+        let report = obj ()
         ladder.Xs
         |> List.mapi (fun k x ->
             let clock = Stopwatch.StartNew()
             let seeds = Array.init ladder.Replicas (fun r -> Seeds.derive root check [ k; r ])
             let errors =
                 seeds
-                |> Array.mapi (fun r seed ->
-                    progress { Check = check; Rung = k; Rungs = rungs; Replica = r; Replicas = ladder.Replicas }
+                |> Array.Parallel.mapi (fun r seed ->
+                    lock report (fun () -> progress { Check = check; Rung = k; Rungs = rungs; Replica = r; Replicas = ladder.Replicas })
                     measure x seed)
             { X = x; Errors = errors; Seeds = seeds; Fitted = x >= ladder.FitFrom; Seconds = clock.Elapsed.TotalSeconds })
 

@@ -122,7 +122,7 @@ let tests =
             Expect.equal honest.Verdict Verdict.Holds $"slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
             // A broken solver: a fresh random kick of size 0.1 on every call, as an uninitialised buffer or a
             // thread race would give; the perturbation is lost under it.
-            let jitter = Random(4)
+            let jitter = Random.Shared // thread-safe: replicas run in parallel
             let broken model steps start =
                 let state: MeanField.Core.Particles.ParticleState = Trajectories.evolve model steps start
                 for k in 0 .. state.Velocities.Length - 1 do

@@ -58,6 +58,9 @@ module Dobrushin =
                 let model = HybridModel.FromScenario scenario
                 let steps = int (Math.Round(horizon / model.Step))
                 let t = float steps * model.Step
+                // The replicas run in parallel: the running maxima are updated under a lock (max commutes,
+                // so the result does not depend on the order).
+                let gate = obj ()
                 let mutable amplification = 0.0
                 let mutable positionRadius, velocityRadius = 0.0, 0.0
                 let measure (delta2: float) seed =
@@ -66,11 +69,12 @@ module Dobrushin =
                     let before = (ExactTransport.Solve(PhaseSpace.ofState start, PhaseSpace.ofState perturbed, 2.0)).Cost
                     let first, second = solve model steps start, solve model steps perturbed
                     let after = (ExactTransport.Solve(PhaseSpace.ofState first, PhaseSpace.ofState second, 2.0)).Cost
-                    amplification <- max amplification (after / before)
-                    for s in [ start; first; second ] do
-                        let x, v = radii s
-                        positionRadius <- max positionRadius x
-                        velocityRadius <- max velocityRadius v
+                    let extents = [ start; first; second ] |> List.map radii
+                    lock gate (fun () ->
+                        amplification <- max amplification (after / before)
+                        for x, v in extents do
+                            positionRadius <- max positionRadius x
+                            velocityRadius <- max velocityRadius v)
                     after
                 let rungs = Ladder.run id context.Seed context.Ladder context.Progress measure
                 let fit = Ladder.fit FitKind.Plain rungs
