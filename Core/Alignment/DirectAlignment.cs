@@ -223,45 +223,58 @@ public static class DirectAlignment
         }
     }
 
-    /// <summary>Any radial kernel: psi asked for over all j at once (one batch per particle i).</summary>
+    /// <summary>Pairs per batch of a radial kernel's profile: large enough to amortise a model's per-call cost, small enough to stay in cache.</summary>
+    private const int ProfileBatch = 1 << 16;
+
+    /// <summary>Any radial kernel: psi asked for over all j of several particles i at once (one batch of about <see cref="ProfileBatch"/> pairs).</summary>
     private static void RadialBlock(IRadialAlignmentKernel kernel, ParticleState state, double[] alignment, int start, int end)
     {
         int n = state.Count, d = state.Dimension;
-        double[] psi = ArrayPool<double>.Shared.Rent(n);
-        double[] r2 = ArrayPool<double>.Shared.Rent(n);
+        int rows = Math.Clamp(ProfileBatch / n, 1, end - start);
+        double[] psi = ArrayPool<double>.Shared.Rent(rows * n);
+        double[] r2 = ArrayPool<double>.Shared.Rent(rows * n);
         try
         {
             var x = state.Positions;
             var v = state.Velocities;
             var masses = state.Masses;
             double scale = masses is null ? kernel.Beta / n : kernel.Beta;
-            for (int i = start; i < end; i++)
+            for (int first = start; first < end; first += rows)
             {
-                for (int j = 0; j < n; j++)
+                int count = Math.Min(rows, end - first);
+                for (int row = 0; row < count; row++)
                 {
-                    double s = 0;
-                    for (int a = 0; a < d; a++)
+                    int i = first + row;
+                    for (int j = 0; j < n; j++)
                     {
-                        double dx = x[a * n + j] - x[a * n + i];
-                        s += dx * dx;
+                        double s = 0;
+                        for (int a = 0; a < d; a++)
+                        {
+                            double dx = x[a * n + j] - x[a * n + i];
+                            s += dx * dx;
+                        }
+
+                        r2[row * n + j] = s;
+                    }
+                }
+
+                kernel.ProfileOfSquaredDistances(r2.AsSpan(0, count * n), psi.AsSpan(0, count * n));
+                for (int row = 0; row < count; row++)
+                {
+                    int i = first + row, offset = row * n;
+                    if (masses is not null)
+                    {
+                        for (int j = 0; j < n; j++) psi[offset + j] *= masses[j];
                     }
 
-                    r2[j] = s;
-                }
-
-                kernel.ProfileOfSquaredDistances(r2.AsSpan(0, n), psi.AsSpan(0, n));
-                if (masses is not null)
-                {
-                    for (int j = 0; j < n; j++) psi[j] *= masses[j];
-                }
-
-                double sp = 0;
-                for (int j = 0; j < n; j++) sp += psi[j];
-                for (int a = 0; a < d; a++)
-                {
-                    double sum = 0;
-                    for (int j = 0; j < n; j++) sum += psi[j] * v[a * n + j];
-                    alignment[a * n + i] = scale * (sum - v[a * n + i] * sp);
+                    double sp = 0;
+                    for (int j = 0; j < n; j++) sp += psi[offset + j];
+                    for (int a = 0; a < d; a++)
+                    {
+                        double sum = 0;
+                        for (int j = 0; j < n; j++) sum += psi[offset + j] * v[a * n + j];
+                        alignment[a * n + i] = scale * (sum - v[a * n + i] * sp);
+                    }
                 }
             }
         }
