@@ -19,6 +19,26 @@ public interface IExternalForce
 }
 
 /// <summary>F_ext = 0.</summary>
+/// <summary>Helpers over any external force.</summary>
+public static class ExternalForces
+{
+    /// <summary>F_ext at each of the points of a line (d = 1): the grid solvers' forcing.</summary>
+    public static double[] OnLine(this IExternalForce force, ReadOnlySpan<double> points)
+    {
+        ArgumentNullException.ThrowIfNull(force);
+        var values = new double[points.Length];
+        Span<double> value = stackalloc double[1];
+        for (int i = 0; i < points.Length; i++)
+        {
+            value[0] = 0;
+            force.Add(points.Slice(i, 1), value);
+            values[i] = value[0];
+        }
+
+        return values;
+    }
+}
+
 public sealed class NoExternalForce : IExternalForce
 {
     public static readonly NoExternalForce Instance = new();

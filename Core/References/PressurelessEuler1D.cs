@@ -56,7 +56,6 @@ public sealed class PressurelessEuler1D
         _fluxMu = new double[cells]; _fluxQ = new double[cells];
         _gradient = new double[cells];
         _masses = new double[cells];
-        _forcing = new double[cells];
         int g = model.Grid.NodeCount;
         _source = new Complex[g]; _predictedSource = new Complex[g]; _predicted = new Complex[g];
 
@@ -67,13 +66,7 @@ public sealed class PressurelessEuler1D
             for (int k = 0; k < cells; k++) _psi[k] = radial.Beta * radial.ProfileOfSquaredDistance(k * Spacing * (k * Spacing));
         }
 
-        Span<double> force = stackalloc double[1];
-        for (int i = 0; i < cells; i++)
-        {
-            force[0] = 0;
-            model.ExternalForce.Add([_centres[i]], force);
-            _forcing[i] = force[0];
-        }
+        _forcing = model.ExternalForce.OnLine(_centres);
 
         // Cell averages of mu_in and mu_in u_in by eight-point Gauss-Legendre, normalised to mass 1.
         var rule = new MathNet.Numerics.Integration.GaussLegendreRule(-1, 1, 8);

@@ -88,7 +88,6 @@ public sealed class VlasovGrid1D
         _profileSum = new double[nx];
         _gradientStart = new double[nx];
         _gradientEnd = new double[nx];
-        _forcing = new double[nx];
         _source = new Complex[nx];
         _predicted = new Complex[nx];
         for (int i = 0; i < nx; i++) _nodes[i] = Grid.NodeCoordinate(0, i);
@@ -106,13 +105,7 @@ public sealed class VlasovGrid1D
             }
         }
 
-        Span<double> force = stackalloc double[1];
-        for (int i = 0; i < nx; i++)
-        {
-            force[0] = 0;
-            model.ExternalForce.Add([_nodes[i]], force);
-            _forcing[i] = force[0];
-        }
+        _forcing = model.ExternalForce.OnLine(_nodes);
 
         // Velocity-cell averages of f_in by four-point Gauss-Legendre.
         var rule = new MathNet.Numerics.Integration.GaussLegendreRule(-1, 1, 4);
