@@ -10,11 +10,7 @@ open MeanField.Core.Particles
 open MeanField.Core.Scenarios
 open MeanField.Tests
 
-/// A fresh folder for model files, deleted afterwards.
-let withFolder f =
-    let dir = Path.Combine(Path.GetTempPath(), "meanfield-onnx-" + Guid.NewGuid().ToString("N"))
-    Directory.CreateDirectory dir |> ignore
-    try f dir finally Directory.Delete(dir, true)
+let private withFolder f = TempFolder.within "onnx" f
 
 /// The default scenario (d = 2) with the Cucker-Smale kernel given by a model file instead.
 let onnxScenarioText (modelPath: string) (extra: string) =

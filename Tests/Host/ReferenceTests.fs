@@ -7,10 +7,7 @@ open Expecto
 open MeanField.Core.Scenarios
 open MeanField.Tests.Host.SimulateTests
 
-let private withTemp f =
-    let dir = Path.Combine(Path.GetTempPath(), "meanfield-reference-" + Guid.NewGuid().ToString("N"))
-    Directory.CreateDirectory dir |> ignore
-    try f dir finally Directory.Delete(dir, true)
+let private withTemp f = MeanField.Tests.TempFolder.within "reference" f
 
 let private summaryOf (folder: string) =
     use document = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")))

@@ -8,11 +8,7 @@ open MeanField.Host
 open MeanField.Core.Scenarios
 open MeanField.Tests.Generators
 
-/// A fresh folder under the temp directory, deleted afterwards.
-let private withTemp f =
-    let dir = Path.Combine(Path.GetTempPath(), "meanfield-tests-" + Guid.NewGuid().ToString("N"))
-    Directory.CreateDirectory dir |> ignore
-    try f dir finally Directory.Delete(dir, true)
+let private withTemp f = MeanField.Tests.TempFolder.within "tests" f
 
 /// Runs the command line in-process; returns the exit code, stdout and stderr.
 let run (args: string list) =

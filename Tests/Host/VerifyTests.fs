@@ -7,10 +7,7 @@ open System.Text.Json.Nodes
 open Expecto
 open MeanField.Tests.Host.SimulateTests
 
-let private withTemp f =
-    let dir = Path.Combine(Path.GetTempPath(), "meanfield-verify-" + Guid.NewGuid().ToString("N"))
-    Directory.CreateDirectory dir |> ignore
-    try f dir finally Directory.Delete(dir, true)
+let private withTemp f = MeanField.Tests.TempFolder.within "verify" f
 
 let private errorsOf (json: JsonElement) =
     [ for c in json.GetProperty("checks").EnumerateArray() do
