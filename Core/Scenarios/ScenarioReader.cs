@@ -125,14 +125,7 @@ public static class ScenarioReader
                 // Every distance between two points of the box: the model is checked there now, not mid-run.
                 double reach = domain.Box * Math.Sqrt(domain.Center.Length);
                 spec = new OnnxProfileSpec(path, onnxBeta, reach);
-                try
-                {
-                    using var kernel = (Kernels.Onnx.OnnxProfileKernel)spec.Build();
-                }
-                catch (Kernels.Onnx.OnnxModelException e)
-                {
-                    throw new ScenarioException(s.Key("path"), s.String("path"), e.Reason + $" (the model {e.ModelPath})");
-                }
+                CheckModel(spec.Build, s, "path");
 
                 break;
             }
@@ -143,14 +136,7 @@ public static class ScenarioReader
                 double speed = s.Double("speed_scale", 10.0);
                 Require(speed > 0, s.Key("speed_scale"), speed, "must be > 0");
                 spec = new OnnxGammaSpec(path, d, domain.Box * Math.Sqrt(d), speed);
-                try
-                {
-                    using var kernel = (Kernels.Onnx.OnnxGammaKernel)spec.Build();
-                }
-                catch (Kernels.Onnx.OnnxModelException e)
-                {
-                    throw new ScenarioException(s.Key("path"), s.String("path"), e.Reason + $" (the model {e.ModelPath})");
-                }
+                CheckModel(spec.Build, s, "path");
 
                 break;
             }
@@ -171,6 +157,22 @@ public static class ScenarioReader
         Require(spacing > 0, s.Key("mesh_spacing"), spacing, "must be > 0");
         s.RejectUnknownKeys();
         return spec with { Method = parsed, MeshSpacing = spacing };
+    }
+
+    /// <summary>
+    /// Builds a kernel from an ONNX model once, now, so a bad model is refused when the scenario is read
+    /// (naming the key) rather than mid-run; the kernel is released again.
+    /// </summary>
+    private static void CheckModel<T>(Func<T> build, YamlSection s, string key)
+    {
+        try
+        {
+            (build() as IDisposable)?.Dispose();
+        }
+        catch (Kernels.Onnx.OnnxModelException e)
+        {
+            throw new ScenarioException(s.Key(key), s.String(key), e.Reason + $" (the model {e.ModelPath})");
+        }
     }
 
     private static DomainSpec ReadDomain(YamlSection s, int d)
@@ -207,14 +209,7 @@ public static class ScenarioReader
         {
             string path = System.IO.Path.GetFullPath(source.String("path"), baseDirectory);
             sourceSpec = new OnnxSourceSpec(path, radius);
-            try
-            {
-                sourceSpec.Build();
-            }
-            catch (Kernels.Onnx.OnnxModelException e)
-            {
-                throw new ScenarioException(source.Key("path"), source.String("path"), e.Reason + $" (the model {e.ModelPath})");
-            }
+            CheckModel(sourceSpec.Build, source, "path");
         }
         else
         {
