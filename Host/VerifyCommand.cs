@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using MeanField.Core.Scenarios;
@@ -86,9 +87,14 @@ internal static class VerifyCommand
         }
 
         var suite = chosen.ResultValue;
+        // Without the live display (logs, CI), one line per check as it finishes: a long run shows where it is.
+        var finished = Microsoft.FSharp.Core.FuncConvert.FromAction<CheckResult>(c =>
+        {
+            if (quiet) error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"verify: {c.Id} done in {c.Seconds:F1} s: {Summary(c)}"));
+        });
         var run = quiet
-            ? SuiteModule.run(suite, seed, scenarioText, Microsoft.FSharp.Core.FuncConvert.FromAction<ProgressStep>(_ => { }))
-            : WithProgress(error, suite, p => SuiteModule.run(suite, seed, scenarioText, Microsoft.FSharp.Core.FuncConvert.FromAction(p)));
+            ? SuiteModule.run(suite, seed, scenarioText, Microsoft.FSharp.Core.FuncConvert.FromAction<ProgressStep>(_ => { }), finished)
+            : WithProgress(error, suite, p => SuiteModule.run(suite, seed, scenarioText, Microsoft.FSharp.Core.FuncConvert.FromAction(p), finished));
         var info = new RunInfo(ToolVersion(), Commit(), RuntimeInformation.FrameworkDescription,
             $"{RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} cores", source);
         var comparison = before is null
@@ -109,10 +115,16 @@ internal static class VerifyCommand
 
             using (var stream = File.Create(folder.PathOf("results.json"))) VerificationJson.Write(stream, run, info);
             using (var w = new StreamWriter(folder.PathOf("data.csv"))) VerificationCsv.Write(w, run);
-            if (run.Checks.Any(c => c.Rate is null))
+            if (run.Checks.Any(c => !c.BoundSeries.IsEmpty))
             {
                 using var w = new StreamWriter(folder.PathOf("bounds.csv"));
                 VerificationCsv.WriteBounds(w, run);
+            }
+
+            if (run.Checks.Any(c => c.Growth is not null))
+            {
+                using var w = new StreamWriter(folder.PathOf("growth.csv"));
+                VerificationCsv.WriteGrowth(w, run);
             }
             foreach (var c in run.Checks) Svg.Write(VerificationPlots.Of(c), folder.PathOf($"{c.Id}.svg"));
             folder.Commit();
@@ -125,10 +137,7 @@ internal static class VerifyCommand
             File.Move(staging, junitFile.FullName, overwrite: true);
         }
 
-        foreach (var c in run.Checks)
-        {
-            output.WriteLine($"{c.Id}: {VerificationMarkdown.VerdictText(c.Verdict)}, {(c.Rate is null ? "" : "slope ")}{VerificationMarkdown.Measured(c)}, theory {VerificationMarkdown.Theory(c)}");
-        }
+        foreach (var c in run.Checks) output.WriteLine($"{c.Id}: {Summary(c)}");
 
         int regressions = comparison?.Count(r => r.Regressed) ?? 0;
         foreach (var r in comparison?.Where(r => r.Regressed) ?? []) output.WriteLine($"{r.Id}: regression: {r.Reason}");
@@ -138,6 +147,10 @@ internal static class VerifyCommand
         return worst == 1 ? ExitCodes.Inconclusive : ExitCodes.Success;
     }
 
+    /// <summary>A check's verdict, what it measured and the theory, on one line.</summary>
+    private static string Summary(CheckResult c) =>
+        $"{VerificationMarkdown.VerdictText(c.Verdict)}, {(c.Rate is null ? "" : "slope ")}{VerificationMarkdown.Measured(c)}, theory {VerificationMarkdown.Theory(c)}";
+
     private static RunResult WithProgress(TextWriter error, Suite suite, Func<Action<ProgressStep>, RunResult> run)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
@@ -146,7 +159,7 @@ internal static class VerifyCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                var tasks = suite.Entries.ToDictionary(e => e.Item1.Id, e => ctx.AddTask(e.Item1.Id, autoStart: false, maxValue: e.Item2.Xs.Length * e.Item2.Replicas));
+                var tasks = suite.Entries.ToDictionary(e => e.Item1.Id, e => ctx.AddTask(e.Item1.Id, autoStart: false, maxValue: Math.Max(1, e.Item2.Xs.Length * e.Item2.Replicas)));
                 result = run(step =>
                 {
                     var task = tasks[step.Check];

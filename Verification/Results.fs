@@ -69,11 +69,34 @@ type BoundSeries =
     /// Whether the measurement stays at or below the bound (within its slack) at every time.
     member this.Holds = Array.forall2 (fun m b -> m <= b * (1.0 + this.Slack)) this.Measured this.Bound
 
-/// What a check measured: a rate with its fit, or quantities against their a-priori bounds.
+/// The prefactor of a rate at one time t, fitted to another check's rungs with the slope fixed at the theory's.
+type PrefactorPoint =
+    { Time: float
+      /// The check whose rungs it is fitted to.
+      Source: string
+      Fit: PrefactorFit }
+
+/// How a rate's prefactor tau(t) grows with t, beside the paper's bound tau(t) <= e^{e^{Ct}} (C not given).
+type GrowthMeasurement =
+    { /// The prefactor at each time, in increasing t.
+      Points: PrefactorPoint list
+      /// The ladder values every point is fitted over (the fitted rungs the source checks share).
+      Xs: float list
+      /// The rate whose prefactor it is: the exponent and whether a log x factor goes with it.
+      Theory: float
+      FitKind: FitKind
+      /// d log tau / dt from a least-squares line through the points (NaN with fewer than 2 times).
+      GrowthRate: float
+      /// The smallest C >= 0 with e^{e^{Ct}} >= tau(t) at every t > 0 (0 when every tau <= e).
+      DoubleExponentialC: float }
+
+/// What a check measured: a rate with its fit, quantities against their a-priori bounds, or the growth
+/// of a prefactor in time.
 [<RequireQualifiedAccess>]
 type Measurement =
     | Rate of RateMeasurement
     | Bounds of BoundSeries list
+    | Growth of GrowthMeasurement
 
 /// Everything a check measured and decided, as the report shows it.
 type CheckResult =
@@ -94,13 +117,19 @@ type CheckResult =
     member this.Rate =
         match this.Measurement with
         | Measurement.Rate rate -> Some rate
-        | Measurement.Bounds _ -> None
+        | _ -> None
 
     /// The bound series, for a bounds check (empty for a rate check).
     member this.BoundSeries =
         match this.Measurement with
         | Measurement.Bounds series -> series
-        | Measurement.Rate _ -> []
+        | _ -> []
+
+    /// The growth measurement, for a growth check.
+    member this.Growth =
+        match this.Measurement with
+        | Measurement.Growth growth -> Some growth
+        | _ -> None
 
 /// A whole verification run.
 type RunResult =

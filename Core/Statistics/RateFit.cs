@@ -18,6 +18,22 @@ public sealed record RateFit(
     double Slope, double Intercept, double StandardError, int DegreesOfFreedom, double Confidence, double Lower, double Upper, double TheilSenSlope);
 
 /// <summary>
+/// The prefactor C of a power law <c>error ~ C x^s</c> whose exponent s is given (a theorem's), fitted
+/// over the rungs: log C with its standard error and a Student-t confidence interval.
+/// </summary>
+/// <param name="LogPrefactor">Weighted mean of log(error) - s log(x) over the rungs.</param>
+/// <param name="StandardError">Standard error of <paramref name="LogPrefactor"/>, from the weighted residuals.</param>
+/// <param name="DegreesOfFreedom">Rungs minus 1.</param>
+/// <param name="Confidence">Coverage of the interval, e.g. 0.95.</param>
+/// <param name="Lower">LogPrefactor - t_(dof, (1 + Confidence) / 2) StandardError, in logs.</param>
+/// <param name="Upper">LogPrefactor + t StandardError, in logs.</param>
+public sealed record PrefactorFit(double LogPrefactor, double StandardError, int DegreesOfFreedom, double Confidence, double Lower, double Upper)
+{
+    /// <summary>C itself, e^LogPrefactor.</summary>
+    public double Prefactor => Math.Exp(LogPrefactor);
+}
+
+/// <summary>
 /// Log-log rate fits over a ladder of rungs (N, a perturbation size, a time step), each with R
 /// independent replicas of the error.
 /// </summary>
@@ -41,33 +57,35 @@ public static class LogLogFit
     public static RateFit FitLogCorrected(IReadOnlyList<double> x, IReadOnlyList<IReadOnlyList<double>> replicates, double confidence = 0.95)
         => FitCore(x, replicates, confidence, logCorrected: true);
 
-    private static RateFit FitCore(IReadOnlyList<double> x, IReadOnlyList<IReadOnlyList<double>> replicates, double confidence, bool logCorrected)
+    /// <summary>
+    /// Fits the prefactor of <c>error ~ C x^slope</c> (times log x when <paramref name="logCorrected"/>)
+    /// with the slope fixed, as a theorem's rate is: the same rung weights as <see cref="Fit"/>. Needs at
+    /// least 2 rungs.
+    /// </summary>
+    public static PrefactorFit Prefactor(IReadOnlyList<double> x, IReadOnlyList<IReadOnlyList<double>> replicates, double slope, bool logCorrected, double confidence = 0.95)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(replicates);
-        int k = x.Count;
-        if (k < 3) throw new ArgumentException($"a rate fit needs at least 3 rungs, not {k}", nameof(x));
-        if (replicates.Count != k) throw new ArgumentException($"{replicates.Count} replicate sets for {k} rungs", nameof(replicates));
-        if (!(confidence > 0 && confidence < 1)) throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "must lie in (0, 1)");
-        var lx = new double[k];
-        var ly = new double[k];
-        var w = new double[k];
+        if (!double.IsFinite(slope)) throw new ArgumentOutOfRangeException(nameof(slope), slope, "must be finite");
+        var (lx, ly, w) = Prepare(x, replicates, confidence, logCorrected, minimumRungs: 2);
+        int k = lx.Length;
+        double sw = w.Sum(), mean = 0;
+        for (int i = 0; i < k; i++) mean += w[i] * (ly[i] - slope * lx[i]) / sw;
+        double rss = 0;
         for (int i = 0; i < k; i++)
         {
-            if (!(x[i] > (logCorrected ? 1 : 0)) || !double.IsFinite(x[i]))
-                throw new ArgumentException($"rung {i}: x = {x[i]} must be finite and > {(logCorrected ? 1 : 0)}", nameof(x));
-            var r = replicates[i];
-            if (r.Count == 0) throw new ArgumentException($"rung {i} has no replicas", nameof(replicates));
-            double mean = r.Average();
-            if (!(mean > 0) || !double.IsFinite(mean)) throw new ArgumentException($"rung {i}: the mean error {mean} must be finite and > 0", nameof(replicates));
-            double variance = r.Count > 1 ? r.Sum(v => (v - mean) * (v - mean)) / (r.Count - 1) : 0;
-            w[i] = variance > 0 ? r.Count * mean * mean / variance : double.NaN;
-            lx[i] = Math.Log(x[i]);
-            ly[i] = Math.Log(logCorrected ? mean / Math.Log(x[i]) : mean);
+            double residual = ly[i] - slope * lx[i] - mean;
+            rss += w[i] * residual * residual;
         }
 
-        // Rungs without a spread get equal weights (all of them, so no rung dominates by accident).
-        if (w.Any(double.IsNaN)) Array.Fill(w, 1.0);
+        int dof = k - 1;
+        double se = Math.Sqrt(rss / dof / sw);
+        double t = StudentT.InvCDF(0, 1, dof, 0.5 + confidence / 2);
+        return new PrefactorFit(mean, se, dof, confidence, mean - t * se, mean + t * se);
+    }
+
+    private static RateFit FitCore(IReadOnlyList<double> x, IReadOnlyList<IReadOnlyList<double>> replicates, double confidence, bool logCorrected)
+    {
+        var (lx, ly, w) = Prepare(x, replicates, confidence, logCorrected, minimumRungs: 3);
+        int k = lx.Length;
         double sw = w.Sum(), mx = 0, my = 0;
         for (int i = 0; i < k; i++)
         {
@@ -94,6 +112,37 @@ public static class LogLogFit
         double se = Math.Sqrt(rss / dof / sxx);
         double t = StudentT.InvCDF(0, 1, dof, 0.5 + confidence / 2);
         return new RateFit(slope, intercept, se, dof, confidence, slope - t * se, slope + t * se, TheilSen(lx, ly));
+    }
+
+    /// <summary>log x, log(mean error) (over log x when log-corrected) and the rung weights, validated.</summary>
+    private static (double[] Lx, double[] Ly, double[] W) Prepare(IReadOnlyList<double> x, IReadOnlyList<IReadOnlyList<double>> replicates, double confidence, bool logCorrected, int minimumRungs)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(replicates);
+        int k = x.Count;
+        if (k < minimumRungs) throw new ArgumentException($"this fit needs at least {minimumRungs} rungs, not {k}", nameof(x));
+        if (replicates.Count != k) throw new ArgumentException($"{replicates.Count} replicate sets for {k} rungs", nameof(replicates));
+        if (!(confidence > 0 && confidence < 1)) throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "must lie in (0, 1)");
+        var lx = new double[k];
+        var ly = new double[k];
+        var w = new double[k];
+        for (int i = 0; i < k; i++)
+        {
+            if (!(x[i] > (logCorrected ? 1 : 0)) || !double.IsFinite(x[i]))
+                throw new ArgumentException($"rung {i}: x = {x[i]} must be finite and > {(logCorrected ? 1 : 0)}", nameof(x));
+            var r = replicates[i];
+            if (r.Count == 0) throw new ArgumentException($"rung {i} has no replicas", nameof(replicates));
+            double mean = r.Average();
+            if (!(mean > 0) || !double.IsFinite(mean)) throw new ArgumentException($"rung {i}: the mean error {mean} must be finite and > 0", nameof(replicates));
+            double variance = r.Count > 1 ? r.Sum(v => (v - mean) * (v - mean)) / (r.Count - 1) : 0;
+            w[i] = variance > 0 ? r.Count * mean * mean / variance : double.NaN;
+            lx[i] = Math.Log(x[i]);
+            ly[i] = Math.Log(logCorrected ? mean / Math.Log(x[i]) : mean);
+        }
+
+        // Rungs without a spread get equal weights (all of them, so no rung dominates by accident).
+        if (w.Any(double.IsNaN)) Array.Fill(w, 1.0);
+        return (lx, ly, w);
     }
 
     /// <summary>Median of the pairwise slopes (pairs with equal x skipped).</summary>

@@ -20,7 +20,7 @@ public static class ComparisonMarkdown
         {
             var b = r.Before?.Value;
             var a = r.After?.Value;
-            // Rate checks show slopes; bounds checks the largest measured / bound.
+            // Rate checks show slopes; bounds checks the largest measured / bound; growth checks nothing to compare.
             string Measured(CheckSummary? s) => s switch
             {
                 null => "-",
@@ -33,7 +33,7 @@ public static class ComparisonMarkdown
             var any = a ?? b!;
             string theory = any.Slope is { } s
                 ? string.Create(CultureInfo.InvariantCulture, $"{(s.Value.Claim.IsAtMost ? "<=" : "=")} {s.Value.Theory:G4}")
-                : "ratio <= 1";
+                : any.MaxRatio is not null ? "ratio <= 1" : "none (informational)";
             string verdict = r.Regressed ? $"**yes**: {r.Reason}" : r.Reason.Length > 0 ? $"no ({r.Reason})" : "no";
             w.WriteLine($"| {r.Id} | {b?.Verdict ?? "-"} | {a?.Verdict ?? "-"} | {Measured(b)} | {Measured(a)} | {change} | {theory} | {verdict} |");
         }

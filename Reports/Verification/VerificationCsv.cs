@@ -5,7 +5,8 @@ namespace MeanField.Reports.Verification;
 
 /// <summary>
 /// The raw data behind the report: <c>data.csv</c>, one row per replica of every rung of every rate
-/// check, and <c>bounds.csv</c>, one row per time of every quantity of every bounds check.
+/// check, <c>bounds.csv</c>, one row per time of every quantity of every bounds check, and
+/// <c>growth.csv</c>, one row per time of every growth check.
 /// </summary>
 public static class VerificationCsv
 {
@@ -36,6 +37,19 @@ public static class VerificationCsv
                 {
                     w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Id},\"{s.Quantity}\",\"{s.Source}\",{s.Times[k]:R},{s.Measured[k]:R},{s.Bound[k]:R}"));
                 }
+            }
+        }
+    }
+
+    public static void WriteGrowth(TextWriter w, RunResult run)
+    {
+        w.WriteLine("check,t,source,prefactor,lower,upper,log_prefactor,standard_error");
+        foreach (var c in run.Checks)
+        {
+            if (c.Growth is not { } growth) continue;
+            foreach (var p in growth.Value.Points)
+            {
+                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Id},{p.Time:R},{p.Source},{p.Fit.Prefactor:R},{Math.Exp(p.Fit.Lower):R},{Math.Exp(p.Fit.Upper):R},{p.Fit.LogPrefactor:R},{p.Fit.StandardError:R}"));
             }
         }
     }

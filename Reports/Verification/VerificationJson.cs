@@ -45,6 +45,7 @@ public static class VerificationJson
         w.WriteEndArray();
         w.WriteNumber("seconds", c.Seconds);
         if (c.Rate is { } rate) WriteRate(w, rate.Value);
+        else if (c.Growth is { } growth) WriteGrowth(w, growth.Value);
         else WriteBounds(w, c);
         w.WriteEndObject();
     }
@@ -89,6 +90,35 @@ public static class VerificationJson
             w.WriteStartArray("seeds");
             foreach (var s in rung.Seeds) w.WriteNumberValue(s);
             w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteGrowth(Utf8JsonWriter w, GrowthMeasurement g)
+    {
+        w.WriteString("kind", "growth");
+        w.WriteString("fit_kind", g.FitKind.IsLogCorrected ? "log_corrected" : "plain");
+        w.WriteNumber("theory", g.Theory);
+        w.WriteStartArray("x");
+        foreach (var x in g.Xs) w.WriteNumberValue(x);
+        w.WriteEndArray();
+        w.WriteNumberOrNull("growth_rate", g.GrowthRate);
+        w.WriteNumberOrNull("double_exponential_c", g.DoubleExponentialC);
+        w.WriteStartArray("points");
+        foreach (var p in g.Points)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("t", p.Time);
+            w.WriteString("source", p.Source);
+            w.WriteNumberOrNull("prefactor", p.Fit.Prefactor);
+            w.WriteNumberOrNull("log_prefactor", p.Fit.LogPrefactor);
+            w.WriteNumberOrNull("standard_error", p.Fit.StandardError);
+            w.WriteNumber("degrees_of_freedom", p.Fit.DegreesOfFreedom);
+            w.WriteNumber("confidence", p.Fit.Confidence);
+            w.WriteNumberOrNull("lower", Math.Exp(p.Fit.Lower));
+            w.WriteNumberOrNull("upper", Math.Exp(p.Fit.Upper));
             w.WriteEndObject();
         }
 
@@ -164,7 +194,14 @@ public static class VerificationJson
                     continue;
                 }
 
-                if (kind != "rate") throw new InvalidDataException($"checks[{index}].kind is '{kind}' (rate or bounds)");
+                if (kind == "growth")
+                {
+                    list.Add(new CheckSummary(Text("id"), Text("title"), verdict, Baseline.severityOf(verdict), null, null));
+                    index++;
+                    continue;
+                }
+
+                if (kind != "rate") throw new InvalidDataException($"checks[{index}].kind is '{kind}' (rate, bounds or growth)");
                 var fit = c.TryGetProperty("fit", out var f) ? f : throw new InvalidDataException($"checks[{index}].fit is missing");
                 var tolerance = c.TryGetProperty("tolerance", out var t) ? t : throw new InvalidDataException($"checks[{index}].tolerance is missing");
                 Claim claim = Text("claim") switch

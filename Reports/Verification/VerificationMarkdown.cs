@@ -42,6 +42,7 @@ public static class VerificationMarkdown
             foreach (var (name, value) in c.Parameters) w.WriteLine($"| {Cell(name)} | {Cell(value)} |");
             w.WriteLine();
             if (c.Rate is { } rate) RenderRate(w, c, rate.Value);
+            else if (c.Growth is { } growth) RenderGrowth(w, c, growth.Value);
             else RenderBounds(w, c);
             foreach (var note in c.Notes)
             {
@@ -104,17 +105,45 @@ public static class VerificationMarkdown
         }
     }
 
+    private static void RenderGrowth(TextWriter w, CheckResult c, GrowthMeasurement growth)
+    {
+        w.WriteLine("| t | from the check | prefactor tau(t) | 95% interval | tau(t) / tau(first t) |");
+        w.WriteLine("|---|---|---|---|---|");
+        double first = growth.Points.IsEmpty ? double.NaN : growth.Points.Head.Fit.LogPrefactor;
+        foreach (var p in growth.Points)
+        {
+            w.WriteLine(string.Create(Invariant, $"| {p.Time:G4} | [{p.Source}](#{p.Source}) | {p.Fit.Prefactor:0.0000e+00} | [{Math.Exp(p.Fit.Lower):0.000e+00}, {Math.Exp(p.Fit.Upper):0.000e+00}] | {Math.Exp(p.Fit.LogPrefactor - first):G4} |"));
+        }
+
+        w.WriteLine();
+        string rate = string.Create(Invariant, $"N^({growth.Theory:G4}){(growth.FitKind.IsLogCorrected ? " log N" : "")}");
+        w.WriteLine(string.Create(Invariant, $"Each tau(t) is the weighted mean of log(mean error / {rate}) over N = {string.Join(", ", growth.Xs.Select(x => x.ToString("G6", Invariant)))}, with its Student-t interval. Growth rate of log tau: {growth.GrowthRate:G3} per unit time; smallest C with e^{{e^{{Ct}}}} above every tau(t): {growth.DoubleExponentialC:G3}. Verdict: **{VerdictText(c.Verdict)}** (no verdict: the paper gives no C)."));
+        w.WriteLine();
+        w.WriteLine($"![{c.Title}]({c.Id}.svg)");
+    }
+
     /// <summary>Text for a table cell: a vertical bar (as in |v_i|) would end the cell.</summary>
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 
     /// <summary>What a check measured in one phrase: the fitted slope and its interval, e.g. "-0.512 [-0.601, -0.423]", or the tightness of its bounds.</summary>
-    public static string Measured(CheckResult c) => c.Rate is { } rate
-        ? string.Create(Invariant, $"{rate.Value.Fit.Slope:F3} [{rate.Value.Fit.Lower:F3}, {rate.Value.Fit.Upper:F3}]")
-        : string.Create(Invariant, $"measured / bound <= {c.BoundSeries.Max(s => s.MaxRatio):G3}");
+    public static string Measured(CheckResult c)
+    {
+        if (c.Rate is { } rate) return string.Create(Invariant, $"{rate.Value.Fit.Slope:F3} [{rate.Value.Fit.Lower:F3}, {rate.Value.Fit.Upper:F3}]");
+        if (c.Growth is { } growth)
+        {
+            var points = growth.Value.Points;
+            if (points.Length < 2) return "fewer than two times";
+            var (first, last) = (points.Head, points.Last());
+            return string.Create(Invariant, $"tau(t) x{Math.Exp(last.Fit.LogPrefactor - first.Fit.LogPrefactor):G3} from t = {first.Time:G3} to {last.Time:G3}");
+        }
 
-    /// <summary>"slope &lt;= -0.5" for a bound, "= -1" for a sharpness check, with "(log-corrected)" where it applies; "measured &lt;= bound at every t" for a bounds check.</summary>
+        return string.Create(Invariant, $"measured / bound <= {c.BoundSeries.Max(s => s.MaxRatio):G3}");
+    }
+
+    /// <summary>"slope &lt;= -0.5" for a bound, "= -1" for a sharpness check, with "(log-corrected)" where it applies; "measured &lt;= bound at every t" for a bounds check; the double exponential for a growth check.</summary>
     public static string Theory(CheckResult c)
     {
+        if (c.Growth is not null) return "tau(t) <= e^{e^{Ct}}, C not given";
         if (c.Rate is not { } option) return "measured <= bound at every t";
         var rate = option.Value;
         string relation = rate.Claim.IsAtMost ? "<=" : "=";

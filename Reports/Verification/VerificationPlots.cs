@@ -8,11 +8,60 @@ namespace MeanField.Reports.Verification;
 
 /// <summary>
 /// Plots of a check: for a rate, log-log with the replica means and error bars, the fit, and the theory
-/// line through the fit's centre; for bounds, each quantity's measured / bound against t, with 1 marked.
+/// line through the fit's centre; for bounds, each quantity's measured / bound against t, with 1 marked;
+/// for a growth check, the prefactor against t with its interval and the double exponential.
 /// </summary>
 public static class VerificationPlots
 {
-    public static PlotModel Of(CheckResult c) => c.Rate is { } rate ? Rate(c, rate.Value) : Bounds(c);
+    public static PlotModel Of(CheckResult c) =>
+        c.Rate is { } rate ? Rate(c, rate.Value)
+        : c.Growth is { } growth ? Growth(c, growth.Value)
+        : Bounds(c);
+
+    /// <summary>tau(t) with its 95% interval against t (log scale), the exponential line through the points and e^{e^{Ct}} with the smallest C that bounds them.</summary>
+    public static PlotModel Growth(CheckResult c, GrowthMeasurement g)
+    {
+        var model = new PlotModel
+        {
+            Title = c.Title,
+            Subtitle = string.Create(CultureInfo.InvariantCulture, $"blue: fitted prefactor tau(t), 95% interval; red: exponential line, rate {g.GrowthRate:G3}; dashed: e^(e^(Ct)), C = {g.DoubleExponentialC:G3}"),
+            Background = OxyColors.White,
+            Padding = new OxyThickness(8, 16, 16, 8),
+            TitleFontSize = 15,
+            SubtitleFontSize = 11,
+        };
+        model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "t", MajorGridlineStyle = LineStyle.Dot, MinimumPadding = 0.05, MaximumPadding = 0.05 });
+        model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Left, Title = "tau(t)", MajorGridlineStyle = LineStyle.Dot, MinimumPadding = 0.1, MaximumPadding = 0.1 });
+        var data = new ScatterErrorSeries { MarkerType = MarkerType.Circle, MarkerFill = OxyColors.SteelBlue, ErrorBarColor = OxyColors.SteelBlue };
+        foreach (var p in g.Points)
+        {
+            // The interval is symmetric in logs; the bar is drawn to its larger side.
+            double half = Math.Max(Math.Exp(p.Fit.Upper) - p.Fit.Prefactor, p.Fit.Prefactor - Math.Exp(p.Fit.Lower));
+            data.Points.Add(new ScatterErrorPoint(p.Time, p.Fit.Prefactor, 0, Math.Min(half, 0.999 * p.Fit.Prefactor)));
+        }
+
+        model.Series.Add(data);
+        if (g.Points.Length >= 2)
+        {
+            double t0 = g.Points.Head.Time, t1 = g.Points.Last().Time;
+            // The exponential line's intercept: through the points' centre of mass in (t, log tau).
+            double meanT = g.Points.Average(p => p.Time), meanLog = g.Points.Average(p => p.Fit.LogPrefactor);
+            var line = new LineSeries { Color = OxyColors.Firebrick };
+            var bound = new LineSeries { Color = OxyColors.Black, LineStyle = LineStyle.Dash };
+            for (int k = 0; k <= 40; k++)
+            {
+                double t = t0 + (t1 - t0) * k / 40.0;
+                line.Points.Add(new DataPoint(t, Math.Exp(meanLog + g.GrowthRate * (t - meanT))));
+                double logBound = Math.Exp(g.DoubleExponentialC * t);
+                if (logBound < 700) bound.Points.Add(new DataPoint(t, Math.Exp(logBound)));
+            }
+
+            model.Series.Add(line);
+            model.Series.Add(bound);
+        }
+
+        return model;
+    }
 
     /// <summary>measured / bound against t, one line per quantity; the bound holds below the dashed line at 1.</summary>
     public static PlotModel Bounds(CheckResult c)

@@ -70,5 +70,29 @@ let tests =
             bad (fun () -> LogLogFit.Fit([| 1.0; 2.0; -4.0 |], [| one; one; one |]) |> ignore) "rung 2: x = -4"
             bad (fun () -> LogLogFit.Fit([| 1.0; 2.0; 4.0 |], [| one; one; [| 0.0 |] |]) |> ignore) "rung 2: the mean error 0"
             bad (fun () -> LogLogFit.Fit([| 2.0; 2.0; 2.0 |], [| one; one; one |]) |> ignore) "two distinct x"
+            bad (fun () -> LogLogFit.Prefactor([| 1.0 |], [| one |], -0.5, false) |> ignore) "at least 2 rungs"
+        }
+
+        test "The prefactor at a fixed slope is exact on an exact power law, with or without the log factor" {
+            let plain = ladder |> Array.map (fun x -> [| 2.5 * x ** -0.5 |] :> Collections.Generic.IReadOnlyList<float>)
+            let corrected = ladder |> Array.map (fun x -> [| 2.5 * x ** -0.5 * log x |] :> Collections.Generic.IReadOnlyList<float>)
+            for name, replicas, logCorrected in [ "plain", plain, false; "log-corrected", corrected, true ] do
+                let p = LogLogFit.Prefactor(ladder, replicas, -0.5, logCorrected)
+                Expect.floatClose Accuracy.veryHigh p.Prefactor 2.5 name
+                Expect.isLessThan p.StandardError 1e-12 $"{name}: standard error"
+                Expect.equal p.DegreesOfFreedom 5 $"{name}: K - 1"
+        }
+
+        test "The prefactor's 95% interval covers the true one at its nominal rate over 400 seeds" {
+            // The replicas are 3 x^s e^(sigma z): their expectation, which the prefactor estimates, is 3 x^s e^(sigma^2 / 2).
+            let truth = log 3.0 + 0.3 * 0.3 / 2.0
+            let covered =
+                [ 1..400 ]
+                |> List.filter (fun seed ->
+                    let p = LogLogFit.Prefactor(ladder, synthetic (Random seed) -0.5 0.3 8, -0.5, false)
+                    p.Lower <= truth && truth <= p.Upper)
+                |> List.length
+            let rate = float covered / 400.0
+            Expect.isTrue (rate >= 0.917 && rate <= 0.983) $"coverage {rate}"
         }
     ]

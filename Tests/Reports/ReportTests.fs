@@ -51,6 +51,26 @@ let private boundsCheck =
       Notes = [ "A note on bounds." ]
       Seconds = 0.75 }
 
+/// A growth check over three times: tau = 0.1, 0.2, 0.4 with intervals of +- 0.1 in logs.
+let private growthCheck =
+    let point t source (tau: float) = { Time = t; Source = source; Fit = PrefactorFit(log tau, 0.05, 3, 0.95, log tau - 0.1, log tau + 0.1) }
+    { Id = "growth"
+      Title = "Check growth"
+      Source = "Theorem 2.1"
+      Statement = "tau(t) <= e^{e^{Ct}}."
+      Parameters = [ "times", "0, 1, 2" ]
+      Measurement =
+        Measurement.Growth
+            { Points = [ point 0.0 "holds" 0.1; point 1.0 "inconclusive" 0.2; point 2.0 "violated" 0.4 ]
+              Xs = [ 250.0; 500.0; 1000.0 ]
+              Theory = -0.5
+              FitKind = FitKind.Plain
+              GrowthRate = log 2.0
+              DoubleExponentialC = 0.0 }
+      Verdict = Verdict.Informational
+      Notes = [ "A note on growth." ]
+      Seconds = 0.0 }
+
 /// A run with one check of each kind of verdict, fixed numbers throughout.
 let sampleRun =
     { Suite = "quick"
@@ -59,7 +79,8 @@ let sampleRun =
         [ check "holds" Claim.AtMost FitKind.Plain -0.5 Verdict.Holds None
           check "inconclusive" Claim.Sharp FitKind.LogCorrected -1.0 (Verdict.Inconclusive(Some 42)) (Some 1.25e-6)
           check "violated" Claim.AtMost FitKind.Plain -2.0 Verdict.Violated None
-          boundsCheck ]
+          boundsCheck
+          growthCheck ]
       ConfigurationHash = "0123456789abcdef"
       Seconds = 12.5 }
 
@@ -115,7 +136,7 @@ let tests =
         test "JUnit XML has one test case per check: violated fails, inconclusive is skipped" {
             let xml = VerificationJUnit.Build sampleRun
             let cases = xml.Descendants(Xml.Linq.XName.Get "testcase") |> List.ofSeq
-            Expect.equal cases.Length 4 "one per check"
+            Expect.equal cases.Length sampleRun.Checks.Length "one per check"
             let has (name: string) (child: string) =
                 cases |> List.exists (fun c -> string (c.Attribute(Xml.Linq.XName.Get "name")) = $"name=\"{name}\"" && not (isNull (c.Element(Xml.Linq.XName.Get child))))
             Expect.isTrue (has "violated" "failure") "failure"
@@ -145,6 +166,14 @@ let tests =
             Expect.equal model.Series.Count 3 "two quantities and the line at 1"
         }
     
+        test "A growth check is reported with each time's prefactor, its interval and its ratio to the first; its plot has the points, the line and the double exponential" {
+            let text = render ()
+            Expect.stringContains text "| 1 | [inconclusive](#inconclusive) | 2.0000e-01 | [1.810e-01, 2.210e-01] | 2 |" "the row at t = 1"
+            Expect.stringContains text "tau(t) x4 from t = 0 to 2" "the summary's measured column"
+            let model = VerificationPlots.Of growthCheck
+            Expect.equal model.Series.Count 3 "points, exponential line, double exponential"
+        }
+
         test "A picture of a large cloud draws a bounded number of cells and says so" {
             let n = MeanField.Reports.Simulation.SimulationPlots.MaxCellsDrawn + 5000
             let state = MeanField.Core.Particles.ParticleState(1, n)

@@ -16,12 +16,27 @@ let fitBetween lower upper =
 /// A small ladder, fitted from its first rung.
 let private smallLadder = { Xs = [ 64.0; 128.0; 256.0; 512.0 ]; Replicas = 3; FitFrom = 64.0 }
 
-let private context seed = { Seed = seed; Ladder = smallLadder; Progress = ignore }
+let private context seed = { Seed = seed; Ladder = smallLadder; Progress = ignore; Earlier = [] }
 
 let private summary id verdict slope claim =
     { Id = id; Title = id; Verdict = verdict; Severity = Baseline.severityOf verdict
       Slope = Some { Slope = slope; Lower = slope - 0.05; Upper = slope + 0.05; Theory = -0.5; Claim = claim; ToleranceSlope = 0.05 }
       MaxRatio = None }
+
+/// A rate check's result whose replicas are tau x^-1/2 log x exactly (d = 2), except the unfitted rungs,
+/// which are a hundred times off (a derived check must not read them).
+let private rateResult (id: string) (tau: float) (xs: float list) (fitFrom: float) =
+    let rungs =
+        [ for x in xs ->
+              let fitted = x >= fitFrom
+              let e = tau * x ** -0.5 * log x * (if fitted then 1.0 else 100.0)
+              { X = x; Errors = [| e; e |]; Seeds = [| 1; 2 |]; Fitted = fitted; Seconds = 0.0 } ]
+    { Id = id; Title = id; Source = "test"; Statement = "test"; Parameters = []
+      Measurement =
+        Measurement.Rate
+            { XLabel = "N"; ErrorLabel = "error"; Rungs = rungs; FitKind = FitKind.LogCorrected; Fit = fitBetween -0.6 -0.4
+              Claim = Claim.AtMost; Theory = -0.5; Tolerance = tolerance; ReferenceFloor = None }
+      Verdict = Verdict.Holds; Notes = []; Seconds = 0.0 }
 
 [<Tests>]
 let tests =
@@ -117,7 +132,7 @@ let tests =
         test "The Dobrushin check finds W2(t) linear in W2(0) with the solver, and turns Violated with a solver whose output is not a function of its input" {
             let scenario = MeanField.Core.Scenarios.ScenarioReader.Default()
             let ladder = { Xs = [ 1e-6; 1e-5; 1e-4; 1e-3 ]; Replicas = 2; FitFrom = 0.0 }
-            let run (check: Check) = check.Run { Seed = 3; Ladder = ladder; Progress = ignore }
+            let run (check: Check) = check.Run { Seed = 3; Ladder = ladder; Progress = ignore; Earlier = [] }
             let honest = run (Dobrushin.check scenario "default" 0.2 80)
             Expect.equal honest.Verdict Verdict.Holds $"slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
             // A broken solver: a fresh random kick of size 0.1 on every call, as an uninitialised buffer or a
@@ -151,7 +166,7 @@ let tests =
                     moved.Velocities[k] <- 5.0 * moved.Velocities[k]
                 moved
             let ladder = { Xs = [ 128.0; 256.0; 512.0; 1024.0 ]; Replicas = 2; FitFrom = 0.0 }
-            let run (check: Check) = check.Run { Seed = 8; Ladder = ladder; Progress = ignore }
+            let run (check: Check) = check.Run { Seed = 8; Ladder = ladder; Progress = ignore; Earlier = [] }
             let result = run (MeanFieldRate.checkWith broken scenario "default" 1.0 8000)
             Expect.equal result.Verdict Verdict.Violated $"slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}]"
             let honest = run (MeanFieldRate.check scenario "default" 1.0 8000)
@@ -176,7 +191,7 @@ let tests =
             for name, xs, bug, check, checkWith in
                 [ "vlasov-d1", [ 128.0; 256.0; 512.0; 1024.0 ], chemotaxisTenfold, MeanFieldRate.checkGrid, MeanFieldRate.checkGridWith
                   "monokinetic-d1", [ 64.0; 128.0; 256.0; 512.0 ], velocitiesFivefold, Monokinetic.check, Monokinetic.checkWith ] do
-                let run (check: Check) = check.Run { Seed = 10; Ladder = { Xs = xs; Replicas = 3; FitFrom = 0.0 }; Progress = ignore }
+                let run (check: Check) = check.Run { Seed = 10; Ladder = { Xs = xs; Replicas = 3; FitFrom = 0.0 }; Progress = ignore; Earlier = [] }
                 let scenario = MeanField.Core.Scenarios.ScenarioReader.Embedded name
                 let result = run (checkWith (bug scenario) scenario name 1.0)
                 let means = result.Rate.Value.Rungs |> List.map (fun r -> r.Mean)
@@ -189,7 +204,7 @@ let tests =
             let scenario =
                 MeanField.Core.Scenarios.ScenarioReader.Parse((MeanField.Core.Scenarios.ScenarioReader.DefaultText()).Replace("horizon: 2.0", "horizon: 0.5"))
             let ladder = { Xs = [ 100.0 ]; Replicas = 1; FitFrom = 0.0 }
-            let run (check: Check) = check.Run { Seed = 11; Ladder = ladder; Progress = ignore }
+            let run (check: Check) = check.Run { Seed = 11; Ladder = ladder; Progress = ignore; Earlier = [] }
             let honest = run (APriori.check scenario "default")
             let ratios = honest.BoundSeries |> List.map (fun s -> s.Source, s.MaxRatio)
             Expect.equal honest.Verdict Verdict.Holds $"ratios {ratios}"
@@ -214,10 +229,38 @@ let tests =
                 let state, gradient = Trajectories.evolveWithGradient model steps start
                 state, gradient |> Array.map (fun g -> Array.zeroCreate<float> g.Length)
             let ladder = { Xs = [ 128.0; 256.0; 512.0; 1024.0 ]; Replicas = 2; FitFrom = 0.0 }
-            let run (check: Check) = check.Run { Seed = 9; Ladder = ladder; Progress = ignore }
+            let run (check: Check) = check.Run { Seed = 9; Ladder = ladder; Progress = ignore; Earlier = [] }
             let result = run (ChemicalGradient.checkWith broken scenario "default" 1.0 8000)
             Expect.equal result.Verdict Verdict.Violated $"slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}]"
             let honest = run (ChemicalGradient.check scenario "default" 1.0 8000)
             Expect.isFalse honest.Verdict.IsViolated $"the solver itself is not violated: slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
+        }
+    
+        test "The growth check recovers a double-exponential prefactor from the earlier checks, over the rungs they all fitted" {
+            // tau(t) = e^(e^(0.7 t)): the smallest C is 0.7, and log tau = 1, e^0.7, e^1.4 at t = 0, 1, 2
+            // has the least-squares slope (e^1.4 - 1) / 2.
+            let tau t = exp (exp (0.7 * t))
+            let earlier =
+                [ rateResult "fournier-guillin-d2" (tau 0.0) [ 125.0; 250.0; 500.0; 1000.0; 2000.0 ] 250.0
+                  rateResult "mean-field-d2-t1" (tau 1.0) [ 125.0; 250.0; 500.0; 1000.0 ] 250.0
+                  rateResult "mean-field-d2-t2" (tau 2.0) [ 125.0; 250.0; 500.0; 1000.0; 2000.0; 4000.0 ] 500.0 ]
+            let result = (Growth.check 2 [ 1.0; 2.0 ]).Run { Seed = 1; Ladder = smallLadder; Progress = ignore; Earlier = earlier }
+            let growth = result.Growth.Value
+            Expect.equal result.Verdict Verdict.Informational "no verdict"
+            Expect.equal growth.Xs [ 500.0; 1000.0 ] "the N every source fitted"
+            for p in growth.Points do
+                Expect.floatClose Accuracy.veryHigh p.Fit.Prefactor (tau p.Time) $"tau({p.Time})"
+            Expect.floatClose Accuracy.veryHigh growth.DoubleExponentialC 0.7 "C"
+            Expect.floatClose Accuracy.veryHigh growth.GrowthRate ((exp 1.4 - 1.0) / 2.0) "growth rate of log tau"
+            let partial = (Growth.check 2 [ 1.0; 2.0; 4.0 ]).Run { Seed = 1; Ladder = smallLadder; Progress = ignore; Earlier = earlier }
+            Expect.equal partial.Growth.Value.Points.Length 3 "a time not run is left out"
+            Expect.exists partial.Notes (fun n -> n.Contains "mean-field-d2-t4") "and the report says so"
+        }
+
+        test "Selecting a derived check selects the checks it reads, and nothing else" {
+            let quick = Suite.quick Suite.defaultModel
+            match Suite.select [ "growth-d2" ] quick with
+            | Ok chosen -> Expect.equal (Suite.ids chosen) [ "fournier-guillin-d2"; "mean-field-d2-t1"; "mean-field-d2-t2"; "growth-d2" ] "in suite order"
+            | Error e -> failtest e
         }
     ]

@@ -50,6 +50,7 @@ module APriori =
         let title = "A-priori bounds along trajectories"
         { Id = id
           Title = title
+          Needs = []
           Run =
             fun context ->
                 let clock = Stopwatch.StartNew()

@@ -24,6 +24,7 @@ module ChemicalGradient =
             Trajectories.supSquaredDifference phi psi
         { Id = id
           Title = title
+          Needs = []
           Run =
             MeanFieldRate.againstReference
                 scenario scenarioName horizon referenceCells id title "Theorem 2.1 (second part), Corollary 3.6"

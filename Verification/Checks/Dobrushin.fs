@@ -52,6 +52,7 @@ module Dobrushin =
         let title = $"Dobrushin stability, d = {scenario.Dimension}"
         { Id = id
           Title = title
+          Needs = []
           Run =
             fun context ->
                 let clock = Stopwatch.StartNew()

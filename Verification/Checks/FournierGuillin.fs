@@ -114,6 +114,7 @@ module FournierGuillin =
             | FitKind.Plain -> sprintf "N^(%.4g)" theory
         { Id = $"fournier-guillin-d{d}"
           Title = $"Fournier-Guillin rate, d = {d} (D = {dimension})"
+          Needs = []
           Run =
             run
                 $"fournier-guillin-d{d}"
@@ -151,6 +152,7 @@ module FournierGuillin =
             | other -> invalidArg (nameof case) $"no sharpness case '{other}' (square, clusters, cube6)"
         { Id = id
           Title = title
+          Needs = []
           Run =
             fun context ->
                 let result = run id title "Theorem 4.2 (sharpness, from the literature)" statement Claim.Sharp theory kind law dimension sampler sampler context

@@ -41,22 +41,41 @@ module MeanFieldRate =
                 state.Velocities[a * count + k] <- reference.Velocities[a * m + index[k]]
         state
 
-    /// Reference runs already made in this process, by scenario, time, size and seed: the mean-field and
-    /// chemical-gradient checks share one.
-    let private references = System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<ParticleState * float[][]>>()
+    /// One reference run kept for the whole process: the mean-field checks at several times and the
+    /// chemical-gradient check share it, each time it is asked for a later time it steps on from where it
+    /// stopped (one run to the last time instead of one per time). All cores: the simulation gives the same
+    /// bits on any number of threads.
+    type private ReferenceRun(model: HybridModel, start: ParticleState) =
+        let mutable simulation = HybridSimulation(model, start.Clone())
+        let snapshots = System.Collections.Generic.Dictionary<int, ParticleState * float[][]>()
 
-    /// The M-cell reference at time t (cells and grad psi at the nodes), with the mesh alignment and its own seed.
+        /// The cells and grad psi after <c>steps</c> steps.
+        member this.At(steps: int) =
+            lock this (fun () ->
+                match snapshots.TryGetValue steps with
+                | true, snapshot -> snapshot
+                | _ ->
+                    // An earlier time than the run has reached: start again (the checks ask in increasing t).
+                    if steps < simulation.StepIndex then simulation <- HybridSimulation(model, start.Clone())
+                    while simulation.StepIndex < steps do
+                        simulation.Step()
+                    let snapshot = simulation.State.Clone(), simulation.Field.Gradient |> Array.map Array.copy
+                    snapshots[steps] <- snapshot
+                    snapshot)
+
+    let private references = System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<ReferenceRun>>()
+
+    /// The M-cell reference after <c>steps</c> steps (cells and grad psi at the nodes), with the mesh
+    /// alignment and its own seed; one run per scenario, size and seed, shared by every time asked for.
     let reference (scenario: Scenario) (model: HybridModel) (steps: int) (cells: int) (seed: int) =
-        let key = $"{ScenarioWriter.Write scenario}|{steps}|{cells}|{seed}"
-        references
-            .GetOrAdd(key, fun _ ->
-                lazy
-                    (let start = InitialData.Sample(scenario.Initial, scenario.Dimension, cells, seed)
-                     Trajectories.evolveWithGradient (model.WithMeshAlignment ReferenceSpacing) steps start))
-            .Value
+        let key = $"{ScenarioWriter.Write scenario}|{cells}|{seed}"
+        let run =
+            references.GetOrAdd(key, fun _ ->
+                lazy (ReferenceRun(model.WithMeshAlignment ReferenceSpacing, InitialData.Sample(scenario.Initial, scenario.Dimension, cells, seed))))
+        run.Value.At steps
 
-    /// The reference's seed stream, shared by every check of the same dimension and time.
-    let referenceSeed (root: int) (d: int) (horizon: float) = Seeds.derive root (sprintf "reference-d%d-t%g" d horizon) []
+    /// The reference's seed stream, shared by every check of the same dimension (one run serves every time).
+    let referenceSeed (root: int) (d: int) = Seeds.derive root (sprintf "reference-d%d" d) []
 
     /// The reference's error floor: the fitted law at N = M (the reference is itself an M-cell system).
     let floorOf (fit: MeanField.Core.Statistics.RateFit) (kind: FitKind) (cells: int) =
@@ -133,7 +152,7 @@ module MeanFieldRate =
         (details: HybridModel -> int -> (string * string) list)
         (measure: HybridModel -> int -> ParticleState * float[][] -> int -> int -> float) =
         let build (context: CheckContext) model steps =
-            reference scenario model steps referenceCells (referenceSeed context.Seed scenario.Dimension horizon)
+            reference scenario model steps referenceCells (referenceSeed context.Seed scenario.Dimension)
         let floor _ fit kind = floorOf fit kind referenceCells, sprintf "the fitted law at N = M = %d" referenceCells
         againstReferenceWith scenario scenarioName horizon id title source statement errorLabel build floor details measure (fun _ -> [])
 
@@ -155,6 +174,7 @@ module MeanFieldRate =
             (ExactTransport.Solve(PhaseSpace.ofState cells, PhaseSpace.ofState sample, 2.0)).Cost
         { Id = id
           Title = title
+          Needs = []
           Run = againstReference scenario scenarioName horizon referenceCells id title "Theorem 2.1" statement "E W2^2(mu_N^t, rho^t)" details measure }
 
     /// The check with the project's own solver.
@@ -201,6 +221,7 @@ module MeanFieldRate =
             [ sprintf "The grid solution kept its mass to %.1e (relative); its most negative value is %.2g; mass carried to the ends of the velocity interval: %.2g." (abs (grid.Mass - grid.InitialMass) / grid.InitialMass) grid.MinimumValue grid.BoundaryFlux ]
         { Id = id
           Title = title
+          Needs = []
           Run = againstReferenceWith scenario scenarioName horizon id title "Theorem 2.1" statement "E W2^2(mu_N^t, rho^t)" build floor details measure notes }
 
     /// The d = 1 grid-reference check with the project's own solver.

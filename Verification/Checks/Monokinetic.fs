@@ -101,6 +101,7 @@ module Monokinetic =
               sprintf "Velocity spread of %d cells of (P) about the limit's u(t, x): E |v_i - u(t, x_i)|^2 = %.3g (the N-cell system is monokinetic up to its mean-field error)." SpreadCells reference.Spread ]
         { Id = id
           Title = title
+          Needs = []
           Run =
             MeanFieldRate.againstReferenceWith
                 scenario scenarioName horizon id title "Theorem 6.1, Corollary 2.2" statement "E W2^2(mu_N^t, mu^t delta(v - u^t))" build floor details measure notes }
