@@ -114,6 +114,24 @@ let tests =
             Expect.floatClose Accuracy.veryHigh cost expected "same cost"
         }
 
+        test "The sharpness checks turn Violated when the transport under test matches the clouds along the first axis only" {
+            // A one-dimensional solver applied in D > 1: sort both clouds by the first coordinate and send
+            // the i-th sample to the i-th block of k reference points. The other coordinates are not
+            // matched, so the cost tends to a constant and the slope to 0.
+            let firstAxis (sample: PointCloud) (reference: PointCloud) =
+                let d, n, k = sample.Dimension, sample.Count, reference.Count / sample.Count
+                let point (c: PointCloud) i = Array.init d (fun a -> c.Coordinates[i * d + a])
+                let sorted (c: PointCloud) = Array.init c.Count (point c) |> Array.sortBy (fun p -> p[0])
+                let a, b = sorted sample, sorted reference
+                let squared (p: float[]) (q: float[]) = Array.fold2 (fun s x y -> s + (x - y) * (x - y)) 0.0 p q
+                Seq.sum (seq { for i in 0 .. n - 1 do for j in 0 .. k - 1 -> squared a[i] b[i * k + j] }) / float (n * k)
+            let ladder = { Xs = [ 100.0; 200.0; 400.0; 800.0 ]; Replicas = 4; FitFrom = 100.0 }
+            for case in [ "square"; "clusters"; "cube6" ] do
+                let result = (FournierGuillin.sharpnessWith firstAxis case).Run { Seed = 4; Ladder = ladder; Progress = ignore; Earlier = [] }
+                let fit = result.Rate.Value.Fit
+                Expect.equal result.Verdict Verdict.Violated $"{case}: slope {fit.Slope} [{fit.Lower}, {fit.Upper}]"
+        }
+
         test "A baseline comparison flags a worse verdict and a slope that worsens beyond the tolerance" {
             let before = [ summary "a" "Holds" -0.7 Claim.AtMost; summary "b" "Holds" -0.6 Claim.AtMost; summary "c" "Holds" -0.5 Claim.Sharp; summary "gone" "Holds" -0.6 Claim.AtMost ]
             let after = [ summary "a" "Inconclusive" -0.7 Claim.AtMost; summary "b" "Holds" -0.45 Claim.AtMost; summary "c" "Holds" -0.46 Claim.Sharp; summary "new" "Holds" -0.6 Claim.AtMost ]
