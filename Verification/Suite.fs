@@ -60,6 +60,12 @@ module Suite =
         [ MeanFieldRate.checkGrid oneDimensional oneName 1.0, grid
           Monokinetic.check mono monoName 1.0, { monokinetic with Replicas = 2 * monokinetic.Replicas; FitFrom = List.head monokinetic.Xs } ]
 
+    /// The mean-field checks at each time against one reference of M cells, then the growth of their
+    /// prefactor (which reads them).
+    let private meanField (model: Model) (times: float list) (referenceCells: int) (ladder: Ladder) =
+        [ for t in times -> MeanFieldRate.check model.Scenario model.ScenarioName t referenceCells, ladder ]
+        @ [ Growth.check model.Scenario.Dimension times, derived ]
+
     let private fournierGuillin (model: Model) (ladders: int -> Ladder) =
         [ for d in 1..3 ->
               let law, name = model.Law d
@@ -77,11 +83,10 @@ module Suite =
                 FournierGuillin.sharpness "clusters", ladder (doubling 32.0 6) 48 32.0
                 FournierGuillin.sharpness "cube6", ladder (doubling 125.0 5) 6 250.0
                 // Perturbations delta = 1e-3 .. 1e-1: every rung is in the linear regime, so all are fitted.
-                Dobrushin.check model.Scenario model.ScenarioName 1.0 400, ladder [ 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 3 0.0
-                MeanFieldRate.check model.Scenario model.ScenarioName 1.0 128000, ladder (doubling 125.0 5) 4 250.0
-                MeanFieldRate.check model.Scenario model.ScenarioName 2.0 128000, ladder (doubling 125.0 5) 4 250.0
-                ChemicalGradient.check model.Scenario model.ScenarioName 1.0 128000, ladder (doubling 125.0 5) 4 250.0
-                Growth.check model.Scenario.Dimension [ 1.0; 2.0 ], derived ]
+                Dobrushin.check model.Scenario model.ScenarioName 1.0 400, ladder [ 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 3 0.0 ]
+            @ meanField model [ 1.0; 2.0 ] 128000 (ladder (doubling 125.0 5) 4 250.0)
+            // After the mean-field checks: it reads the same reference run at t = 1.
+            @ [ ChemicalGradient.check model.Scenario model.ScenarioName 1.0 128000, ladder (doubling 125.0 5) 4 250.0 ]
             @ referenceChecks model (ladder (doubling 125.0 5) 4 250.0) (ladder (doubling 125.0 5) 4 250.0)
             @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0 ] 1 0.0 ] }
 
@@ -90,19 +95,16 @@ module Suite =
     /// slowest per point, so that ladder stops at 4000; the clusters' errors are the noisiest (a
     /// half-normal imbalance), so they get the most replicas on a shorter ladder.
     let full (model: Model) =
-        let meanField t = MeanFieldRate.check model.Scenario model.ScenarioName t 1_000_000, ladder (doubling 125.0 6) 12 250.0
         { Name = "full"
           Entries =
             fournierGuillin model (fun _ -> ladder (doubling 125.0 7) 16 500.0)
             @ [ FournierGuillin.sharpness "square", ladder (doubling 125.0 7) 16 500.0
                 FournierGuillin.sharpness "clusters", ladder (doubling 64.0 6) 200 128.0
                 FournierGuillin.sharpness "cube6", ladder (doubling 125.0 7) 16 500.0
-                Dobrushin.check model.Scenario model.ScenarioName 2.0 2000, ladder [ 1e-8; 1e-7; 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 8 0.0
-                meanField 0.5
-                meanField 1.0
-                meanField 2.0
-                ChemicalGradient.check model.Scenario model.ScenarioName 1.0 1_000_000, ladder (doubling 125.0 6) 12 250.0
-                Growth.check model.Scenario.Dimension [ 0.5; 1.0; 2.0 ], derived ]
+                Dobrushin.check model.Scenario model.ScenarioName 2.0 2000, ladder [ 1e-8; 1e-7; 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 8 0.0 ]
+            @ meanField model [ 0.5; 1.0; 2.0 ] 1_000_000 (ladder (doubling 125.0 6) 12 250.0)
+            // After the mean-field checks: it reads the same reference run at t = 1.
+            @ [ ChemicalGradient.check model.Scenario model.ScenarioName 1.0 1_000_000, ladder (doubling 125.0 6) 12 250.0 ]
             @ referenceChecks model (ladder (doubling 125.0 7) 12 250.0) (ladder (doubling 125.0 6) 12 250.0)
             @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0; 4000.0 ] 2 0.0 ] }
 

@@ -18,18 +18,21 @@ public static class VerificationPlots
         : c.Growth is { } growth ? Growth(c, growth.Value)
         : Bounds(c);
 
+    /// <summary>A white plot with the report's title and one-line subtitle (in place of a legend).</summary>
+    private static PlotModel Titled(string title, string subtitle) => new()
+    {
+        Title = title,
+        Subtitle = subtitle,
+        Background = OxyColors.White,
+        Padding = new OxyThickness(8, 16, 16, 8),
+        TitleFontSize = 15,
+        SubtitleFontSize = 11,
+    };
+
     /// <summary>tau(t) with its 95% interval against t (log scale), the exponential line through the points and e^{e^{Ct}} with the smallest C that bounds them.</summary>
     public static PlotModel Growth(CheckResult c, GrowthMeasurement g)
     {
-        var model = new PlotModel
-        {
-            Title = c.Title,
-            Subtitle = string.Create(CultureInfo.InvariantCulture, $"blue: fitted prefactor tau(t), 95% interval; red: exponential line, rate {g.GrowthRate:G3}; dashed: e^(e^(Ct)), C = {g.DoubleExponentialC:G3}"),
-            Background = OxyColors.White,
-            Padding = new OxyThickness(8, 16, 16, 8),
-            TitleFontSize = 15,
-            SubtitleFontSize = 11,
-        };
+        var model = Titled(c.Title, string.Create(CultureInfo.InvariantCulture, $"blue: fitted prefactor tau(t), 95% interval; red: exponential line, rate {g.GrowthRate:G3}; dashed: e^(e^(Ct)), C = {g.DoubleExponentialC:G3}"));
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "t", MajorGridlineStyle = LineStyle.Dot, MinimumPadding = 0.05, MaximumPadding = 0.05 });
         model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Left, Title = "tau(t)", MajorGridlineStyle = LineStyle.Dot, MinimumPadding = 0.1, MaximumPadding = 0.1 });
         var data = new ScatterErrorSeries { MarkerType = MarkerType.Circle, MarkerFill = OxyColors.SteelBlue, ErrorBarColor = OxyColors.SteelBlue };
@@ -66,15 +69,7 @@ public static class VerificationPlots
     /// <summary>measured / bound against t, one line per quantity; the bound holds below the dashed line at 1.</summary>
     public static PlotModel Bounds(CheckResult c)
     {
-        var model = new PlotModel
-        {
-            Title = c.Title,
-            Subtitle = "measured / bound against t, each line numbered as in the report's table; the bound holds below the dashed line at 1",
-            Background = OxyColors.White,
-            Padding = new OxyThickness(8, 16, 16, 8),
-            TitleFontSize = 15,
-            SubtitleFontSize = 11,
-        };
+        var model = Titled(c.Title, "measured / bound against t, each line numbered as in the report's table; the bound holds below the dashed line at 1");
         double highest = Math.Max(1.1, c.BoundSeries.Max(s => double.IsFinite(s.MaxRatio) ? s.MaxRatio : 1) * 1.1);
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = "t", MajorGridlineStyle = LineStyle.Dot });
         // Ratios below 1e-6 say only that a bound is far off; the axis stops there so the close ones show.
@@ -126,15 +121,7 @@ public static class VerificationPlots
     {
         // A one-line subtitle instead of a legend: legend boxes are laid out with the exporter's font
         // metrics, which SVG viewers do not share, and their entries overlap.
-        var model = new PlotModel
-        {
-            Title = check.Title,
-            Subtitle = string.Create(CultureInfo.InvariantCulture, $"blue: mean of replicas ± 1 s.d.; grey: not fitted; red: fit, slope {c.Fit.Slope:F3}; dashed: theory, slope {c.Theory:G4}"),
-            Background = OxyColors.White,
-            Padding = new OxyThickness(8, 16, 16, 8),
-            TitleFontSize = 15,
-            SubtitleFontSize = 11,
-        };
+        var model = Titled(check.Title, string.Create(CultureInfo.InvariantCulture, $"blue: mean of replicas ± 1 s.d.; grey: not fitted; red: fit, slope {c.Fit.Slope:F3}; dashed: theory, slope {c.Theory:G4}"));
         // Padding keeps the end points and their error bars inside the frame.
         model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Bottom, Title = c.XLabel, MajorGridlineStyle = LineStyle.Dot, MinimumPadding = 0.05, MaximumPadding = 0.05 });
         model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Left, Title = c.ErrorLabel, MajorGridlineStyle = LineStyle.Dot, MinimumPadding = 0.05, MaximumPadding = 0.05 });

@@ -32,6 +32,12 @@ module FournierGuillin =
         elif dimension = 4 then -0.5, FitKind.LogCorrected
         else -2.0 / float dimension, FitKind.Plain
 
+    /// The rate of dimension D as text: "N^(-0.5) log N", "N^(-0.3333)".
+    let rateText (dimension: int) =
+        match exponent dimension with
+        | theory, FitKind.LogCorrected -> sprintf "N^(%g) log N" theory
+        | theory, _ -> sprintf "N^(%.4g)" theory
+
     /// A cloud in phase space (x, v) drawn from the initial law of the model in d dimensions.
     let phaseSpace (spec: InitialDataSpec) (d: int) : Sampler =
         fun count seed -> PhaseSpace.ofState (InitialData.Sample(spec, d, count, seed))
@@ -114,10 +120,7 @@ module FournierGuillin =
     let rateOf (d: int) (sampler: Sampler) (reference: Sampler) (lawName: string) : Check =
         let dimension = 2 * d
         let theory, kind = exponent dimension
-        let shape =
-            match kind with
-            | FitKind.LogCorrected -> sprintf "N^(%g) log N" theory
-            | FitKind.Plain -> sprintf "N^(%.4g)" theory
+        let shape = rateText dimension
         { Id = $"fournier-guillin-d{d}"
           Title = $"Fournier-Guillin rate, d = {d} (D = {dimension})"
           Needs = []

@@ -60,7 +60,7 @@ module Growth =
                     |> List.filter (fun p -> p.Time > 0.0 && p.Fit.LogPrefactor > 1.0)
                     |> List.map (fun p -> log p.Fit.LogPrefactor / p.Time)
                     |> List.fold max 0.0
-                let rate = if kind = FitKind.LogCorrected then sprintf "N^(%g) log N" theory else sprintf "N^(%.4g)" theory
+                let rate = FournierGuillin.rateText (2 * d)
                 let missing = sources |> List.filter (fun (_, s) -> not (found |> List.exists (fun (_, f, _) -> f = s))) |> List.map snd
                 { Id = id
                   Title = title

@@ -163,7 +163,7 @@ module MeanFieldRate =
         let title = sprintf "Mean-field rate, d = %d, t = %g" d horizon
         let theory, kind = FournierGuillin.exponent (2 * d)
         let statement =
-            sprintf "E W2^2(mu_N^t, rho^t) <= C(t) %s in phase-space dimension D = %d, the Fournier-Guillin rate; C(t) grows at most double-exponentially in t." (if kind = FitKind.LogCorrected then sprintf "N^(%g) log N" theory else sprintf "N^(%.4g)" theory) (2 * d)
+            sprintf "E W2^2(mu_N^t, rho^t) <= C(t) %s in phase-space dimension D = %d, the Fournier-Guillin rate; C(t) grows at most double-exponentially in t." (FournierGuillin.rateText (2 * d)) (2 * d)
         let details _ _ =
             [ "N-cell systems", "the scenario's alignment method (direct by default), independent initial samples"
               "reference rho^t", sprintf "%d cells, mesh alignment at h = %g, its own seed stream (shared with the chemical-gradient check)" referenceCells ReferenceSpacing
