@@ -59,25 +59,33 @@ public static class LogLogFit
 
     /// <summary>
     /// Fits the prefactor of <c>error ~ C x^slope</c> (times log x when <paramref name="logCorrected"/>)
-    /// with the slope fixed, as a theorem's rate is: the same rung weights as <see cref="Fit"/>. Needs at
-    /// least 2 rungs.
+    /// with the slope fixed, as a theorem's rate is: the mean over the rungs of
+    /// <c>log ybar_k - slope log x_k</c>, its standard error from their scatter, Student's t with K - 1
+    /// degrees of freedom. Needs at least 2 rungs.
     /// </summary>
+    /// <remarks>
+    /// The rungs are weighted equally. Weights estimated from the replicas correlate with the rung means
+    /// (a replica set with a large value has a large spread, hence a small weight), which biases a level
+    /// low: measured -0.014 in log and 90.6% coverage of the 95% interval on lognormal replicas (8 per
+    /// rung, spread 0.3, 2000 ladders), against 95% with equal weights. A slope is immune: the bias is
+    /// common to every rung.
+    /// </remarks>
     public static PrefactorFit Prefactor(IReadOnlyList<double> x, IReadOnlyList<IReadOnlyList<double>> replicates, double slope, bool logCorrected, double confidence = 0.95)
     {
         if (!double.IsFinite(slope)) throw new ArgumentOutOfRangeException(nameof(slope), slope, "must be finite");
-        var (lx, ly, w) = Prepare(x, replicates, confidence, logCorrected, minimumRungs: 2);
+        var (lx, ly, _) = Prepare(x, replicates, confidence, logCorrected, minimumRungs: 2);
         int k = lx.Length;
-        double sw = w.Sum(), mean = 0;
-        for (int i = 0; i < k; i++) mean += w[i] * (ly[i] - slope * lx[i]) / sw;
-        double rss = 0;
+        double mean = 0;
+        for (int i = 0; i < k; i++) mean += (ly[i] - slope * lx[i]) / k;
+        double squares = 0;
         for (int i = 0; i < k; i++)
         {
             double residual = ly[i] - slope * lx[i] - mean;
-            rss += w[i] * residual * residual;
+            squares += residual * residual;
         }
 
         int dof = k - 1;
-        double se = Math.Sqrt(rss / dof / sw);
+        double se = Math.Sqrt(squares / dof / k);
         double t = StudentT.InvCDF(0, 1, dof, 0.5 + confidence / 2);
         return new PrefactorFit(mean, se, dof, confidence, mean - t * se, mean + t * se);
     }

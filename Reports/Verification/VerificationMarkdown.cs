@@ -117,7 +117,7 @@ public static class VerificationMarkdown
 
         w.WriteLine();
         string rate = string.Create(Invariant, $"N^({growth.Theory:G4}){(growth.FitKind.IsLogCorrected ? " log N" : "")}");
-        w.WriteLine(string.Create(Invariant, $"Each tau(t) is the weighted mean of log(mean error / {rate}) over N = {string.Join(", ", growth.Xs.Select(x => x.ToString("G6", Invariant)))}, with its Student-t interval. Growth rate of log tau: {growth.GrowthRate:G3} per unit time; smallest C with e^{{e^{{Ct}}}} above every tau(t): {growth.DoubleExponentialC:G3}. Verdict: **{VerdictText(c.Verdict)}** (no verdict: the paper gives no C)."));
+        w.WriteLine(string.Create(Invariant, $"Each tau(t) is the mean of log(mean error / {rate}) over N = {string.Join(", ", growth.Xs.Select(x => x.ToString("G6", Invariant)))}, with its Student-t interval. Growth rate of log tau: {growth.GrowthRate:G3} per unit time; smallest C with e^{{e^{{Ct}}}} above every tau(t): {growth.DoubleExponentialC:G3}. Verdict: **{VerdictText(c.Verdict)}** (no verdict: the paper gives no C)."));
         w.WriteLine();
         w.WriteLine($"![{c.Title}]({c.Id}.svg)");
     }

@@ -67,7 +67,7 @@ module Growth =
                   Source = "Theorem 2.1 (tau(t) <= e^{e^{Ct}})"
                   Statement = sprintf "E W2^2(mu_N^t, rho^t) <= tau(t) %s with tau(t) <= e^{e^{Ct}} for a constant C the paper does not give: the prefactor may grow at most double-exponentially in t. Informational, no verdict." rate
                   Parameters =
-                    [ "prefactor", sprintf "tau(t), fitted with the slope fixed at %g%s (the same rung weights as the rate fits)" theory (if kind = FitKind.LogCorrected then " and the log N factor" else "")
+                    [ "prefactor", sprintf "tau(t), fitted with the slope fixed at %g%s (rungs weighted equally)" theory (if kind = FitKind.LogCorrected then " and the log N factor" else "")
                       "t = 0", sprintf "the Fournier-Guillin check fournier-guillin-d%d (the same estimator on the initial law)" d
                       "times", String.Join(", ", [ for p in points -> sprintf "%g" p.Time ])
                       "N fitted", String.Join(", ", [ for x in shared -> sprintf "%g" x ]) ]
