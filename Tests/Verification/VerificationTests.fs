@@ -275,6 +275,19 @@ let tests =
             Expect.exists partial.Notes (fun n -> n.Contains "mean-field-d2-t4") "and the report says so"
         }
 
+        test "Every suite has distinct check ids with the default model and with a user's d = 1 or d = 2 scenario" {
+            let scenarios =
+                ("default", Suite.defaultModel)
+                :: [ for name in [ "vlasov-d1"; "monokinetic-d1"; "monokinetic-d2" ] ->
+                         name, Suite.withScenario (MeanField.Core.Scenarios.ScenarioReader.Embedded name) name ]
+            for name, model in scenarios do
+                for suite in [ Suite.quick model; Suite.full model ] do
+                    let ids = Suite.ids suite
+                    Expect.equal (List.distinct ids) ids $"{name}, {suite.Name}: {ids}"
+                    let needed = suite.Entries |> List.collect (fun (c, _) -> c.Needs)
+                    Expect.isTrue (needed |> List.forall (fun n -> List.contains n ids)) $"{name}, {suite.Name}: every check a derived check reads is in the suite"
+        }
+
         test "Selecting a derived check selects the checks it reads, and nothing else" {
             let quick = Suite.quick Suite.defaultModel
             match Suite.select [ "growth-d2" ] quick with
