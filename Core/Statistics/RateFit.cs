@@ -21,8 +21,8 @@ public sealed record RateFit(
 /// The prefactor C of a power law <c>error ~ C x^s</c> whose exponent s is given (a theorem's), fitted
 /// over the rungs: log C with its standard error and a Student-t confidence interval.
 /// </summary>
-/// <param name="LogPrefactor">Weighted mean of log(error) - s log(x) over the rungs.</param>
-/// <param name="StandardError">Standard error of <paramref name="LogPrefactor"/>, from the weighted residuals.</param>
+/// <param name="LogPrefactor">Mean of log(error) - s log(x) over the rungs (equally weighted).</param>
+/// <param name="StandardError">Standard error of <paramref name="LogPrefactor"/>, from the rungs' scatter about it.</param>
 /// <param name="DegreesOfFreedom">Rungs minus 1.</param>
 /// <param name="Confidence">Coverage of the interval, e.g. 0.95.</param>
 /// <param name="Lower">LogPrefactor - t_(dof, (1 + Confidence) / 2) StandardError, in logs.</param>
