@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace MeanField.Host;
 
-/// <summary>The command line: <c>meanfield simulate</c>, <c>distance</c>, <c>verify</c>, <c>compare</c> and <c>reference</c>.</summary>
+/// <summary>The command line: <c>meanfield simulate</c>, <c>distance</c>, <c>verify</c>, <c>compare</c>, <c>reference</c> and <c>solve</c>.</summary>
 public static class Cli
 {
     /// <summary>Parses and runs; returns the exit code (see <see cref="ExitCodes"/>).</summary>
@@ -14,6 +14,7 @@ public static class Cli
         root.Add(VerifyCommand.Create(output, error));
         root.Add(CompareCommand.Create(output, error));
         root.Add(ReferenceCommand.Create(output, error));
+        root.Add(SolveCommand.Create(output, error));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -12,20 +12,21 @@ internal static class CompareCommand
     {
         var before = new Argument<FileInfo>("before") { Description = "results.json of the reference run." };
         var after = new Argument<FileInfo>("after") { Description = "results.json of the run under review." };
-        var command = new Command("compare", "Compare two verification runs check by check (Markdown on standard output).") { before, after };
-        command.SetAction(parse => Run(parse.GetRequiredValue(before), parse.GetRequiredValue(after), output, error));
+        var allowDifferent = new Option<bool>("--allow-different-solvers") { Description = "Compare runs of two different solvers under test." };
+        var command = new Command("compare", "Compare two verification runs check by check (Markdown on standard output).") { before, after, allowDifferent };
+        command.SetAction(parse => Run(parse.GetRequiredValue(before), parse.GetRequiredValue(after), parse.GetValue(allowDifferent), output, error));
         return command;
     }
 
-    private static int Run(FileInfo before, FileInfo after, TextWriter output, TextWriter error)
+    private static int Run(FileInfo before, FileInfo after, bool allowDifferent, TextWriter output, TextWriter error)
     {
-        var summaries = new List<IReadOnlyList<CheckSummary>>();
+        var runs = new List<StoredRun>();
         foreach (var file in new[] { before, after })
         {
             try
             {
                 using var stream = file.OpenRead();
-                summaries.Add(VerificationJson.ReadSummaries(stream));
+                runs.Add(VerificationJson.ReadRun(stream));
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -34,7 +35,13 @@ internal static class CompareCommand
             }
         }
 
-        var rows = Baseline.compare(ListModule.OfSeq(summaries[0]), ListModule.OfSeq(summaries[1])).ToList();
+        if (runs[0].Solver != runs[1].Solver && !allowDifferent)
+        {
+            error.WriteLine($"meanfield compare: '{before.FullName}' judged the solver '{runs[0].Solver}', '{after.FullName}' the solver '{runs[1].Solver}': pass --allow-different-solvers to compare them");
+            return ExitCodes.BadInput;
+        }
+
+        var rows = Baseline.compare(ListModule.OfSeq(runs[0].Checks), ListModule.OfSeq(runs[1].Checks)).ToList();
         ComparisonMarkdown.Render(output, rows, before.FullName, after.FullName);
         return rows.Any(r => r.Regressed) ? ExitCodes.Violated : ExitCodes.Success;
     }

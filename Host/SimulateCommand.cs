@@ -3,6 +3,7 @@ using System.Reflection;
 using MeanField.Core.Dynamics;
 using MeanField.Core.Particles;
 using MeanField.Core.Scenarios;
+using MeanField.Core.Solvers;
 using MeanField.Reports.Output;
 using MeanField.Reports.Simulation;
 using Spectre.Console;
@@ -21,28 +22,36 @@ internal static class SimulateCommand
         var outOption = new Option<DirectoryInfo>("--out") { Description = "Output folder (replaced when the run succeeds).", DefaultValueFactory = _ => new DirectoryInfo("simulation-output") };
         var quietOption = new Option<bool>("--quiet") { Description = "No progress bar (for scripts)." };
         var threadsOption = new Option<int>("--threads") { Description = "Worker threads for the alignment sum (-1: all cores).", DefaultValueFactory = _ => -1 };
+        var initialOption = new Option<FileInfo?>("--initial") { Description = "Start from these cells (CSV: i,x1..xd,v1..vd[,m]) instead of sampling the scenario's initial law; N is their number." };
         var command = new Command("simulate", "Run the particle system (P) and write its trajectory and summary.")
         {
-            scenarioArg, outOption, quietOption, threadsOption,
+            scenarioArg, outOption, quietOption, threadsOption, initialOption,
         };
         command.SetAction(parse => Run(
             parse.GetValue(scenarioArg),
             parse.GetRequiredValue(outOption),
             parse.GetValue(quietOption),
             parse.GetValue(threadsOption),
+            parse.GetValue(initialOption),
             output,
             error));
         return command;
     }
 
-    private static int Run(FileInfo? scenarioFile, DirectoryInfo outDir, bool quiet, int threads, TextWriter output, TextWriter error)
+    private static int Run(FileInfo? scenarioFile, DirectoryInfo outDir, bool quiet, int threads, FileInfo? initialFile, TextWriter output, TextWriter error)
     {
         Scenario scenario;
+        ParticleState? given = null;
         try
         {
             scenario = scenarioFile is null ? ScenarioReader.Default() : ScenarioReader.Load(scenarioFile.FullName);
+            if (initialFile is not null)
+            {
+                given = CellsCsv.ReadInitial(initialFile.FullName, scenario.Dimension);
+                scenario = scenario with { Particles = given.Count };
+            }
         }
-        catch (ScenarioException e)
+        catch (Exception e) when (e is ScenarioException or IOException)
         {
             error.WriteLine($"meanfield simulate: {e.Message}");
             return ExitCodes.BadInput;
@@ -59,8 +68,8 @@ internal static class SimulateCommand
         {
             using var folder = new AtomicDirectory(outDir.FullName);
             var summaries = quiet
-                ? Simulate(scenario, folder, threads, _ => { })
-                : WithProgress(error, scenario, p => Simulate(scenario, folder, threads, p));
+                ? Simulate(scenario, given, folder, threads, _ => { })
+                : WithProgress(error, scenario, p => Simulate(scenario, given, folder, threads, p));
             WriteOutputs(scenario, source, folder, summaries);
             folder.Commit();
             output.WriteLine($"simulate: {scenario.Particles} cells in d = {scenario.Dimension}, t = 0 .. {scenario.Time.Horizon:G6}, seed {scenario.Seed}: wrote {outDir.FullName}");
@@ -89,10 +98,10 @@ internal static class SimulateCommand
         return result!;
     }
 
-    private static Result Simulate(Scenario scenario, AtomicDirectory folder, int threads, Action<int> progress)
+    private static Result Simulate(Scenario scenario, ParticleState? given, AtomicDirectory folder, int threads, Action<int> progress)
     {
         var model = HybridModel.FromScenario(scenario);
-        var initial = InitialData.Sample(scenario.Initial, scenario.Dimension, scenario.Particles, scenario.Seed);
+        var initial = given ?? InitialData.Sample(scenario.Initial, scenario.Dimension, scenario.Particles, scenario.Seed);
         var sim = new HybridSimulation(model, initial, threads);
         var rows = new List<Summary>();
         using var snapshots = new StreamWriter(folder.PathOf("particles.csv"));

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using MeanField.Core.Scenarios;
+using MeanField.Core.Solvers;
 using MeanField.Reports.Output;
 using MeanField.Reports.Verification;
 using MeanField.Verification;
@@ -14,8 +15,9 @@ namespace MeanField.Host;
 
 /// <summary>
 /// <c>meanfield verify [--suite quick|full] [--check NAME]... [--scenario FILE] [--out DIR] [--seed N]
-/// [--baseline results.json] [--junit FILE]</c>: runs the theorem checks and writes the report folder.
-/// Exit code 0 all hold, 1 a check violated or regressed, 2 bad input, 3 inconclusive only.
+/// [--baseline results.json] [--junit FILE] [--solver own|own:mesh|assembly:PATH:TYPE | --solver-command CMD]</c>:
+/// runs the theorem checks on the solver under test and writes the report folder.
+/// Exit code 0 all hold, 1 a check violated, errored or regressed, 2 bad input, 3 inconclusive only.
 /// </summary>
 internal static class VerifyCommand
 {
@@ -33,18 +35,47 @@ internal static class VerifyCommand
         var baseline = new Option<FileInfo?>("--baseline") { Description = "A stored results.json: a worse verdict or slope fails the run." };
         var junit = new Option<FileInfo?>("--junit") { Description = "Also write a JUnit XML file, one test case per check." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress display." };
-        var command = new Command("verify", "Check by measurement that the solvers reproduce the paper's rates, and write a report.")
+        var solver = new Option<string?>("--solver") { Description = "The solver under test: own (default), own:mesh, or assembly:PATH.dll:Namespace.Type (a type implementing MeanField.Core.Solvers.IParticleSolver)." };
+        var solverCommand = new Option<string?>("--solver-command") { Description = "The solver under test as an external program speaking protocol 1 (docs/solver-protocol.md), e.g. \"python3 my_solver.py\"." };
+        var solverTimeout = new Option<double>("--solver-timeout") { Description = "Seconds one run of --solver-command may take before it is killed.", DefaultValueFactory = _ => 600 };
+        var solverJobs = new Option<int>("--solver-jobs") { Description = "Runs of --solver-command at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var allowDifferent = new Option<bool>("--allow-different-solvers") { Description = "Compare with a --baseline made by another solver." };
+        var command = new Command("verify", "Check by measurement that the solver under test reproduces the paper's rates, and write a report.")
         {
-            suite, check, scenario, outDir, seed, baseline, junit, quiet,
+            suite, check, scenario, outDir, seed, baseline, junit, quiet, solver, solverCommand, solverTimeout, solverJobs, allowDifferent,
         };
         command.SetAction(parse => Run(
-            parse.GetValue(suite)!, parse.GetValue(check) ?? [], parse.GetValue(scenario), parse.GetRequiredValue(outDir),
-            parse.GetValue(seed), parse.GetValue(baseline), parse.GetValue(junit), parse.GetValue(quiet), output, error));
+            new Request(
+                parse.GetValue(suite)!, parse.GetValue(check) ?? [], parse.GetValue(scenario), parse.GetRequiredValue(outDir),
+                parse.GetValue(seed), parse.GetValue(baseline), parse.GetValue(junit), parse.GetValue(quiet),
+                new SolverOptions(parse.GetValue(solver), parse.GetValue(solverCommand), parse.GetValue(solverTimeout), parse.GetValue(solverJobs)),
+                parse.GetValue(allowDifferent)),
+            output,
+            error));
         return command;
     }
 
-    private static int Run(string suiteName, string[] checks, FileInfo? scenarioFile, DirectoryInfo outDir, int seed, FileInfo? baselineFile, FileInfo? junitFile, bool quiet, TextWriter output, TextWriter error)
+    /// <summary>What the command line asked for.</summary>
+    private sealed record Request(
+        string Suite, string[] Checks, FileInfo? Scenario, DirectoryInfo Out, int Seed, FileInfo? Baseline, FileInfo? JUnit, bool Quiet,
+        SolverOptions Solver, bool AllowDifferentSolvers);
+
+    private static int Run(Request request, TextWriter output, TextWriter error)
     {
+        var (suiteName, checks, scenarioFile, outDir, seed, baselineFile, junitFile, quiet, solverOptions, allowDifferent) = request;
+        IParticleSolver solver;
+        try
+        {
+            solver = solverOptions.Build(ToolVersion());
+        }
+        catch (Exception e) when (e is ArgumentException or SolverFailureException)
+        {
+            error.WriteLine($"meanfield verify: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        using var disposable = solver as IDisposable;
+
         var model = SuiteModule.defaultModel;
         string scenarioText = "embedded defaults", source = "the embedded defaults";
         if (scenarioFile is not null)
@@ -77,7 +108,14 @@ internal static class VerifyCommand
             try
             {
                 using var stream = baselineFile.OpenRead();
-                before = VerificationJson.ReadSummaries(stream);
+                var stored = VerificationJson.ReadRun(stream);
+                if (stored.Solver != solver.Identity.Name && !allowDifferent)
+                {
+                    error.WriteLine($"meanfield verify: baseline '{baselineFile.FullName}' was made by the solver '{stored.Solver}', this run's is '{solver.Identity.Name}': pass --allow-different-solvers to compare them");
+                    return ExitCodes.BadInput;
+                }
+
+                before = stored.Checks;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -92,9 +130,9 @@ internal static class VerifyCommand
         {
             if (quiet) error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"verify: {c.Id} done in {c.Seconds:F1} s: {Summary(c)}"));
         });
-        var run = quiet
-            ? SuiteModule.run(suite, seed, scenarioText, Microsoft.FSharp.Core.FuncConvert.FromAction<ProgressStep>(_ => { }), finished)
-            : WithProgress(error, suite, p => SuiteModule.run(suite, seed, scenarioText, Microsoft.FSharp.Core.FuncConvert.FromAction(p), finished));
+        RunResult Execute(Action<ProgressStep> progress) =>
+            SuiteModule.run(suite, new RunSettings(solver, seed, scenarioText, Microsoft.FSharp.Core.FuncConvert.FromAction(progress), finished));
+        var run = quiet ? Execute(_ => { }) : WithProgress(error, suite, Execute);
         var info = new RunInfo(ToolVersion(), Commit(), RuntimeInformation.FrameworkDescription,
             $"{RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} cores", source);
         var comparison = before is null
@@ -126,7 +164,11 @@ internal static class VerifyCommand
                 using var w = new StreamWriter(folder.PathOf("growth.csv"));
                 VerificationCsv.WriteGrowth(w, run);
             }
-            foreach (var c in run.Checks) Svg.Write(VerificationPlots.Of(c), folder.PathOf($"{c.Id}.svg"));
+            foreach (var c in run.Checks)
+            {
+                if (VerificationPlots.Of(c) is { } plot) Svg.Write(plot, folder.PathOf($"{c.Id}.svg"));
+            }
+
             folder.Commit();
         }
 
@@ -141,9 +183,9 @@ internal static class VerifyCommand
 
         int regressions = comparison?.Count(r => r.Regressed) ?? 0;
         foreach (var r in comparison?.Where(r => r.Regressed) ?? []) output.WriteLine($"{r.Id}: regression: {r.Reason}");
-        output.WriteLine($"verify: {run.Checks.Length} checks, suite {run.Suite}, seed {run.Seed}: wrote {outDir.FullName}");
+        output.WriteLine($"verify: {run.Checks.Length} checks, suite {run.Suite}, seed {run.Seed}, solver {run.Solver.Name}: wrote {outDir.FullName}");
         int worst = run.Checks.Select(c => c.Verdict.Severity).DefaultIfEmpty(0).Max();
-        if (worst == 2 || regressions > 0) return ExitCodes.Violated;
+        if (worst >= 2 || regressions > 0) return ExitCodes.Violated;
         return worst == 1 ? ExitCodes.Inconclusive : ExitCodes.Success;
     }
 
@@ -172,7 +214,7 @@ internal static class VerifyCommand
         return result!;
     }
 
-    private static string ToolVersion() =>
+    internal static string ToolVersion() =>
         typeof(VerifyCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     /// <summary>The git commit of the working directory, when git and a repository are there.</summary>

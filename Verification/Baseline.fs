@@ -16,7 +16,7 @@ type CheckSummary =
     { Id: string
       Title: string
       Verdict: string
-      /// 0 Holds or Informational, 1 Inconclusive, 2 Violated.
+      /// 0 Holds, Informational or Not applicable, 1 Inconclusive, 2 Violated, 3 Error.
       Severity: int
       Slope: SlopeSummary option
       /// Bounds checks: the largest measured / bound over every quantity and time.
@@ -35,11 +35,16 @@ type ComparisonRow =
 [<RequireQualifiedAccess>]
 module Baseline =
 
+    /// The severity of a stored verdict's name (see <c>Verdict.Severity</c>).
     let severityOf (verdict: string) =
         match verdict with
+        | "Error" -> 3
         | "Violated" -> 2
         | "Inconclusive" -> 1
         | _ -> 0
+
+    /// The name a stored run gives a check it could not judge for want of an output of the solver.
+    let private notApplicable = (Verdict.NotApplicable "").Name
 
     let summarize (c: CheckResult) =
         { Id = c.Id
@@ -74,6 +79,8 @@ module Baseline =
             | _ -> None
         if after.Severity > before.Severity then
             { Id = after.Id; Before = Some before; After = Some after; Regressed = true; Reason = $"verdict worsened from {before.Verdict} to {after.Verdict}" }
+        elif after.Verdict = notApplicable && before.Verdict <> notApplicable then
+            { Id = after.Id; Before = Some before; After = Some after; Regressed = true; Reason = $"no longer judged: {before.Verdict} before, {after.Verdict} now" }
         else
             match slopeChange with
             | Some(worse, allowed) when worse > allowed ->

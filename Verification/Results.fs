@@ -1,5 +1,6 @@
 namespace MeanField.Verification
 
+open MeanField.Core.Solvers
 open MeanField.Core.Statistics
 
 /// One rung of a ladder: the ladder variable and the error of each independent replica.
@@ -90,13 +91,48 @@ type GrowthMeasurement =
       /// The smallest C >= 0 with e^{e^{Ct}} >= tau(t) at every t > 0 (0 when every tau <= e).
       DoubleExponentialC: float }
 
-/// What a check measured: a rate with its fit, quantities against their a-priori bounds, or the growth
-/// of a prefactor in time.
+/// What a check measured: a rate with its fit, quantities against their a-priori bounds, the growth
+/// of a prefactor in time, or nothing (the verdict, Error or Not applicable, says why).
 [<RequireQualifiedAccess>]
 type Measurement =
     | Rate of RateMeasurement
     | Bounds of BoundSeries list
     | Growth of GrowthMeasurement
+    | Nothing
+
+/// What a check measures the solver under test against, and which of the project's code that uses.
+type Reference =
+    { /// E.g. "the Vlasov grid solver (256 x 256)".
+      Description: string
+      /// The project's code the reference runs: it is independent of a solver that runs none of it.
+      Components: CodeComponents
+      /// Whether the check runs the solver under test at all (the Fournier-Guillin checks measure samples of a law).
+      UsesSolver: bool }
+
+/// Whether a check's reference shares code with the solver under test.
+[<RequireQualifiedAccess>]
+type Independence =
+    /// The check runs no solver.
+    | NoSolver
+    | Independent
+    /// The reference and the solver both run these parts of the project's code.
+    | Shares of CodeComponents
+
+    member this.Text =
+        match this with
+        | NoSolver -> "no solver run"
+        | Independent -> "yes"
+        | Shares parts -> sprintf "no: shares %s" (parts.ToString())
+
+[<RequireQualifiedAccess>]
+module Independence =
+
+    let between (reference: Reference) (solver: SolverIdentity) =
+        if not reference.UsesSolver then Independence.NoSolver
+        else
+            match reference.Components &&& solver.Components with
+            | CodeComponents.None -> Independence.Independent
+            | shared -> Independence.Shares shared
 
 /// Everything a check measured and decided, as the report shows it.
 type CheckResult =
@@ -110,6 +146,8 @@ type CheckResult =
       Parameters: (string * string) list
       Measurement: Measurement
       Verdict: Verdict
+      /// What the solver under test is measured against.
+      Reference: Reference
       Notes: string list
       Seconds: float }
 
@@ -135,7 +173,9 @@ type CheckResult =
 type RunResult =
     { Suite: string
       Seed: int
+      /// The solver under test.
+      Solver: SolverIdentity
       Checks: CheckResult list
-      /// A hash of the configuration (suite, seed, scenario), so two runs can be seen to be comparable.
+      /// A hash of the configuration (suite, seed, scenario, solver), so two runs can be seen to be comparable.
       ConfigurationHash: string
       Seconds: float }

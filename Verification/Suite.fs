@@ -4,6 +4,7 @@ open System
 open System.Diagnostics
 open System.Security.Cryptography
 open System.Text
+open MeanField.Core.Solvers
 open MeanField.Verification.Checks
 
 /// The model under verification: the scenario (with a name for it), its initial law (and a name for
@@ -20,6 +21,16 @@ type Model =
 type Suite =
     { Name: string
       Entries: (Check * Ladder) list }
+
+/// How a suite is run: the solver under test, the root seed, and where to report.
+type RunSettings =
+    { Solver: IParticleSolver
+      Seed: int
+      /// The scenario's text (or a name for the embedded defaults): part of the configuration hash.
+      ScenarioText: string
+      Progress: ProgressStep -> unit
+      /// Called with each check's result as it is made.
+      Finished: CheckResult -> unit }
 
 [<RequireQualifiedAccess>]
 module Suite =
@@ -137,28 +148,82 @@ module Suite =
             let missing = String.Join(", ", unknown)
             Error $"no check named {missing} (known: {known})"
 
-    /// A hash of everything that determines the numbers: suite, seed, checks, ladders and the scenario text.
-    let configurationHash (suite: Suite) (seed: int) (scenario: string) =
+    /// What of the solver determines the numbers: its name, and its version unless it is the project's own
+    /// (whose version is the tool's, which changes with every commit while the numbers do not).
+    let private solverKey (solver: SolverIdentity) =
+        match solver.Kind with
+        | SolverKind.Own -> solver.Name
+        | _ -> sprintf "%s|%s|%A" solver.Name (Option.ofObj solver.Version |> Option.defaultValue "") solver.ProtocolVersion
+
+    /// A hash of everything that determines the numbers: suite, seed, checks, ladders, the scenario text and the solver.
+    let configurationHash (suite: Suite) (seed: int) (scenario: string) (solver: SolverIdentity) =
         let text = StringBuilder()
         text.Append(suite.Name).Append('|').Append(seed).Append('|').Append(scenario) |> ignore
+        if solver.Kind <> SolverKind.Own || solver.Name <> "own" then text.Append("|solver:").Append(solverKey solver) |> ignore
         for check, l in suite.Entries do
             let xs = String.Join(",", l.Xs |> List.map (fun x -> x.ToString("R", Globalization.CultureInfo.InvariantCulture)))
             text.Append('|').Append(check.Id).Append(':').Append(xs).Append(':').Append(l.Replicas).Append(':').Append(l.FitFrom) |> ignore
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))).ToLowerInvariant()[..15]
 
-    /// Runs every check of the suite in order, each given the results before it; <c>finished</c> is
-    /// called with each result as it is made.
-    let run (suite: Suite) (seed: int) (scenario: string) (progress: ProgressStep -> unit) (finished: CheckResult -> unit) =
+    /// The failure a check's run ended with, looked for inside the aggregates that parallel replicas throw.
+    let rec private failure (e: exn) =
+        match e with
+        | :? SolverFailureException
+        | :? GradientNotProvidedException
+        | :? MeanField.Core.Dynamics.SimulationFailureException -> Some e
+        | :? AggregateException as a -> a.InnerExceptions |> Seq.tryPick failure
+        | _ ->
+            match e.InnerException with
+            | null -> None
+            | inner -> failure inner
+
+    /// The result of a check that could not be judged: Error (a run failed) or Not applicable (an output the solver does not give).
+    let private unjudged (check: Check) (e: exn) (seconds: float) =
+        let verdict, notes =
+            match e with
+            | :? GradientNotProvidedException as g -> Verdict.NotApplicable g.Message, [ g.Message ]
+            | :? SolverFailureException as f ->
+                let kind = SolverFailureException.NameOf f.Failure
+                Verdict.Error(sprintf "%s: %s" kind f.Message),
+                [ yield sprintf "The solver under test failed a run (%s): %s" kind f.Message
+                  if not (String.IsNullOrWhiteSpace f.SolverMessage) then
+                      yield "The solver's message (the end of its standard error):\n\n```\n" + f.SolverMessage + "\n```"
+                  if not (isNull f.WorkFolder) then yield sprintf "Its work folder is kept for inspection: `%s`." f.WorkFolder ]
+            | e -> Verdict.Error e.Message, [ sprintf "A run failed: %s" e.Message ]
+        { Id = check.Id
+          Title = check.Title
+          Source = "Not judged"
+          Statement = verdict.Reason
+          Parameters = []
+          Measurement = Measurement.Nothing
+          Verdict = verdict
+          Reference = check.Reference
+          Notes = notes
+          Seconds = seconds }
+
+    /// Runs every check of the suite in order on the solver under test, each given the results before it.
+    /// A check whose solver run fails gets the Error verdict (the others go on); one that needs an output the
+    /// solver does not give, Not applicable.
+    let run (suite: Suite) (settings: RunSettings) =
         let clock = Stopwatch.StartNew()
         let checks =
             (([]: CheckResult list), suite.Entries)
             ||> List.fold (fun earlier (check, l) ->
-                let result = check.Run { Seed = seed; Ladder = l; Progress = progress; Earlier = List.rev earlier }
-                finished result
+                let started = Stopwatch.StartNew()
+                let context = { Solver = settings.Solver; Seed = settings.Seed; Ladder = l; Progress = settings.Progress; Earlier = List.rev earlier }
+                let result =
+                    try
+                        check.Run context
+                    with e ->
+                        match failure e with
+                        | Some f -> unjudged check f started.Elapsed.TotalSeconds
+                        | None -> reraise ()
+                settings.Finished result
                 result :: earlier)
             |> List.rev
         { Suite = suite.Name
-          Seed = seed
+          Seed = settings.Seed
+          Solver = settings.Solver.Identity
           Checks = checks
-          ConfigurationHash = configurationHash suite seed scenario
+          ConfigurationHash = configurationHash suite settings.Seed settings.ScenarioText settings.Solver.Identity
           Seconds = clock.Elapsed.TotalSeconds }

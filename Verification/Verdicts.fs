@@ -30,6 +30,12 @@ type Verdict =
     | Inconclusive of replicasToResolve: int option
     /// Reported without a verdict (for example the growth in time of a prefactor).
     | Informational
+    /// The check needs an output the solver under test does not give (a gradient): nothing was judged,
+    /// and it is never counted as Holds.
+    | NotApplicable of reason: string
+    /// A run of the solver under test failed (a non-zero exit, a time-out, a malformed output, a blow-up):
+    /// nothing was judged, and the run fails.
+    | Error of message: string
 
     member this.Name =
         match this with
@@ -37,6 +43,8 @@ type Verdict =
         | Violated -> "Violated"
         | Inconclusive _ -> "Inconclusive"
         | Informational -> "Informational"
+        | NotApplicable _ -> "Not applicable"
+        | Error _ -> "Error"
 
     /// Replicas per rung that would resolve an inconclusive verdict, or null.
     member this.ReplicasToResolve: Nullable<int> =
@@ -44,13 +52,23 @@ type Verdict =
         | Inconclusive(Some r) -> Nullable r
         | _ -> Nullable()
 
-    /// Order of badness, for comparing runs: Holds and Informational 0, Inconclusive 1, Violated 2.
+    /// Why nothing was judged (Not applicable, Error), or "" for a judged check.
+    member this.Reason: string =
+        match this with
+        | NotApplicable reason -> reason
+        | Error message -> message
+        | _ -> ""
+
+    /// Order of badness, for comparing runs and for the exit code: Holds, Informational and Not applicable 0,
+    /// Inconclusive 1, Violated 2, Error 3.
     member this.Severity =
         match this with
         | Holds
-        | Informational -> 0
+        | Informational
+        | NotApplicable _ -> 0
         | Inconclusive _ -> 1
         | Violated -> 2
+        | Error _ -> 3
 
 [<RequireQualifiedAccess>]
 module Verdict =

@@ -84,29 +84,76 @@ public static class APrioriBounds
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(start);
         if (every < 1) throw new ArgumentOutOfRangeException(nameof(every), every, "sample every >= 1 steps");
+        var runs = new[] { start }.Concat(Shifted(start, perturbed, epsilon)).Select(s => new HybridSimulation(model, s, 1)).ToArray();
+        var times = new List<double>();
+        var snapshots = runs.Select(_ => new List<ParticleState>()).ToArray();
+        void Sample()
+        {
+            times.Add(runs[0].Time);
+            for (int r = 0; r < runs.Length; r++) snapshots[r].Add(runs[r].State.Clone());
+        }
+
+        Sample();
+        for (int step = 1; step <= steps; step++)
+        {
+            foreach (var run in runs) run.Step();
+            if (step % every == 0 || step == steps) Sample();
+        }
+
+        return Measure(times, snapshots[0], snapshots[1..], InitialGradient(model), epsilon);
+    }
+
+    /// <summary>
+    /// The 2d starts of the flow derivative: <paramref name="start"/> with particle
+    /// <paramref name="perturbed"/>'s coordinate c moved by epsilon (positions for c &lt; d, then velocities).
+    /// </summary>
+    public static ParticleState[] Shifted(ParticleState start, int perturbed = 0, double epsilon = FlowStep)
+    {
+        ArgumentNullException.ThrowIfNull(start);
         int n = start.Count, d = start.Dimension;
-        var main = new HybridSimulation(model, start, 1);
-        var shifted = new HybridSimulation[2 * d];
+        var shifted = new ParticleState[2 * d];
         for (int c = 0; c < 2 * d; c++)
         {
             var moved = start.Clone();
             var target = c < d ? moved.Positions : moved.Velocities;
             target[(c % d) * n + perturbed] += epsilon;
-            shifted[c] = new HybridSimulation(model, moved, 1);
+            shifted[c] = moved;
         }
 
-        var initialRadius = new double[n];
-        for (int i = 0; i < n; i++) initialRadius[i] = Norm(start.Positions, i, n, d);
-        var times = new List<double>();
-        var speed = new List<double>();
-        var drift = new List<double>();
-        var radius = new List<double>();
-        var derivative = new List<double>();
-        double positionExtent = 0, velocityExtent = 0;
+        return shifted;
+    }
 
-        void Sample()
+    /// <summary>G0 = sup |grad phi_in| over the grid nodes (0 for phi_in = 0).</summary>
+    public static double InitialGradient(HybridModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var field = new Chemistry.ChemicalField(model.Grid, model.Diffusion, model.Decay, model.Source, model.Step, maxThreads: 1);
+        if (model.InitialField is not null) field.SetNodalValues(model.InitialField);
+        field.UpdateGradient();
+        return field.MaxGradientNorm();
+    }
+
+    /// <summary>
+    /// The a-priori quantities of a trajectory given as snapshots: <paramref name="main"/>[k] the cells at
+    /// <paramref name="times"/>[k] (the first at t = 0), <paramref name="shifted"/>[c][k] the run from the
+    /// c-th start of <see cref="Shifted"/> at the same times; any solver's output can be measured.
+    /// </summary>
+    public static APrioriTrace Measure(IReadOnlyList<double> times, IReadOnlyList<ParticleState> main, IReadOnlyList<IReadOnlyList<ParticleState>> shifted, double initialGradient, double epsilon = FlowStep)
+    {
+        ArgumentNullException.ThrowIfNull(times);
+        ArgumentNullException.ThrowIfNull(main);
+        ArgumentNullException.ThrowIfNull(shifted);
+        if (main.Count != times.Count || shifted.Any(s => s.Count != times.Count))
+            throw new ArgumentException($"{times.Count} times, but {main.Count} snapshots of the run and [{string.Join(", ", shifted.Select(s => s.Count))}] of the shifted runs");
+        int n = main[0].Count, d = main[0].Dimension;
+        var initialRadius = new double[n];
+        for (int i = 0; i < n; i++) initialRadius[i] = Norm(main[0].Positions, i, n, d);
+        int samples = times.Count;
+        double[] speed = new double[samples], drift = new double[samples], radius = new double[samples], derivative = new double[samples];
+        double positionExtent = 0, velocityExtent = 0;
+        for (int k = 0; k < samples; k++)
         {
-            var s = main.State;
+            var s = main[k];
             double v = 0, x = 0, r = 0, z = 0;
             for (int i = 0; i < n; i++)
             {
@@ -120,7 +167,7 @@ public static class APrioriBounds
             velocityExtent = Math.Max(velocityExtent, v);
             foreach (var other in shifted)
             {
-                var o = other.State;
+                var o = other[k];
                 for (int i = 0; i < n; i++)
                 {
                     double gap = 0;
@@ -135,23 +182,13 @@ public static class APrioriBounds
                 }
             }
 
-            times.Add(main.Time);
-            speed.Add(v);
-            drift.Add(x);
-            radius.Add(r);
-            derivative.Add(z);
+            speed[k] = v;
+            drift[k] = x;
+            radius[k] = r;
+            derivative[k] = z;
         }
 
-        Sample();
-        double gradient0 = main.Field.MaxGradientNorm();
-        for (int step = 1; step <= steps; step++)
-        {
-            main.Step();
-            foreach (var other in shifted) other.Step();
-            if (step % every == 0 || step == steps) Sample();
-        }
-
-        return new APrioriTrace(times.ToArray(), speed.ToArray(), drift.ToArray(), radius.ToArray(), derivative.ToArray(), gradient0, 2 * positionExtent, 2 * velocityExtent);
+        return new APrioriTrace(times.ToArray(), speed, drift, radius, derivative, initialGradient, 2 * positionExtent, 2 * velocityExtent);
     }
 
     private static double Norm(double[] data, int i, int n, int d)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MeanField.Core.Dynamics;
 using MeanField.Core.Particles;
+using MeanField.Core.Solvers;
 
 namespace MeanField.Reports.Simulation;
 
@@ -9,37 +10,12 @@ public static class SimulationCsv
 {
     public static void WriteSnapshotHeader(TextWriter w, int dimension)
     {
-        w.Write("t,i");
-        for (int a = 1; a <= dimension; a++) w.Write($",x{a}");
-        for (int a = 1; a <= dimension; a++) w.Write($",v{a}");
+        w.Write(CellsCsv.SnapshotHeader(dimension));
         w.Write('\n');
     }
 
-    /// <summary>One row per particle: t, i, x..., v....</summary>
-    public static void WriteSnapshot(TextWriter w, double time, ParticleState state)
-    {
-        int n = state.Count, d = state.Dimension;
-        string t = N(time);
-        for (int i = 0; i < n; i++)
-        {
-            w.Write(t);
-            w.Write(',');
-            w.Write(i.ToString(CultureInfo.InvariantCulture));
-            for (int a = 0; a < d; a++)
-            {
-                w.Write(',');
-                w.Write(N(state.Positions[a * n + i]));
-            }
-
-            for (int a = 0; a < d; a++)
-            {
-                w.Write(',');
-                w.Write(N(state.Velocities[a * n + i]));
-            }
-
-            w.Write('\n');
-        }
-    }
+    /// <summary>One row per particle: t, i, x..., v... (the solver protocol's particles.csv).</summary>
+    public static void WriteSnapshot(TextWriter w, double time, ParticleState state) => CellsCsv.WriteSnapshot(w, time, state);
 
     public static void WriteSummary(TextWriter w, IReadOnlyList<Summary> rows)
     {

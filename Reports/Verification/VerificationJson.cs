@@ -20,14 +20,23 @@ public static class VerificationJson
         w.WriteString("runtime", info.Runtime);
         w.WriteString("machine", info.Machine);
         w.WriteString("scenario", info.Scenario);
+        w.WriteStartObject("solver");
+        w.WriteString("kind", run.Solver.Kind.ToString().ToLowerInvariant());
+        w.WriteString("name", run.Solver.Name);
+        if (run.Solver.Version is { } version) w.WriteString("version", version);
+        else w.WriteNull("version");
+        if (run.Solver.ProtocolVersion is { } protocol) w.WriteNumber("protocol_version", protocol);
+        else w.WriteNull("protocol_version");
+        w.WriteString("components", run.Solver.Components.ToString());
+        w.WriteEndObject();
         w.WriteNumber("seconds", run.Seconds);
         w.WriteStartArray("checks");
-        foreach (var c in run.Checks) WriteCheck(w, c);
+        foreach (var c in run.Checks) WriteCheck(w, c, run.Solver);
         w.WriteEndArray();
         w.WriteEndObject();
     }
 
-    private static void WriteCheck(Utf8JsonWriter w, CheckResult c)
+    private static void WriteCheck(Utf8JsonWriter w, CheckResult c, MeanField.Core.Solvers.SolverIdentity solver)
     {
         w.WriteStartObject();
         w.WriteString("id", c.Id);
@@ -40,13 +49,26 @@ public static class VerificationJson
         w.WriteString("verdict", c.Verdict.Name);
         if (c.Verdict.ReplicasToResolve is { } r) w.WriteNumber("replicas_to_resolve", r);
         else w.WriteNull("replicas_to_resolve");
+        if (c.Verdict.Reason.Length > 0) w.WriteString("verdict_reason", c.Verdict.Reason);
+        else w.WriteNull("verdict_reason");
+        w.WriteStartObject("reference");
+        w.WriteString("description", c.Reference.Description);
+        w.WriteString("components", c.Reference.Components.ToString());
+        w.WriteString("independent_of_the_solver", IndependenceModule.between(c.Reference, solver).Text);
+        w.WriteEndObject();
         w.WriteStartArray("notes");
         foreach (var note in c.Notes) w.WriteStringValue(note);
         w.WriteEndArray();
         w.WriteNumber("seconds", c.Seconds);
-        if (c.Rate is { } rate) WriteRate(w, rate.Value);
-        else if (c.Growth is { } growth) WriteGrowth(w, growth.Value);
-        else WriteBounds(w, c);
+        switch (c.Measurement)
+        {
+            case Measurement.Rate rate: WriteRate(w, rate.Item); break;
+            case Measurement.Growth growth: WriteGrowth(w, growth.Item); break;
+            case Measurement.Bounds: WriteBounds(w, c); break;
+            case var m when m.IsNothing: w.WriteString("kind", "none"); break;
+            default: throw new InvalidOperationException($"check {c.Id}: no JSON for the measurement {c.Measurement}");
+        }
+
         w.WriteEndObject();
     }
 
@@ -158,7 +180,14 @@ public static class VerificationJson
 
     /// <summary>Reads the per-check summaries of a stored <c>results.json</c> (for <c>--baseline</c> and <c>compare</c>).</summary>
     /// <exception cref="InvalidDataException">The file is not a results.json of this tool; the message names the field.</exception>
-    public static IReadOnlyList<CheckSummary> ReadSummaries(Stream stream)
+    public static IReadOnlyList<CheckSummary> ReadSummaries(Stream stream) => ReadRun(stream).Checks;
+
+    /// <summary>
+    /// Reads the solver's name and the per-check summaries of a stored <c>results.json</c>; files written
+    /// before the solver was recorded were all made by the own solver, <c>own</c>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not a results.json of this tool; the message names the field.</exception>
+    public static StoredRun ReadRun(Stream stream)
     {
         JsonDocument document;
         try
@@ -172,6 +201,10 @@ public static class VerificationJson
 
         using (document)
         {
+            string solver = document.RootElement.TryGetProperty("solver", out var s) && s.ValueKind == JsonValueKind.Object
+                && s.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
+                ? name.GetString()!
+                : "own";
             if (!document.RootElement.TryGetProperty("checks", out var checks) || checks.ValueKind != JsonValueKind.Array)
                 throw new InvalidDataException("no 'checks' array: not a results.json written by meanfield verify");
             var list = new List<CheckSummary>();
@@ -194,14 +227,14 @@ public static class VerificationJson
                     continue;
                 }
 
-                if (kind == "growth")
+                if (kind is "growth" or "none")
                 {
                     list.Add(new CheckSummary(Text("id"), Text("title"), verdict, Baseline.severityOf(verdict), null, null));
                     index++;
                     continue;
                 }
 
-                if (kind != "rate") throw new InvalidDataException($"checks[{index}].kind is '{kind}' (rate, bounds or growth)");
+                if (kind != "rate") throw new InvalidDataException($"checks[{index}].kind is '{kind}' (rate, bounds, growth or none)");
                 var fit = c.TryGetProperty("fit", out var f) ? f : throw new InvalidDataException($"checks[{index}].fit is missing");
                 var tolerance = c.TryGetProperty("tolerance", out var t) ? t : throw new InvalidDataException($"checks[{index}].tolerance is missing");
                 Claim claim = Text("claim") switch
@@ -217,7 +250,10 @@ public static class VerificationJson
                 index++;
             }
 
-            return list;
+            return new StoredRun(solver, list);
         }
     }
 }
+
+/// <summary>What a stored results.json says that a later run is compared with: the solver's name and each check's summary.</summary>
+public sealed record StoredRun(string Solver, IReadOnlyList<CheckSummary> Checks);

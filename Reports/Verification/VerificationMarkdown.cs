@@ -19,13 +19,15 @@ public static class VerificationMarkdown
         w.WriteLine();
         w.WriteLine(string.Create(Invariant, $"Suite `{run.Suite}`, root seed {run.Seed}, configuration `{run.ConfigurationHash}`; meanfield {info.ToolVersion}, commit `{info.Commit}`; {info.Runtime}; {info.Machine}; model: {info.Scenario}. Run time {run.Seconds:F1} s."));
         w.WriteLine();
+        w.WriteLine($"Solver under test: {run.Solver.Describe()}.");
+        w.WriteLine();
         w.WriteLine("## Summary");
         w.WriteLine();
-        w.WriteLine("| check | source | measured | theory | verdict |");
-        w.WriteLine("|---|---|---|---|---|");
+        w.WriteLine("| check | source | measured | theory | verdict | independent of the solver |");
+        w.WriteLine("|---|---|---|---|---|---|");
         foreach (var c in run.Checks)
         {
-            w.WriteLine(string.Create(Invariant, $"| [{c.Title}](#{c.Id}) | {c.Source} | {Measured(c)} | {Theory(c)} | {VerdictText(c.Verdict)} |"));
+            w.WriteLine(string.Create(Invariant, $"| [{c.Title}](#{c.Id}) | {c.Source} | {Measured(c)} | {Theory(c)} | {Cell(VerdictText(c.Verdict))} | {IndependenceModule.between(c.Reference, run.Solver).Text} |"));
         }
 
         foreach (var c in run.Checks)
@@ -40,10 +42,18 @@ public static class VerificationMarkdown
             w.WriteLine("| parameter | value |");
             w.WriteLine("|---|---|");
             foreach (var (name, value) in c.Parameters) w.WriteLine($"| {Cell(name)} | {Cell(value)} |");
+            w.WriteLine($"| reference | {Cell(c.Reference.Description)} |");
+            w.WriteLine($"| independent of the solver | {Cell(IndependenceModule.between(c.Reference, run.Solver).Text)} |");
             w.WriteLine();
-            if (c.Rate is { } rate) RenderRate(w, c, rate.Value);
-            else if (c.Growth is { } growth) RenderGrowth(w, c, growth.Value);
-            else RenderBounds(w, c);
+            switch (c.Measurement)
+            {
+                case Measurement.Rate rate: RenderRate(w, c, rate.Item); break;
+                case Measurement.Growth growth: RenderGrowth(w, c, growth.Item); break;
+                case Measurement.Bounds: RenderBounds(w, c); break;
+                case var m when m.IsNothing: w.WriteLine($"Verdict: **{VerdictText(c.Verdict)}**: nothing was measured."); break;
+                default: throw new InvalidOperationException($"check {c.Id}: no Markdown for the measurement {c.Measurement}");
+            }
+
             foreach (var note in c.Notes)
             {
                 w.WriteLine();
@@ -128,6 +138,7 @@ public static class VerificationMarkdown
     /// <summary>What a check measured in one phrase: the fitted slope and its interval, e.g. "-0.512 [-0.601, -0.423]", or the tightness of its bounds.</summary>
     public static string Measured(CheckResult c)
     {
+        if (c.Measurement.IsNothing) return "not measured";
         if (c.Rate is { } rate) return string.Create(Invariant, $"{rate.Value.Fit.Slope:F3} [{rate.Value.Fit.Lower:F3}, {rate.Value.Fit.Upper:F3}]");
         if (c.Growth is { } growth)
         {
@@ -143,6 +154,7 @@ public static class VerificationMarkdown
     /// <summary>"slope &lt;= -0.5" for a bound, "= -1" for a sharpness check, with "(log-corrected)" where it applies; "measured &lt;= bound at every t" for a bounds check; the double exponential for a growth check.</summary>
     public static string Theory(CheckResult c)
     {
+        if (c.Measurement.IsNothing) return "-";
         if (c.Growth is not null) return "tau(t) <= e^{e^{Ct}}, C not given";
         if (c.Rate is not { } option) return "measured <= bound at every t";
         var rate = option.Value;
@@ -153,5 +165,5 @@ public static class VerificationMarkdown
 
     public static string VerdictText(Verdict v) => v.ReplicasToResolve is { } r
         ? string.Create(Invariant, $"{v.Name} (about {r} replicas per rung would decide)")
-        : v.Name;
+        : v.Reason.Length > 0 ? $"{v.Name}: {v.Reason}" : v.Name;
 }

@@ -13,10 +13,15 @@ namespace MeanField.Reports.Verification;
 /// </summary>
 public static class VerificationPlots
 {
-    public static PlotModel Of(CheckResult c) =>
-        c.Rate is { } rate ? Rate(c, rate.Value)
-        : c.Growth is { } growth ? Growth(c, growth.Value)
-        : Bounds(c);
+    /// <summary>The check's plot, or null when it measured nothing (Error, Not applicable).</summary>
+    public static PlotModel? Of(CheckResult c) => c.Measurement switch
+    {
+        Measurement.Rate rate => Rate(c, rate.Item),
+        Measurement.Growth growth => Growth(c, growth.Item),
+        Measurement.Bounds => Bounds(c),
+        var m when m.IsNothing => null,
+        _ => throw new InvalidOperationException($"check {c.Id}: no plot for the measurement {c.Measurement}"),
+    };
 
     /// <summary>A white plot with the report's title and one-line subtitle (in place of a legend).</summary>
     private static PlotModel Titled(string title, string subtitle) => new()

@@ -164,7 +164,7 @@ let private runTests =
                 let onnx = ScenarioReader.Parse(onnxScenarioText path "")
                 let ladder: MeanField.Verification.Ladder = { Xs = [ 1e-6; 1e-5; 1e-4; 1e-3 ]; Replicas = 2; FitFrom = 0.0 }
                 let run (scenario: Scenario) =
-                    let context: MeanField.Verification.CheckContext = { Seed = 3; Ladder = ladder; Progress = ignore; Earlier = [] }
+                    let context = MeanField.Tests.Solvers.context MeanField.Tests.Solvers.own 3 ladder
                     (MeanField.Verification.Checks.Dobrushin.check scenario "model" 0.2 60).Run context
                 let a, b = run analytic, run onnx
                 Expect.equal b.Verdict a.Verdict "same verdict"

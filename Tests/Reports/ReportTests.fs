@@ -31,6 +31,7 @@ let private check id claim kind theory verdict floor =
               Tolerance = { Name = "fg-rate"; Slope = 0.05; Reason = "finite ladders" }
               ReferenceFloor = floor }
       Verdict = verdict
+      Reference = { Description = "samples of the law"; Components = MeanField.Core.Solvers.CodeComponents.None; UsesSolver = false }
       Notes = [ "A note." ]
       Seconds = 1.5 }
 
@@ -48,6 +49,7 @@ let private boundsCheck =
               { Quantity = "max_i |d z_i(t) / d z_1(0)|"; Source = "Theorem 7.3"; Formula = "e^(t)"
                 Times = [| 0.0; 0.5; 1.0 |]; Measured = [| 1.0000000004; 1.2; 1.5 |]; Bound = [| 1.0; 1.6487; 2.7183 |]; Slack = 1e-6 } ]
       Verdict = Verdict.Holds
+      Reference = { Description = "closed-form bounds"; Components = MeanField.Core.Solvers.CodeComponents.None; UsesSolver = true }
       Notes = [ "A note on bounds." ]
       Seconds = 0.75 }
 
@@ -68,8 +70,25 @@ let private growthCheck =
               GrowthRate = log 2.0
               DoubleExponentialC = 0.0 }
       Verdict = Verdict.Informational
+      Reference =
+        { Description = "a particle run"
+          Components = MeanField.Core.Solvers.CodeComponents.ParticleStepper ||| MeanField.Core.Solvers.CodeComponents.ChemicalField
+          UsesSolver = true }
       Notes = [ "A note on growth." ]
       Seconds = 0.0 }
+
+/// A check that measured nothing: Error (a run of the solver failed) or Not applicable.
+let private unjudged id verdict =
+    { Id = id
+      Title = $"Check {id}"
+      Source = "Not judged"
+      Statement = "The solver failed."
+      Parameters = []
+      Measurement = Measurement.Nothing
+      Verdict = verdict
+      Reference = { Description = "a grid solver"; Components = MeanField.Core.Solvers.CodeComponents.ChemicalField; UsesSolver = true }
+      Notes = [ "The solver's message." ]
+      Seconds = 0.5 }
 
 /// A run with one check of each kind of verdict, fixed numbers throughout.
 let sampleRun =
@@ -80,7 +99,10 @@ let sampleRun =
           check "inconclusive" Claim.Sharp FitKind.LogCorrected -1.0 (Verdict.Inconclusive(Some 42)) (Some 1.25e-6)
           check "violated" Claim.AtMost FitKind.Plain -2.0 Verdict.Violated None
           boundsCheck
-          growthCheck ]
+          growthCheck
+          unjudged "error" (Verdict.Error "non-zero exit: the solver exited with code 1")
+          unjudged "not-applicable" (Verdict.NotApplicable "the solver gives no grad phi") ]
+      Solver = MeanField.Core.Solvers.OwnSolver(version = "0.1.0").Identity
       ConfigurationHash = "0123456789abcdef"
       Seconds = 12.5 }
 
@@ -103,6 +125,9 @@ let private snapshot = Path.Combine(AppContext.BaseDirectory, "Reports", "Snapsh
 let tests =
     testList "MeanField.Reports.Verification" [
         test "The Markdown report matches its snapshot under the invariant culture and under German number formatting" {
+            // MEANFIELD_UPDATE_SNAPSHOTS=1 writes the snapshot into the source tree instead (review the diff).
+            if Environment.GetEnvironmentVariable "MEANFIELD_UPDATE_SNAPSHOTS" = "1" then
+                File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "Reports", "Snapshots", "report.md"), render ())
             let expected = File.ReadAllText(snapshot).Replace("\r\n", "\n")
             for culture in [ ""; "de-DE" ] do
                 let text = inCulture culture render
@@ -140,12 +165,14 @@ let tests =
             let has (name: string) (child: string) =
                 cases |> List.exists (fun c -> string (c.Attribute(Xml.Linq.XName.Get "name")) = $"name=\"{name}\"" && not (isNull (c.Element(Xml.Linq.XName.Get child))))
             Expect.isTrue (has "violated" "failure") "failure"
+            Expect.isTrue (has "error" "error") "a solver's failure is an error"
+            Expect.isTrue (has "not-applicable" "skipped") "not applicable is skipped, not passed"
             Expect.isTrue (has "inconclusive" "skipped") "skipped"
             Expect.isFalse (has "holds" "failure" || has "holds" "skipped") "a pass"
         }
 
         test "The rate plot shows the fitted rungs, the pre-asymptotic ones apart, the fit and the theory line" {
-            let model = VerificationPlots.Of sampleRun.Checks.Head
+            let model = nonNull (VerificationPlots.Of sampleRun.Checks.Head)
             let titles = model.Series |> Seq.map (fun s -> s.Title) |> List.ofSeq
             Expect.equal titles.Length 4 $"series {titles}"
             use stream = new MemoryStream()
@@ -162,7 +189,7 @@ let tests =
             Expect.stringContains text $"| Theorem 7.3 | e^(t) | {derivative} | 1E-06 | yes |" "a finite difference at t = 0 within its slack holds"
             Expect.stringContains text "| t | measured | bound | ratio |" "the table per quantity"
             let bounds = sampleRun.Checks |> List.find (fun c -> c.Id = "bounds")
-            let model = VerificationPlots.Of bounds
+            let model = nonNull (VerificationPlots.Of bounds)
             Expect.equal model.Series.Count 3 "two quantities and the line at 1"
         }
     
@@ -170,7 +197,8 @@ let tests =
             let text = render ()
             Expect.stringContains text "| 1 | [inconclusive](#inconclusive) | 2.0000e-01 | [1.810e-01, 2.210e-01] | 2 |" "the row at t = 1"
             Expect.stringContains text "tau(t) x4 from t = 0 to 2" "the summary's measured column"
-            let model = VerificationPlots.Of growthCheck
+            let model = nonNull (VerificationPlots.Of growthCheck)
+            Expect.isNull (VerificationPlots.Of(unjudged "error" (Verdict.Error "x"))) "a check that measured nothing has no plot"
             Expect.equal model.Series.Count 3 "points, exponential line, double exponential"
         }
 

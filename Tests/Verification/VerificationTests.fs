@@ -6,6 +6,7 @@ open MeanField.Core.Statistics
 open MeanField.Core.Transport
 open MeanField.Verification
 open MeanField.Verification.Checks
+open MeanField.Tests
 
 let private tolerance = { Name = "test"; Slope = 0.05; Reason = "test" }
 
@@ -16,7 +17,7 @@ let fitBetween lower upper =
 /// A small ladder, fitted from its first rung.
 let private smallLadder = { Xs = [ 64.0; 128.0; 256.0; 512.0 ]; Replicas = 3; FitFrom = 64.0 }
 
-let private context seed = { Seed = seed; Ladder = smallLadder; Progress = ignore; Earlier = [] }
+let private context seed = MeanField.Tests.Solvers.context MeanField.Tests.Solvers.own seed smallLadder
 
 let private summary id verdict slope claim =
     { Id = id; Title = id; Verdict = verdict; Severity = Baseline.severityOf verdict
@@ -36,7 +37,7 @@ let private rateResult (id: string) (tau: float) (xs: float list) (fitFrom: floa
         Measurement.Rate
             { XLabel = "N"; ErrorLabel = "error"; Rungs = rungs; FitKind = FitKind.LogCorrected; Fit = fitBetween -0.6 -0.4
               Claim = Claim.AtMost; Theory = -0.5; Tolerance = tolerance; ReferenceFloor = None }
-      Verdict = Verdict.Holds; Notes = []; Seconds = 0.0 }
+      Verdict = Verdict.Holds; Reference = FournierGuillin.lawReference; Notes = []; Seconds = 0.0 }
 
 [<Tests>]
 let tests =
@@ -127,7 +128,7 @@ let tests =
                 Seq.sum (seq { for i in 0 .. n - 1 do for j in 0 .. k - 1 -> squared a[i] b[i * k + j] }) / float (n * k)
             let ladder = { Xs = [ 100.0; 200.0; 400.0; 800.0 ]; Replicas = 4; FitFrom = 100.0 }
             for case in [ "square"; "clusters"; "cube6" ] do
-                let result = (FournierGuillin.sharpnessWith firstAxis case).Run { Seed = 4; Ladder = ladder; Progress = ignore; Earlier = [] }
+                let result = (FournierGuillin.sharpnessWith firstAxis case).Run(Solvers.context Solvers.own 4 ladder)
                 let fit = result.Rate.Value.Fit
                 Expect.equal result.Verdict Verdict.Violated $"{case}: slope {fit.Slope} [{fit.Lower}, {fit.Upper}]"
         }
@@ -150,18 +151,17 @@ let tests =
         test "The Dobrushin check finds W2(t) linear in W2(0) with the solver, and turns Violated with a solver whose output is not a function of its input" {
             let scenario = MeanField.Core.Scenarios.ScenarioReader.Default()
             let ladder = { Xs = [ 1e-6; 1e-5; 1e-4; 1e-3 ]; Replicas = 2; FitFrom = 0.0 }
-            let run (check: Check) = check.Run { Seed = 3; Ladder = ladder; Progress = ignore; Earlier = [] }
-            let honest = run (Dobrushin.check scenario "default" 0.2 80)
+            let run solver = (Dobrushin.check scenario "default" 0.2 80).Run(Solvers.context solver 3 ladder)
+            let honest = run Solvers.own
             Expect.equal honest.Verdict Verdict.Holds $"slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
             // A broken solver: a fresh random kick of size 0.1 on every call, as an uninitialised buffer or a
             // thread race would give; the perturbation is lost under it.
             let jitter = Random.Shared // thread-safe: replicas run in parallel
-            let broken model steps start =
-                let state: MeanField.Core.Particles.ParticleState = Trajectories.evolve model steps start
-                for k in 0 .. state.Velocities.Length - 1 do
-                    state.Velocities[k] <- state.Velocities[k] + 0.1 * (jitter.NextDouble() - 0.5)
-                state
-            let result = run (Dobrushin.checkWith broken scenario "default" 0.2 80)
+            let broken =
+                Solvers.mapStates "jitter" (fun state ->
+                    for k in 0 .. state.Velocities.Length - 1 do
+                        state.Velocities[k] <- state.Velocities[k] + 0.1 * (jitter.NextDouble() - 0.5))
+            let result = run broken
             Expect.equal result.Verdict Verdict.Violated $"slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}]"
         }
     
@@ -178,16 +178,12 @@ let tests =
             let scenario = MeanField.Core.Scenarios.ScenarioReader.Default()
             // A unit bug: the velocities come out five times too large. The N-cell systems then miss rho^t
             // by a fixed amount (about E|4 v|^2), and the error stops falling.
-            let broken model steps (start: MeanField.Core.Particles.ParticleState) =
-                let moved: MeanField.Core.Particles.ParticleState = Trajectories.evolve model steps start
-                for k in 0 .. moved.Velocities.Length - 1 do
-                    moved.Velocities[k] <- 5.0 * moved.Velocities[k]
-                moved
+            let broken = Solvers.mapStates "velocities x5" (fun moved -> for k in 0 .. moved.Velocities.Length - 1 do moved.Velocities[k] <- 5.0 * moved.Velocities[k])
             let ladder = { Xs = [ 128.0; 256.0; 512.0; 1024.0 ]; Replicas = 2; FitFrom = 0.0 }
-            let run (check: Check) = check.Run { Seed = 8; Ladder = ladder; Progress = ignore; Earlier = [] }
-            let result = run (MeanFieldRate.checkWith broken scenario "default" 1.0 8000)
+            let run solver = (MeanFieldRate.check scenario "default" 1.0 8000).Run(Solvers.context solver 8 ladder)
+            let result = run broken
             Expect.equal result.Verdict Verdict.Violated $"slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}]"
-            let honest = run (MeanFieldRate.check scenario "default" 1.0 8000)
+            let honest = run Solvers.own
             Expect.isFalse honest.Verdict.IsViolated $"the solver itself is not violated: slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
             Expect.isTrue (honest.Rate.Value.ReferenceFloor.IsSome) "the reference's floor is reported"
         }
@@ -197,24 +193,18 @@ let tests =
             // velocities reported five times too large. Either way the cells miss rho^t by a fixed amount
             // whatever N, and the error stops falling. The monokinetic errors are small (a curve in phase
             // space), so the bias dominates from fewer cells.
-            let chemotaxisTenfold (scenario: MeanField.Core.Scenarios.Scenario) _ steps start =
-                let text = (MeanField.Core.Scenarios.ScenarioWriter.Write scenario).Replace("\n  eta: 1\n", "\n  eta: 10\n")
-                Expect.stringContains text "eta: 10" "the scenario was changed"
-                Trajectories.evolve (MeanField.Core.Dynamics.HybridModel.FromScenario(MeanField.Core.Scenarios.ScenarioReader.Parse text)) steps start
-            let velocitiesFivefold (_: MeanField.Core.Scenarios.Scenario) model steps start =
-                let moved: MeanField.Core.Particles.ParticleState = Trajectories.evolve model steps start
-                for k in 0 .. moved.Velocities.Length - 1 do
-                    moved.Velocities[k] <- 5.0 * moved.Velocities[k]
-                moved
-            for name, xs, bug, check, checkWith in
-                [ "vlasov-d1", [ 128.0; 256.0; 512.0; 1024.0 ], chemotaxisTenfold, MeanFieldRate.checkGrid, MeanFieldRate.checkGridWith
-                  "monokinetic-d1", [ 64.0; 128.0; 256.0; 512.0 ], velocitiesFivefold, Monokinetic.check, Monokinetic.checkWith ] do
-                let run (check: Check) = check.Run { Seed = 10; Ladder = { Xs = xs; Replicas = 3; FitFrom = 0.0 }; Progress = ignore; Earlier = [] }
+            let chemotaxisTenfold =
+                Solvers.onScenario "eta x10" (Solvers.edit [ "\n  eta: 1\n", "\n  eta: 10\n" ])
+            let velocitiesFivefold = Solvers.mapStates "velocities x5" (fun moved -> for k in 0 .. moved.Velocities.Length - 1 do moved.Velocities[k] <- 5.0 * moved.Velocities[k])
+            for name, xs, bug, check in
+                [ "vlasov-d1", [ 128.0; 256.0; 512.0; 1024.0 ], chemotaxisTenfold, MeanFieldRate.checkGrid
+                  "monokinetic-d1", [ 64.0; 128.0; 256.0; 512.0 ], velocitiesFivefold, Monokinetic.check ] do
                 let scenario = MeanField.Core.Scenarios.ScenarioReader.Embedded name
-                let result = run (checkWith (bug scenario) scenario name 1.0)
+                let run solver = (check scenario name 1.0).Run(Solvers.context solver 10 { Xs = xs; Replicas = 3; FitFrom = 0.0 })
+                let result = run bug
                 let means = result.Rate.Value.Rungs |> List.map (fun r -> r.Mean)
                 Expect.equal result.Verdict Verdict.Violated $"{name}: slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}], means {means}"
-                let honest = run (check scenario name 1.0)
+                let honest = run Solvers.own
                 Expect.isFalse honest.Verdict.IsViolated $"{name}: the solver itself is not violated: slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
         }
 
@@ -222,19 +212,20 @@ let tests =
             let scenario =
                 MeanField.Core.Scenarios.ScenarioReader.Parse((MeanField.Core.Scenarios.ScenarioReader.DefaultText()).Replace("horizon: 2.0", "horizon: 0.5"))
             let ladder = { Xs = [ 100.0 ]; Replicas = 1; FitFrom = 0.0 }
-            let run (check: Check) = check.Run { Seed = 11; Ladder = ladder; Progress = ignore; Earlier = [] }
-            let honest = run (APriori.check scenario "default")
+            let run solver = (APriori.check scenario "default").Run(Solvers.context solver 11 ladder)
+            let honest = run Solvers.own
             let ratios = honest.BoundSeries |> List.map (fun s -> s.Source, s.MaxRatio)
             Expect.equal honest.Verdict Verdict.Holds $"ratios {ratios}"
             Expect.equal honest.BoundSeries.Length 7 "seven quantity-bound pairs"
             // The bug: each step advances ten times the time the solver reports.
-            let tenfold =
-                MeanField.Core.Dynamics.HybridModel.FromScenario(
-                    MeanField.Core.Scenarios.ScenarioReader.Parse((MeanField.Core.Scenarios.ScenarioWriter.Write scenario).Replace("\n  step: 0.01", "\n  step: 0.1").Replace("horizon: 0.5", "horizon: 5")))
-            let broken _ start steps every =
-                let t = MeanField.Core.Dynamics.APrioriBounds.Trace(tenfold, start, steps, every)
-                MeanField.Core.Dynamics.APrioriTrace(t.Times |> Array.map (fun x -> x / 10.0), t.MaxSpeed, t.MaxDrift, t.PhaseSpaceRadius, t.FlowDerivative, t.InitialGradient, t.PositionDiameter, t.VelocityDiameter)
-            let result = run (APriori.checkWith broken scenario "default")
+            let broken =
+                { new MeanField.Core.Solvers.IParticleSolver with
+                    member _.Identity = Solvers.own.Identity
+                    member _.Solve problem =
+                        let tenfold = Solvers.edit [ "\n  step: 0.01\n", "\n  step: 0.1\n"; "horizon: 0.5", "horizon: 5"; "output_interval: 0.1", "output_interval: 1" ] problem.Scenario
+                        let solution = Solvers.own.Solve(MeanField.Core.Solvers.SolverProblem.Create(tenfold, problem.Initial, 5.0, 1.0))
+                        MeanField.Core.Solvers.SolverSolution(problem.OutputTimes, solution.States, null) }
+            let result = run broken
             let violated = result.BoundSeries |> List.filter (fun s -> not s.Holds) |> List.map (fun s -> s.Quantity + " " + s.Source)
             Expect.equal result.Verdict Verdict.Violated "the dynamics runs ahead of its clock"
             Expect.contains violated "max_i ||x_i(t)| - |x_i(0)|| Proposition 7.2 (with the forcing)" $"the drift bound ({violated})"
@@ -243,14 +234,16 @@ let tests =
         test "The chemical-gradient check turns Violated when the N-cell solver never fills its gradient" {
             let scenario = MeanField.Core.Scenarios.ScenarioReader.Default()
             // A gradient buffer left at zero: sup |grad phi_N - grad psi|^2 is sup |grad psi|^2 whatever N.
-            let broken model steps start =
-                let state, gradient = Trajectories.evolveWithGradient model steps start
-                state, gradient |> Array.map (fun g -> Array.zeroCreate<float> g.Length)
+            let broken =
+                Solvers.mapped "gradient never filled" (fun _ solution ->
+                    for gradient in solution.Gradients do
+                        for g in gradient do Array.fill g 0 g.Length 0.0
+                    solution)
             let ladder = { Xs = [ 128.0; 256.0; 512.0; 1024.0 ]; Replicas = 2; FitFrom = 0.0 }
-            let run (check: Check) = check.Run { Seed = 9; Ladder = ladder; Progress = ignore; Earlier = [] }
-            let result = run (ChemicalGradient.checkWith broken scenario "default" 1.0 8000)
+            let run solver = (ChemicalGradient.check scenario "default" 1.0 8000).Run(Solvers.context solver 9 ladder)
+            let result = run broken
             Expect.equal result.Verdict Verdict.Violated $"slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}]"
-            let honest = run (ChemicalGradient.check scenario "default" 1.0 8000)
+            let honest = run Solvers.own
             Expect.isFalse honest.Verdict.IsViolated $"the solver itself is not violated: slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
         }
     
@@ -262,7 +255,7 @@ let tests =
                 [ rateResult "fournier-guillin-d2" (tau 0.0) [ 125.0; 250.0; 500.0; 1000.0; 2000.0 ] 250.0
                   rateResult "mean-field-d2-t1" (tau 1.0) [ 125.0; 250.0; 500.0; 1000.0 ] 250.0
                   rateResult "mean-field-d2-t2" (tau 2.0) [ 125.0; 250.0; 500.0; 1000.0; 2000.0; 4000.0 ] 500.0 ]
-            let result = (Growth.check 2 [ 1.0; 2.0 ]).Run { Seed = 1; Ladder = smallLadder; Progress = ignore; Earlier = earlier }
+            let result = (Growth.check 2 [ 1.0; 2.0 ]).Run { context 1 with Earlier = earlier }
             let growth = result.Growth.Value
             Expect.equal result.Verdict Verdict.Informational "no verdict"
             Expect.equal growth.Xs [ 500.0; 1000.0 ] "the N every source fitted"
@@ -270,7 +263,7 @@ let tests =
                 Expect.floatClose Accuracy.veryHigh p.Fit.Prefactor (tau p.Time) $"tau({p.Time})"
             Expect.floatClose Accuracy.veryHigh growth.DoubleExponentialC 0.7 "C"
             Expect.floatClose Accuracy.veryHigh growth.GrowthRate ((exp 1.4 - 1.0) / 2.0) "growth rate of log tau"
-            let partial = (Growth.check 2 [ 1.0; 2.0; 4.0 ]).Run { Seed = 1; Ladder = smallLadder; Progress = ignore; Earlier = earlier }
+            let partial = (Growth.check 2 [ 1.0; 2.0; 4.0 ]).Run { context 1 with Earlier = earlier }
             Expect.equal partial.Growth.Value.Points.Length 3 "a time not run is left out"
             Expect.exists partial.Notes (fun n -> n.Contains "mean-field-d2-t4") "and the report says so"
         }

@@ -5,6 +5,7 @@ open System.Diagnostics
 open MeanField.Core.Dynamics
 open MeanField.Core.Particles
 open MeanField.Core.Scenarios
+open MeanField.Core.Solvers
 open MeanField.Verification
 
 /// Proposition 7.2, Theorem 7.3 and the support radius of Theorems 8.1 and 9.1: quantities measured
@@ -44,13 +45,32 @@ module APriori =
         |> List.map (fun (quantity, source, formula, measured, bound, slack) ->
             { Quantity = quantity; Source = source; Formula = formula; Times = trace.Times; Measured = measured; Bound = bound; Slack = slack })
 
-    /// The check with the solver under test: <c>trace model start steps every</c> runs it and measures.
-    let checkWith (trace: HybridModel -> ParticleState -> int -> int -> APrioriTrace) (scenario: Scenario) (scenarioName: string) : Check =
+    /// The paper's closed-form bounds: no reference code.
+    let private reference =
+        { Description = "the paper's closed-form bounds, from the model's constants and the initial cells"
+          Components = CodeComponents.None
+          UsesSolver = true }
+
+    /// The trajectory's quantities, measured on the solver under test: the run from <c>start</c> and the
+    /// 2d runs from its shifted copies (the flow derivative by finite differences), at every output time.
+    let trace (solver: IParticleSolver) (scenario: Scenario) (model: HybridModel) (start: ParticleState) =
+        let starts = Array.append [| start |] (APrioriBounds.Shifted start)
+        let solutions =
+            starts
+            |> Array.Parallel.map (fun s -> solver.Solve(SolverProblem.Create(scenario, s, scenario.Time.Horizon, scenario.Time.OutputInterval)))
+        let times = Array.append [| 0.0 |] (Seq.toArray solutions[0].Times)
+        let snapshots = Array.map2 (fun (s: ParticleState) (solution: SolverSolution) -> Array.append [| s |] (Seq.toArray solution.States) :> ParticleState seq |> Seq.toArray) starts solutions
+        let shifted = snapshots[1..] |> Array.map (fun s -> s :> System.Collections.Generic.IReadOnlyList<ParticleState>)
+        APrioriBounds.Measure(times, snapshots[0], shifted, APrioriBounds.InitialGradient model)
+
+    /// The check, on the solver under test of the context.
+    let check (scenario: Scenario) (scenarioName: string) : Check =
         let id = "a-priori-bounds"
         let title = "A-priori bounds along trajectories"
         { Id = id
           Title = title
           Needs = []
+          Reference = reference
           Run =
             fun context ->
                 let clock = Stopwatch.StartNew()
@@ -62,7 +82,7 @@ module APriori =
                           for r in 0 .. context.Ladder.Replicas - 1 ->
                               let seed = Seeds.derive context.Seed id [ int n; r ]
                               let start = InitialData.Sample(scenario.Initial, scenario.Dimension, int n, seed)
-                              int n, seed, trace model start steps scenario.StepsPerOutput ]
+                              int n, seed, trace context.Solver scenario model start ]
                 // Lip(gamma) on the ball every run visits: one constant for all runs, so the bounds are comparable.
                 let positionDiameter = runs |> List.map (fun (_, _, t) -> t.PositionDiameter) |> List.max
                 let velocityDiameter = runs |> List.map (fun (_, _, t) -> t.VelocityDiameter) |> List.max
@@ -94,13 +114,10 @@ module APriori =
                       "eta, sup |F_ext|", sprintf "%g, %g" model.Eta model.ExternalForce.Supremum.Value ]
                   Measurement = Measurement.Bounds series
                   Verdict = verdict
+                  Reference = reference
                   Notes =
                     [ "Proposition 7.2 as printed has no forcing term: with V0 = 0 it would claim the cells never move, while the chemical field and F_ext accelerate them. The form with the forcing follows from d V/dt <= 2 Lip(gamma) V + eta (G0 + Lip(chi) t) + sup |F_ext| and Gronwall (G0 = sup |grad phi_in|)."
                       "Theorem 7.3 as printed has gamma2 = Lip(grad chi); its proof carries eta Lip(grad chi). For eta > 1 the printed bound is the smaller of the two." ]
                     @ (worst
                        |> List.map (fun (n, seed, s) -> sprintf "%s, %s: closest run N = %d (seed %d), largest measured / bound %.4g." s.Quantity s.Source n seed s.MaxRatio))
                   Seconds = clock.Elapsed.TotalSeconds } }
-
-    /// The check with the project's own solver.
-    let check scenario scenarioName =
-        checkWith (fun model start steps every -> APrioriBounds.Trace(model, start, steps, every)) scenario scenarioName

@@ -12,23 +12,22 @@ open MeanField.Verification
 [<RequireQualifiedAccess>]
 module ChemicalGradient =
 
-    let checkWith (solve: HybridModel -> int -> ParticleState -> ParticleState * float[][]) (scenario: Scenario) (scenarioName: string) (horizon: float) (referenceCells: int) : Check =
+    let check (scenario: Scenario) (scenarioName: string) (horizon: float) (referenceCells: int) : Check =
         let d = scenario.Dimension
         let id = sprintf "chemical-gradient-d%d-t%g" d horizon
         let title = sprintf "Chemical gradient, d = %d, t = %g" d horizon
         let details (model: HybridModel) _ =
             [ "grad psi^t", sprintf "the chemical field of the %d-cell reference of the mean-field check (mesh alignment at h = %g)" referenceCells MeanFieldRate.ReferenceSpacing
               "supremum", sprintf "over the %d nodes of the chemical grid" model.Grid.NodeCount ]
-        let measure model steps (_: ParticleState, psi) n seed =
-            let _, phi = solve model steps (InitialData.Sample(scenario.Initial, d, n, Seeds.derive seed "cells" []))
+        let measure solver t (_: ParticleState, psi) n seed =
+            let _, phi = Trajectories.finalWithGradient solver scenario t (InitialData.Sample(scenario.Initial, d, n, Seeds.derive seed "cells" []))
             Trajectories.supSquaredDifference phi psi
         { Id = id
           Title = title
           Needs = []
+          Reference = MeanFieldRate.particleReference referenceCells
           Run =
             MeanFieldRate.againstReference
                 scenario scenarioName horizon referenceCells id title "Theorem 2.1 (second part), Corollary 3.6"
                 (sprintf "E sup_x |grad phi_N^t - grad psi^t|^2 <= C(t) times the Fournier-Guillin rate in D = %d: the N-cell chemical field converges to the mean-field one uniformly in space." (2 * d))
                 "E sup |grad phi_N^t - grad psi^t|^2" details measure }
-
-    let check scenario scenarioName horizon referenceCells = checkWith Trajectories.evolveWithGradient scenario scenarioName horizon referenceCells

@@ -46,13 +46,20 @@ module Dobrushin =
         let norm (values: float[]) i = sqrt (Seq.sum (seq { for a in 0 .. d - 1 -> values[a * n + i] ** 2.0 }))
         Seq.max (seq { for i in 0 .. n - 1 -> norm state.Positions i }), Seq.max (seq { for i in 0 .. n - 1 -> norm state.Velocities i })
 
-    /// The check with the solver under test: <c>solve model steps start</c> gives the cells after that many steps.
-    let checkWith (solve: HybridModel -> int -> ParticleState -> ParticleState) (scenario: Scenario) (scenarioName: string) (horizon: float) (particles: int) : Check =
+    /// Two coupled runs of the solver under test against each other and the bound (40): no reference code.
+    let private reference =
+        { Description = "none: two coupled runs of the solver under test, against the bound (40)"
+          Components = MeanField.Core.Solvers.CodeComponents.None
+          UsesSolver = true }
+
+    /// The check, on the solver under test of the context.
+    let check (scenario: Scenario) (scenarioName: string) (horizon: float) (particles: int) : Check =
         let id = "dobrushin"
         let title = $"Dobrushin stability, d = {scenario.Dimension}"
         { Id = id
           Title = title
           Needs = []
+          Reference = reference
           Run =
             fun context ->
                 let clock = Stopwatch.StartNew()
@@ -68,7 +75,7 @@ module Dobrushin =
                     let start = InitialData.Sample(scenario.Initial, scenario.Dimension, particles, seed)
                     let perturbed = perturb (sqrt delta2) start
                     let before = (ExactTransport.Solve(PhaseSpace.ofState start, PhaseSpace.ofState perturbed, 2.0)).Cost
-                    let first, second = solve model steps start, solve model steps perturbed
+                    let first, second = Trajectories.final context.Solver scenario t start, Trajectories.final context.Solver scenario t perturbed
                     let after = (ExactTransport.Solve(PhaseSpace.ofState first, PhaseSpace.ofState second, 2.0)).Cost
                     let extents = [ start; first; second ] |> List.map radii
                     lock gate (fun () ->
@@ -115,6 +122,7 @@ module Dobrushin =
                             Tolerance = linearityTolerance
                             ReferenceFloor = None }
                   Verdict = verdict
+                  Reference = reference
                   Notes =
                     [ (if Double.IsFinite logBound then
                            sprintf "Largest measured amplification W2(t)^2 / W2(0)^2 = %.4g against the bound 2 e^{Gamma(t)} = e^%.4g: %s, tightness ratio %.3g." amplification logBound (if boundHolds then "met" else "VIOLATED") (exp (log amplification - logBound))
@@ -122,6 +130,3 @@ module Dobrushin =
                            sprintf "Largest measured amplification W2(t)^2 / W2(0)^2 = %.4g; the bound 2 e^{Gamma(t)} has log Gamma(t) = %.4g, so it is about e^(e^%.4g), beyond the range of doubles: met, and uninformative at this t." amplification logGammaT logGammaT)
                       "W2(0) and W2(t) are both exact transport costs between the coupled clouds; the particle clouds stand for rho1 and rho2, whose own sampling error is shared by the two clouds and cancels to first order in the difference." ]
                   Seconds = clock.Elapsed.TotalSeconds } }
-
-    /// The check with the project's own solver.
-    let check scenario scenarioName horizon particles = checkWith Trajectories.evolve scenario scenarioName horizon particles

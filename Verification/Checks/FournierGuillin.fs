@@ -83,6 +83,12 @@ module FournierGuillin =
           Slope = 0.1
           Reason = "finite-N corrections to the leading asymptotics, e.g. (log N + c) / N on the square" }
 
+    /// These checks measure samples of a law against the law: no solver of (P) runs.
+    let lawReference =
+        { Description = "samples of the exact law (no solver of (P) runs)"
+          Components = MeanField.Core.Solvers.CodeComponents.None
+          UsesSolver = false }
+
     let private run id title source statement claim theory kind law dimension cost (sampler: Sampler) (reference: Sampler) (context: CheckContext) =
         let clock = Stopwatch.StartNew()
         let rungs = Ladder.run id context.Seed context.Ladder context.Progress (fun n seed -> twoSampleCostWith cost sampler reference (int n) seed)
@@ -112,6 +118,7 @@ module FournierGuillin =
                     Tolerance = tolerance
                     ReferenceFloor = None }
           Verdict = verdict
+          Reference = lawReference
           Notes = []
           Seconds = clock.Elapsed.TotalSeconds }
 
@@ -124,6 +131,7 @@ module FournierGuillin =
         { Id = $"fournier-guillin-d{d}"
           Title = $"Fournier-Guillin rate, d = {d} (D = {dimension})"
           Needs = []
+          Reference = lawReference
           Run =
             run
                 $"fournier-guillin-d{d}"
@@ -164,6 +172,7 @@ module FournierGuillin =
         { Id = id
           Title = title
           Needs = []
+          Reference = lawReference
           Run =
             fun context ->
                 let result = run id title "Theorem 4.2 (sharpness, from the literature)" statement Claim.Sharp theory kind law dimension cost sampler sampler context

@@ -18,9 +18,15 @@ module Growth =
         let id = sprintf "growth-d%d" d
         let title = sprintf "Growth in time of the mean-field prefactor, d = %d" d
         let sources = (0.0, sprintf "fournier-guillin-d%d" d) :: [ for t in times -> t, sprintf "mean-field-d%d-t%g" d t ]
+        // It reads the mean-field checks' rungs, so it shares their particle reference.
+        let reference =
+            { Description = "derived: the rungs of " + String.Join(", ", List.map snd sources)
+              Components = (MeanFieldRate.particleReference 0).Components
+              UsesSolver = true }
         { Id = id
           Title = title
           Needs = List.map snd sources
+          Reference = reference
           Run =
             fun context ->
                 let clock = Stopwatch.StartNew()
@@ -80,6 +86,7 @@ module Growth =
                             GrowthRate = growthRate
                             DoubleExponentialC = c }
                   Verdict = Verdict.Informational
+                  Reference = reference
                   Notes =
                     [ if not missing.IsEmpty then
                           sprintf "Not in this run, so left out: %s." (String.Join(", ", missing))

@@ -5,6 +5,7 @@ open System.Diagnostics
 open MeanField.Core.Dynamics
 open MeanField.Core.Particles
 open MeanField.Core.Scenarios
+open MeanField.Core.Solvers
 open MeanField.Core.Transport
 open MeanField.Verification
 
@@ -74,6 +75,12 @@ module MeanFieldRate =
                 lazy (ReferenceRun(model.WithMeshAlignment ReferenceSpacing, InitialData.Sample(scenario.Initial, scenario.Dimension, cells, seed))))
         run.Value.At steps
 
+    /// The M-cell particle reference as the report describes it: the project's own stepper with mesh alignment.
+    let particleReference (cells: int) =
+        { Description = sprintf "a %d-cell run of (P) by the project's own solver (mesh alignment at h = %g)" cells ReferenceSpacing
+          Components = CodeComponents.ParticleStepper ||| CodeComponents.ChemicalField ||| CodeComponents.MeshAlignment
+          UsesSolver = true }
+
     /// The reference's seed stream, shared by every check of the same dimension (one run serves every time).
     let referenceSeed (root: int) (d: int) = Seeds.derive root (sprintf "reference-d%d" d) []
 
@@ -97,16 +104,16 @@ module MeanFieldRate =
     /// A rate in N measured against a reference of rho^t at time t: the ladder, the fit at the
     /// Fournier-Guillin exponent of D = 2d, the judgement against the reference's floor and the result.
     /// <c>build context model steps</c> makes the reference (once per run); <c>floor reference fit kind</c>
-    /// gives its error floor and how it was obtained; <c>measure model steps reference n seed</c> gives
-    /// one replica's error; <c>details model steps</c> the check's own parameters; <c>notes reference</c>
-    /// anything else the report should say.
+    /// gives its error floor and how it was obtained; <c>measure solver t reference n seed</c> gives
+    /// one replica's error with the solver under test at time t; <c>details model steps</c> the check's
+    /// own parameters; <c>notes reference</c> anything else the report should say.
     let againstReferenceWith
         (scenario: Scenario) (scenarioName: string) (horizon: float)
-        (id: string) (title: string) (source: string) (statement: string) (errorLabel: string)
+        (id: string) (title: string) (source: string) (statement: string) (errorLabel: string) (referenceInfo: Reference)
         (build: CheckContext -> HybridModel -> int -> 'R)
         (floor: 'R -> MeanField.Core.Statistics.RateFit -> FitKind -> float * string)
         (details: HybridModel -> int -> (string * string) list)
-        (measure: HybridModel -> int -> 'R -> int -> int -> float)
+        (measure: IParticleSolver -> float -> 'R -> int -> int -> float)
         (notes: 'R -> string list)
         (context: CheckContext) =
         let clock = Stopwatch.StartNew()
@@ -114,7 +121,8 @@ module MeanFieldRate =
         let model = HybridModel.FromScenario scenario
         let steps = int (Math.Round(horizon / model.Step))
         let reference = build context model steps
-        let rungs = Ladder.run id context.Seed context.Ladder context.Progress (fun n seed -> measure model steps reference (int n) seed)
+        let t = float steps * model.Step
+        let rungs = Ladder.run id context.Seed context.Ladder context.Progress (fun n seed -> measure context.Solver t reference (int n) seed)
         let theory, kind = FournierGuillin.exponent (2 * d)
         let fit = Ladder.fit kind rungs
         let floorValue, floorText = floor reference fit kind
@@ -141,6 +149,7 @@ module MeanFieldRate =
                     Tolerance = FournierGuillin.rateTolerance
                     ReferenceFloor = Some floorValue }
           Verdict = verdict
+          Reference = referenceInfo
           Notes = note :: notes reference
           Seconds = clock.Elapsed.TotalSeconds }
 
@@ -150,14 +159,14 @@ module MeanFieldRate =
         (scenario: Scenario) (scenarioName: string) (horizon: float) (referenceCells: int)
         (id: string) (title: string) (source: string) (statement: string) (errorLabel: string)
         (details: HybridModel -> int -> (string * string) list)
-        (measure: HybridModel -> int -> ParticleState * float[][] -> int -> int -> float) =
+        (measure: IParticleSolver -> float -> ParticleState * float[][] -> int -> int -> float) =
         let build (context: CheckContext) model steps =
             reference scenario model steps referenceCells (referenceSeed context.Seed scenario.Dimension)
         let floor _ fit kind = floorOf fit kind referenceCells, sprintf "the fitted law at N = M = %d" referenceCells
-        againstReferenceWith scenario scenarioName horizon id title source statement errorLabel build floor details measure (fun _ -> [])
+        againstReferenceWith scenario scenarioName horizon id title source statement errorLabel (particleReference referenceCells) build floor details measure (fun _ -> [])
 
-    /// The check with the N-cell solver under test: <c>solve model steps start</c>; the reference always uses the project's own.
-    let checkWith (solve: HybridModel -> int -> ParticleState -> ParticleState) (scenario: Scenario) (scenarioName: string) (horizon: float) (referenceCells: int) : Check =
+    /// The check, with the N-cell systems solved by the solver under test; the reference always by the project's own.
+    let check (scenario: Scenario) (scenarioName: string) (horizon: float) (referenceCells: int) : Check =
         let d = scenario.Dimension
         let id = sprintf "mean-field-d%d-t%g" d horizon
         let title = sprintf "Mean-field rate, d = %d, t = %g" d horizon
@@ -168,23 +177,21 @@ module MeanFieldRate =
             [ "N-cell systems", "the scenario's alignment method (direct by default), independent initial samples"
               "reference rho^t", sprintf "%d cells, mesh alignment at h = %g, its own seed stream (shared with the chemical-gradient check)" referenceCells ReferenceSpacing
               "comparison", sprintf "exact W2 against %d N cells drawn without replacement from the reference" FournierGuillin.ReferenceFactor ]
-        let measure model steps (reference: ParticleState, _) n seed =
-            let cells = solve model steps (InitialData.Sample(scenario.Initial, d, n, Seeds.derive seed "cells" []))
+        let measure solver t (reference: ParticleState, _) n seed =
+            let cells = Trajectories.final solver scenario t (InitialData.Sample(scenario.Initial, d, n, Seeds.derive seed "cells" []))
             let sample = subsample reference (FournierGuillin.ReferenceFactor * n) (Seeds.derive seed "reference" [])
             (ExactTransport.Solve(PhaseSpace.ofState cells, PhaseSpace.ofState sample, 2.0)).Cost
         { Id = id
           Title = title
           Needs = []
+          Reference = particleReference referenceCells
           Run = againstReference scenario scenarioName horizon referenceCells id title "Theorem 2.1" statement "E W2^2(mu_N^t, rho^t)" details measure }
-
-    /// The check with the project's own solver.
-    let check scenario scenarioName horizon referenceCells = checkWith Trajectories.evolve scenario scenarioName horizon referenceCells
 
     /// Theorem 2.1 in d = 1 against the grid solution of (V): each replica compares the N-cell system
     /// with k N cells drawn from the grid density. The grid's floor is estimated from runs at a half and
     /// a quarter of the resolution in x, v and t: W2^2 between the two densities on the finer lattice
     /// (the coarser one prolonged), scaled to the reference's resolution by the solver's order.
-    let checkGridWith (solve: HybridModel -> int -> ParticleState -> ParticleState) (scenario: Scenario) (scenarioName: string) (horizon: float) : Check =
+    let checkGrid (scenario: Scenario) (scenarioName: string) (horizon: float) : Check =
         if scenario.Dimension <> 1 then invalidArg (nameof scenario) "the grid reference is for d = 1"
         let id = sprintf "mean-field-d1-t%g" horizon
         let title = sprintf "Mean-field rate, d = 1, t = %g (grid reference)" horizon
@@ -212,18 +219,19 @@ module MeanFieldRate =
             [ "N-cell systems", "the scenario's alignment method (direct by default), independent initial samples"
               "reference rho^t", sprintf "the Vlasov grid solver, %d x %d nodes and velocity cells on [%g, %g], the same time step" model.Grid.Points model.Grid.Points vMin vMax
               "comparison", sprintf "exact W2 against %d N cells drawn from the grid density" FournierGuillin.ReferenceFactor ]
-        let measure _ steps (grid: MeanField.Core.References.VlasovGrid1D) n seed =
-            let model = HybridModel.FromScenario scenario
-            let cells = solve model steps (InitialData.Sample(scenario.Initial, 1, n, Seeds.derive seed "cells" []))
+        let measure solver t (grid: MeanField.Core.References.VlasovGrid1D) n seed =
+            let cells = Trajectories.final solver scenario t (InitialData.Sample(scenario.Initial, 1, n, Seeds.derive seed "cells" []))
             let sample = grid.Sample(FournierGuillin.ReferenceFactor * n, Seeds.derive seed "reference" [])
             (ExactTransport.Solve(PhaseSpace.ofState cells, PhaseSpace.ofState sample, 2.0)).Cost
         let notes (grid: MeanField.Core.References.VlasovGrid1D) =
             [ sprintf "The grid solution kept its mass to %.1e (relative); its most negative value is %.2g; mass carried to the ends of the velocity interval: %.2g." (abs (grid.Mass - grid.InitialMass) / grid.InitialMass) grid.MinimumValue grid.BoundaryFlux ]
+        let reference =
+            { Description = sprintf "the Vlasov grid solver of (V), %d x %d" scenario.Domain.Grid scenario.Domain.Grid
+              Components = CodeComponents.ChemicalField
+              UsesSolver = true }
         { Id = id
           Title = title
           Needs = []
-          Run = againstReferenceWith scenario scenarioName horizon id title "Theorem 2.1" statement "E W2^2(mu_N^t, rho^t)" build floor details measure notes }
-
-    /// The d = 1 grid-reference check with the project's own solver.
-    let checkGrid scenario scenarioName horizon = checkGridWith Trajectories.evolve scenario scenarioName horizon
+          Reference = reference
+          Run = againstReferenceWith scenario scenarioName horizon id title "Theorem 2.1" statement "E W2^2(mu_N^t, rho^t)" reference build floor details measure notes }
 

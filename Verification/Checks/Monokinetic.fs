@@ -5,6 +5,7 @@ open MeanField.Core.Dynamics
 open MeanField.Core.Particles
 open MeanField.Core.References
 open MeanField.Core.Scenarios
+open MeanField.Core.Solvers
 open MeanField.Core.Transport
 open MeanField.Verification
 
@@ -29,7 +30,7 @@ module Monokinetic =
     let SpreadCells = 1000
 
     /// What the check computes once per run: the reference and the cross-checks the report shows.
-    type private Reference =
+    type private Lagrangian =
         { Lagrangian: LagrangianReference
           Floor: float
           EulerGaps: (int * MonokineticDifference) list
@@ -42,7 +43,7 @@ module Monokinetic =
                 failwithf "the characteristics of the monokinetic data cross at t = %.4g, before t = %g: the limit (E) ends there; choose subcritical data" reference.CrossingTime.Value (float steps * model.Step)
         reference
 
-    let checkWith (solve: HybridModel -> int -> ParticleState -> ParticleState) (scenario: Scenario) (scenarioName: string) (horizon: float) : Check =
+    let check (scenario: Scenario) (scenarioName: string) (horizon: float) : Check =
         let data =
             match scenario.Initial with
             | :? MonokineticSpec as m when scenario.Dimension = 1 -> m
@@ -74,21 +75,21 @@ module Monokinetic =
                     let euler = PressurelessEuler1D(HybridModel.FromScenario coarseScenario, data, cells)
                     euler.AdvanceTo(lagrangian.Time)
                     cells, MonokineticComparison.Compare(lagrangian, euler))
-            let cells = solve model steps (InitialData.Sample(scenario.Initial, 1, SpreadCells, Seeds.derive context.Seed (id + "-spread") []))
+            let cells = Trajectories.final context.Solver scenario (float steps * model.Step) (InitialData.Sample(scenario.Initial, 1, SpreadCells, Seeds.derive context.Seed (id + "-spread") []))
             let spread =
                 Seq.averageBy (fun i -> (let struct (_, u) = lagrangian.At cells.Positions[i] in (cells.Velocities[i] - u) ** 2.0)) (seq { 0 .. cells.Count - 1 })
             { Lagrangian = lagrangian; Floor = floor; EulerGaps = eulerGaps; Spread = spread }
-        let floor (reference: Reference) _ _ =
+        let floor (reference: Lagrangian) _ _ =
             reference.Floor, sprintf "E |Phi(y) - Phi'(y)|^2 over %d labels y ~ mu_in, Phi and Phi' the interpolated flow maps on %d and %d label cells: a bound of W2^2 between the two solutions" FloorSamples LabelCells (LabelCells / 2)
         let details (model: HybridModel) _ =
             [ "N-cell systems", "the scenario's alignment method (direct by default), independent samples of mu_in with v = u_in(x)"
               "reference rho^t", sprintf "Lagrangian: %d label cells x 4 Gauss-Legendre nodes, weighted, the same time step" LabelCells
               "comparison", sprintf "exact W2 against %d N cells of rho^t: labels drawn from mu_in, pushed through the interpolated flow map" FournierGuillin.ReferenceFactor ]
-        let measure (model: HybridModel) steps (reference: Reference) n seed =
-            let cells = solve model steps (InitialData.Sample(scenario.Initial, 1, n, Seeds.derive seed "cells" []))
+        let measure solver t (reference: Lagrangian) n seed =
+            let cells = Trajectories.final solver scenario t (InitialData.Sample(scenario.Initial, 1, n, Seeds.derive seed "cells" []))
             let sample = reference.Lagrangian.Sample(FournierGuillin.ReferenceFactor * n, Seeds.derive seed "reference" [])
             (ExactTransport.Solve(PhaseSpace.ofState cells, PhaseSpace.ofState sample, 2.0)).Cost
-        let notes (reference: Reference) =
+        let notes (reference: Lagrangian) =
             let gaps = reference.EulerGaps
             let order =
                 let xs = gaps |> List.map (fun (cells, _) -> log (1.0 / float cells))
@@ -99,11 +100,16 @@ module Monokinetic =
             [ sprintf "The reference is monokinetic by construction (one velocity per label); its smallest Jacobian det(dx/dy) at t is %.3f (no crossing)." reference.Lagrangian.MinJacobian
               sprintf "Euler against Lagrangian, the finite volumes refined with dt proportional to dx: %s; observed order %.2f." table order
               sprintf "Velocity spread of %d cells of (P) about the limit's u(t, x): E |v_i - u(t, x_i)|^2 = %.3g (the N-cell system is monokinetic up to its mean-field error)." SpreadCells reference.Spread ]
+        let reference =
+            { Description = sprintf "the Lagrangian solution of (E): %d label cells x 4 Gauss-Legendre nodes advanced as a weighted cloud of (P) by the project's own stepper" LabelCells
+              Components =
+                CodeComponents.ParticleStepper ||| CodeComponents.ChemicalField
+                ||| (if scenario.Alignment.Method = AlignmentMethod.Mesh then CodeComponents.MeshAlignment else CodeComponents.DirectAlignment)
+              UsesSolver = true }
         { Id = id
           Title = title
           Needs = []
+          Reference = reference
           Run =
             MeanFieldRate.againstReferenceWith
-                scenario scenarioName horizon id title "Theorem 6.1, Corollary 2.2" statement "E W2^2(mu_N^t, mu^t delta(v - u^t))" build floor details measure notes }
-
-    let check scenario scenarioName horizon = checkWith Trajectories.evolve scenario scenarioName horizon
+                scenario scenarioName horizon id title "Theorem 6.1, Corollary 2.2" statement "E W2^2(mu_N^t, mu^t delta(v - u^t))" reference build floor details measure notes }
