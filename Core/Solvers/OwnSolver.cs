@@ -11,6 +11,12 @@ namespace MeanField.Core.Solvers;
 /// </summary>
 public sealed class OwnSolver : IParticleSolver
 {
+    /// <summary>The own solver as the scenario says, one thread per run (also what <c>assembly:...:MeanField.Core.Solvers.OwnSolver</c> loads).</summary>
+    public OwnSolver()
+        : this(mesh: false)
+    {
+    }
+
     /// <param name="mesh">Evaluate the alignment by the particle-mesh method whatever the scenario says.</param>
     /// <param name="maxThreads">Worker threads per run (-1: all cores).</param>
     /// <param name="version">The version the identity records (the tool's).</param>

@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+"""An independent solver of the particle system (P), written to the meanfield solver protocol, version 1.
+
+    python3 solver.py WORKDIR      reads WORKDIR/scenario.yaml and WORKDIR/initial.csv,
+                                   writes WORKDIR/particles.csv (and gradient.csv when
+                                   WORKDIR/wants-gradient exists)
+    python3 solver.py --version    prints its version
+
+The model (d = 1 or 2):
+
+    dx_i/dt = v_i
+    dv_i/dt = sum_j m_j beta psi(|x_j - x_i|) (v_j - v_i) + eta grad phi(x_i) + F_ext(x_i)
+    dphi/dt = D lap phi - kappa phi + sum_j m_j chi(x - x_j)
+
+with psi(r) = (1 + r^2/R^2)^(-sigma), chi(x) = c (1 - |x|^2/r^2)^3 on |x| < r, m_j = 1/N unless
+initial.csv gives masses. Its numerics are its own, not the toolkit's:
+
+- alignment: direct sum over all pairs, in row blocks;
+- field: Fourier modes of the periodic box, each advanced with the integrating factor
+  exp(-(D |k|^2 + kappa) t); the source is chi sampled at the grid nodes around each cell (no
+  mass correction), transformed by FFT;
+- grad phi: spectral differentiation at the nodes, then tensor-product cubic Lagrange
+  interpolation at the cells (error O(h^4));
+- time: the explicit midpoint rule (RK2) on (x, v) with the integrating factor on the modes,
+  second order in dt.
+
+Only Python 3 and NumPy are needed. Failures print a message on standard error and exit 1.
+"""
+
+import os
+import sys
+
+try:
+    import numpy as np
+except ImportError:
+    # The first python3 on PATH may lack NumPy (a pyenv shim, say) where the system's has it.
+    if os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3") and os.path.exists("/usr/bin/python3"):
+        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
+    raise
+
+VERSION = "python-solver 1.0"
+
+
+# --- the scenario: the block YAML that `meanfield simulate` writes (keys, nesting by two spaces,
+# numbers, quoted strings and [a, b] lists) -------------------------------------------------------
+
+def parse_value(text):
+    text = text.strip()
+    if text.startswith("[") and text.endswith("]"):
+        inner = text[1:-1].strip()
+        return [float(t) for t in inner.split(",")] if inner else []
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1]
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def read_scenario(path):
+    root = {}
+    stack = [(-1, root)]
+    with open(path, encoding="utf-8") as f:
+        for raw in f:
+            line = raw.split("#", 1)[0].rstrip()
+            if not line.strip():
+                continue
+            indent = len(line) - len(line.lstrip(" "))
+            key, _, value = line.strip().partition(":")
+            while stack[-1][0] >= indent:
+                stack.pop()
+            parent = stack[-1][1]
+            if value.strip():
+                parent[key] = parse_value(value)
+            else:
+                parent[key] = {}
+                stack.append((indent, parent[key]))
+    return root
+
+
+# --- the protocol's files ------------------------------------------------------------------------
+
+def read_initial(path, d):
+    with open(path, encoding="utf-8") as f:
+        header = f.readline().strip().split(",")
+    expected = ["i"] + [f"x{a + 1}" for a in range(d)] + [f"v{a + 1}" for a in range(d)]
+    if header not in (expected, expected + ["m"]):
+        raise ValueError(f"{path}: header {header}, expected {expected} (with m for masses)")
+    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    x, v = data[:, 1:1 + d].copy(), data[:, 1 + d:1 + 2 * d].copy()
+    m = data[:, -1] / data[:, -1].sum() if header[-1] == "m" else np.full(len(data), 1.0 / len(data))
+    return x, v, m
+
+
+def write_snapshots(path, d, snapshots):
+    header = "t,i," + ",".join([f"x{a + 1}" for a in range(d)] + [f"v{a + 1}" for a in range(d)])
+    with open(path + ".partial", "w", encoding="utf-8", newline="\n") as f:
+        f.write(header + "\n")
+        for t, x, v in snapshots:
+            for i in range(len(x)):
+                f.write(",".join([repr(float(t)), str(i)] + [repr(float(c)) for c in x[i]] + [repr(float(c)) for c in v[i]]) + "\n")
+    os.replace(path + ".partial", path)
+
+
+def write_gradients(path, d, gradients):
+    with open(path + ".partial", "w", encoding="utf-8", newline="\n") as f:
+        f.write("t,node," + ",".join(f"g{a + 1}" for a in range(d)) + "\n")
+        for t, g in gradients:
+            flat = [component.reshape(-1) for component in g]
+            for node in range(flat[0].size):
+                f.write(",".join([repr(float(t)), str(node)] + [repr(float(c[node])) for c in flat]) + "\n")
+    os.replace(path + ".partial", path)
+
+
+# --- the model -----------------------------------------------------------------------------------
+
+class Model:
+    def __init__(self, s):
+        self.d = int(s["dimension"])
+        if self.d not in (1, 2):
+            raise ValueError(f"dimension {self.d}: this example solves d = 1 and 2")
+        al = s["alignment"]
+        if al["kind"] == "cucker_smale":
+            self.beta, self.R, self.sigma = float(al["beta"]), float(al["radius"]), float(al["sigma"])
+        elif al["kind"] == "none":
+            self.beta, self.R, self.sigma = 0.0, 1.0, 0.0
+        else:
+            raise ValueError(f"alignment.kind {al['kind']}: this example knows cucker_smale and none")
+        ch = s["chemotaxis"]
+        self.eta, self.D, self.kappa = float(ch["eta"]), float(ch["diffusion"]), float(ch["decay"])
+        if ch["source"]["kind"] != "polynomial_bump":
+            raise ValueError(f"chemotaxis.source.kind {ch['source']['kind']}: this example knows polynomial_bump")
+        self.r, self.c = float(ch["source"]["radius"]), float(ch["source"]["amplitude"])
+        force = s["external_force"]
+        self.force = force["kind"]
+        if self.force == "constant":
+            self.force_vector = np.array(force["vector"], dtype=float)
+        elif self.force == "confinement":
+            self.k_conf, self.l_conf = float(force["strength"]), float(force["length"])
+        elif self.force != "none":
+            raise ValueError(f"external_force.kind {self.force}: unknown")
+        dom = s["domain"]
+        self.n, self.L = int(dom["grid"]), float(dom["box"])
+        self.origin = np.array(dom.get("center", [0.0] * self.d), dtype=float) - self.L / 2
+        self.h = self.L / self.n
+        k1 = 2 * np.pi * np.fft.fftfreq(self.n, d=self.h)
+        self.k = np.meshgrid(*([k1] * self.d), indexing="ij")
+        k2 = sum(k * k for k in self.k)
+        self.rate = self.D * k2 + self.kappa
+        # Odd derivatives have no Nyquist mode on an even grid.
+        nyquist = np.zeros(self.n, dtype=bool)
+        nyquist[self.n // 2] = True
+        self.ik = []
+        for a in range(self.d):
+            ka = self.k[a].copy()
+            index = [slice(None)] * self.d
+            index[a] = nyquist
+            ka[tuple(index)] = 0.0
+            self.ik.append(1j * ka)
+        tm = s["time"]
+        self.dt, self.T, self.every = float(tm["step"]), float(tm["horizon"]), float(tm["output_interval"])
+        init = s["chemotaxis"]["initial_field"]
+        self.phi0 = np.zeros([self.n] * self.d)
+        if init["kind"] == "gaussian":
+            nodes = np.meshgrid(*[self.origin[a] + self.h * np.arange(self.n) for a in range(self.d)], indexing="ij")
+            r2 = 0.0
+            for a in range(self.d):
+                y = nodes[a] - init["center"][a]
+                y = y - self.L * np.round(y / self.L)
+                r2 = r2 + y * y
+            self.phi0 = float(init["amplitude"]) * np.exp(-r2 / (2 * float(init["width"]) ** 2))
+        # The node offsets within the source's reach of a cell.
+        reach = int(np.ceil(self.r / self.h)) + 1
+        offsets = np.arange(-reach, reach + 1)
+        self.stencil = np.stack([g.reshape(-1) for g in np.meshgrid(*([offsets] * self.d), indexing="ij")], axis=1)
+
+    def alignment(self, x, v, m):
+        if self.beta == 0:
+            return np.zeros_like(v)
+        out = np.empty_like(v)
+        block = max(1, 2_000_000 // len(x))
+        for start in range(0, len(x), block):
+            xs, vs = x[start:start + block], v[start:start + block]
+            r2 = ((x[None, :, :] - xs[:, None, :]) ** 2).sum(axis=2)
+            w = m[None, :] * self.beta * (1 + r2 / self.R ** 2) ** (-self.sigma)
+            out[start:start + block] = w @ v - w.sum(axis=1)[:, None] * vs
+        return out
+
+    def source_hat(self, x, m):
+        """FFT of sum_j m_j chi(x - x_j) at the nodes."""
+        base = np.floor((x - self.origin) / self.h).astype(int)
+        nodes = base[:, None, :] + self.stencil[None, :, :]
+        y = self.origin + nodes * self.h - x[:, None, :]
+        u = 1 - (y ** 2).sum(axis=2) / self.r ** 2
+        values = np.where(u > 0, self.c * u ** 3, 0.0) * m[:, None]
+        grid = np.zeros([self.n] * self.d)
+        index = tuple(np.mod(nodes[:, :, a], self.n).reshape(-1) for a in range(self.d))
+        np.add.at(grid, index, values.reshape(-1))
+        return np.fft.fftn(grid)
+
+    def gradient_nodes(self, a_hat):
+        return [np.real(np.fft.ifftn(ik * a_hat)) for ik in self.ik]
+
+    def interpolate(self, fields, x):
+        """Tensor-product cubic Lagrange interpolation of nodal fields at the cells."""
+        s = (x - self.origin) / self.h
+        base = np.floor(s).astype(int) - 1
+        f = s - np.floor(s)
+        # Weights of nodes base, base+1, base+2, base+3 at offset 1 + f.
+        t = f + 1
+        w = np.stack([-(t - 1) * (t - 2) * (t - 3) / 6, t * (t - 2) * (t - 3) / 2, -t * (t - 1) * (t - 3) / 2, t * (t - 1) * (t - 2) / 6], axis=2)
+        out = np.zeros((len(x), len(fields)))
+        for combo in np.ndindex(*([4] * self.d)):
+            weight = np.ones(len(x))
+            index = []
+            for a in range(self.d):
+                weight = weight * w[:, a, combo[a]]
+                index.append(np.mod(base[:, a] + combo[a], self.n))
+            for q, field in enumerate(fields):
+                out[:, q] += weight * field[tuple(index)]
+        return out
+
+    def external(self, x):
+        if self.force == "constant":
+            return np.broadcast_to(self.force_vector, x.shape)
+        if self.force == "confinement":
+            return -self.k_conf * x / np.sqrt(1 + (x ** 2).sum(axis=1, keepdims=True) / self.l_conf ** 2)
+        return 0.0
+
+    def acceleration(self, x, v, m, a_hat):
+        acc = self.alignment(x, v, m) + self.external(x)
+        if self.eta != 0:
+            acc = acc + self.eta * self.interpolate(self.gradient_nodes(a_hat), x)
+        return acc
+
+    def run(self, x, v, m, wants_gradient):
+        steps = int(round(self.T / self.dt))
+        every = max(1, int(round(self.every / self.dt)))
+        outputs = set(range(every, steps + 1, every)) | {steps}
+        a_hat = np.fft.fftn(self.phi0)
+        half = np.exp(-self.rate * self.dt / 2)
+        full = half * half
+        snapshots, gradients = [(0.0, x.copy(), v.copy())], []
+        for step in range(1, steps + 1):
+            # Explicit midpoint with the integrating factor on the modes.
+            s0 = self.source_hat(x, m)
+            acc0 = self.acceleration(x, v, m, a_hat)
+            xh, vh = x + 0.5 * self.dt * v, v + 0.5 * self.dt * acc0
+            ah = half * (a_hat + 0.5 * self.dt * s0)
+            sh = self.source_hat(xh, m)
+            acch = self.acceleration(xh, vh, m, ah)
+            x, v = x + self.dt * vh, v + self.dt * acch
+            a_hat = full * a_hat + self.dt * half * sh
+            if not (np.all(np.isfinite(x)) and np.all(np.isfinite(v))):
+                bad = int(np.argmax(~(np.isfinite(x).all(axis=1) & np.isfinite(v).all(axis=1))))
+                raise FloatingPointError(f"blow-up at step {step} (t = {step * self.dt:g}): cell {bad} is not finite")
+            if step in outputs:
+                t = step * self.dt
+                snapshots.append((t, x.copy(), v.copy()))
+                if wants_gradient:
+                    gradients.append((t, self.gradient_nodes(a_hat)))
+        return snapshots, gradients
+
+
+def main(argv):
+    if len(argv) == 2 and argv[1] == "--version":
+        print(f"{VERSION} (numpy {np.__version__})")
+        return 0
+    if len(argv) != 2:
+        print("usage: solver.py WORKDIR | --version", file=sys.stderr)
+        return 2
+    work = argv[1]
+    try:
+        scenario = read_scenario(os.path.join(work, "scenario.yaml"))
+        model = Model(scenario)
+        x, v, m = read_initial(os.path.join(work, "initial.csv"), model.d)
+        wants_gradient = os.path.exists(os.path.join(work, "wants-gradient"))
+        snapshots, gradients = model.run(x, v, m, wants_gradient)
+    except (OSError, ValueError, KeyError, FloatingPointError) as e:
+        print(f"solver.py: {e}", file=sys.stderr)
+        return 1
+    write_snapshots(os.path.join(work, "particles.csv"), model.d, snapshots)
+    if wants_gradient:
+        write_gradients(os.path.join(work, "gradient.csv"), model.d, gradients)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
