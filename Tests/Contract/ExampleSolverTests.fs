@@ -1,0 +1,51 @@
+module MeanField.Tests.Contract.ExampleSolverTests
+
+open System
+open System.IO
+open Expecto
+open MeanField.Core.Scenarios
+open MeanField.Core.Solvers
+open MeanField.Verification
+open MeanField.Verification.Checks
+open MeanField.Tests
+
+/// examples/python-solver/solver.py in the source tree (the tests run from Tests/bin/Release/net10.0).
+let private script = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "examples", "python-solver", "solver.py"))
+
+/// A suite small enough for the test run: every kind of check that runs a solver, on short ladders.
+let private reduced =
+    let ladder xs replicas = { Xs = xs; Replicas = replicas; FitFrom = 0.0 }
+    let scenario = ScenarioReader.Default()
+    let short = ScenarioReader.Parse(ScenarioReader.DefaultText().Replace("horizon: 2.0", "horizon: 0.5"))
+    { Name = "reduced"
+      Entries =
+        [ Dobrushin.check scenario "default" 0.2 80, ladder [ 1e-6; 1e-5; 1e-4; 1e-3 ] 2
+          MeanFieldRate.checkGrid (ScenarioReader.Embedded "vlasov-d1") "vlasov-d1" 1.0, ladder [ 128.0; 256.0; 512.0; 1024.0 ] 3
+          Monokinetic.check (ScenarioReader.Embedded "monokinetic-d1") "monokinetic-d1" 1.0, ladder [ 64.0; 128.0; 256.0; 512.0 ] 3
+          ChemicalGradient.check scenario "default" 1.0 8000, ladder [ 128.0; 256.0; 512.0; 1024.0 ] 2
+          APriori.check short "default", ladder [ 100.0 ] 1 ] }
+
+let private runOn (solver: IParticleSolver) =
+    Suite.run reduced { Solver = solver; Seed = 21; ScenarioText = "reduced"; Progress = ignore; Finished = ignore }
+
+[<Tests>]
+let tests =
+    testList "MeanField.Examples.python" [
+        test "The example Python solver, an independent discretisation, gets the own solver's verdicts on a reduced suite" {
+            Expect.isTrue (File.Exists script) $"the example at {script}"
+            use python = ExternalProcessSolver.Create($"python3 \"{script}\"", TimeSpan.FromMinutes 5.0, Environment.ProcessorCount)
+            Expect.stringContains (nonNull python.Identity.Version) "numpy" $"it runs with NumPy (install python3-numpy): {python.Identity.Version}"
+            let theirs = runOn python
+            let ours = runOn Solvers.own
+            for a, b in List.zip ours.Checks theirs.Checks do
+                Expect.equal b.Verdict a.Verdict $"{a.Id}: {a.Verdict.Name} with the own solver, {b.Verdict.Name} with the example ({String.Join(' ', b.Notes)})"
+                Expect.isFalse (b.Verdict.IsError || b.Verdict.IsNotApplicable) $"{b.Id} was judged"
+                match a.Rate, b.Rate with
+                | Some ra, Some rb ->
+                    // An independent second-order solver: the slopes agree within the sampling error, not to the bit.
+                    Expect.isLessThan (abs (ra.Fit.Slope - rb.Fit.Slope)) 0.1 $"{a.Id}: slopes {ra.Fit.Slope} and {rb.Fit.Slope}"
+                | _ -> ()
+            let independence = theirs.Checks |> List.map (fun c -> (Independence.between c.Reference theirs.Solver).Text) |> List.distinct
+            Expect.equal independence [ "yes" ] "every reference is independent of an outside solver"
+        }
+    ]

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# What the tests need beyond the .NET SDK: NumPy for the example Python solver
+# (examples/python-solver), from Debian's python3-numpy (it serves /usr/bin/python3; the first
+# python3 on PATH may be a pyenv shim without it, and the example then re-runs itself there).
+set -euo pipefail
+if ! /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "ci/setup.sh: installing python3-numpy"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq python3-numpy >/dev/null
+  else
+    echo "ci/setup.sh: NumPy is missing for /usr/bin/python3 and this is not root: install python3-numpy for the example solver's test" >&2
+  fi
+fi
