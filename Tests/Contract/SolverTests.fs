@@ -153,6 +153,15 @@ let tests =
             Expect.throwsT<ArgumentException> (fun () -> SolverSpec.Parse "mine" |> ignore) "an unknown form"
         }
 
+        test "own:mesh agrees with own to the mesh alignment's accuracy, and is named apart" {
+            let p = problem false
+            let direct, mesh = OwnSolver().Solve(p).Final, OwnSolver(mesh = true).Solve(p).Final
+            let gap = Array.map2 (fun a b -> abs (a - b)) direct.Velocities mesh.Velocities |> Array.max
+            Expect.isLessThan gap 1e-6 "the mesh alignment's error (order 6 in the spacing) after 10 steps"
+            Expect.isGreaterThan gap 0.0 "but another method"
+            Expect.equal (SolverSpec.Parse "own:mesh").Identity.Name "own:mesh" "its name"
+        }
+
         test "The own solver gives the same bits on every run, and reports a blow-up as a named run failure" {
             let p = problem false
             Expect.sequenceEqual (bits (OwnSolver().Solve(p).States)) (bits (OwnSolver().Solve(p).States)) "deterministic"

@@ -281,6 +281,35 @@ let tests =
                     Expect.isTrue (needed |> List.forall (fun n -> List.contains n ids)) $"{name}, {suite.Name}: every check a derived check reads is in the suite"
         }
 
+        test "A check that needs grad phi is Not applicable with a solver that gives none, a failing run is an Error, and the suite goes on" {
+            let scenario = MeanField.Core.Scenarios.ScenarioReader.Default()
+            let noGradient = Solvers.mapped "no gradient" (fun problem solution -> MeanField.Core.Solvers.SolverSolution(problem.OutputTimes, solution.States, null))
+            let failing =
+                { new MeanField.Core.Solvers.IParticleSolver with
+                    member _.Identity = noGradient.Identity
+                    member _.Solve _ = raise (MeanField.Core.Solvers.SolverFailureException(MeanField.Core.Solvers.SolverFailure.NonZeroExit, "exit 3", "/tmp/kept", "the solver's last words")) }
+            let suite =
+                { Name = "test"
+                  Entries =
+                    [ ChemicalGradient.check scenario "default" 1.0 8000, { Xs = [ 128.0; 256.0 ]; Replicas = 2; FitFrom = 0.0 }
+                      FournierGuillin.sharpness "cube6", { Xs = [ 100.0; 200.0; 400.0 ]; Replicas = 2; FitFrom = 0.0 } ] }
+            let run solver = Suite.run suite { Solver = solver; Seed = 5; ScenarioText = "test"; Progress = ignore; Finished = ignore }
+            let first = run noGradient
+            match first.Checks.Head.Verdict with
+            | Verdict.NotApplicable reason -> Expect.stringContains reason "no grad phi" "the reason"
+            | other -> failtestf "expected Not applicable, got %A" other
+            Expect.equal first.Checks.Head.Measurement Measurement.Nothing "nothing measured"
+            Expect.equal first.Checks.Head.Verdict.Severity 0 "not a failure, and not a pass either"
+            Expect.isTrue first.Checks[1].Rate.IsSome "the next check ran"
+            let second = run failing
+            match second.Checks.Head.Verdict with
+            | Verdict.Error message -> Expect.stringContains message "non-zero exit" "the named failure"
+            | other -> failtestf "expected Error, got %A" other
+            Expect.exists second.Checks.Head.Notes (fun n -> n.Contains "the solver's last words") "the solver's message"
+            Expect.exists second.Checks.Head.Notes (fun n -> n.Contains "/tmp/kept") "the kept work folder"
+            Expect.isTrue second.Checks[1].Rate.IsSome "the next check ran"
+        }
+
         test "Selecting a derived check selects the checks it reads, and nothing else" {
             let quick = Suite.quick Suite.defaultModel
             match Suite.select [ "growth-d2" ] quick with
