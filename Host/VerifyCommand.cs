@@ -39,17 +39,20 @@ internal static class VerifyCommand
         var solverCommand = new Option<string?>("--solver-command") { Description = "The solver under test as an external program speaking protocol 1 (docs/solver-protocol.md), e.g. \"python3 my_solver.py\"." };
         var solverTimeout = new Option<double>("--solver-timeout") { Description = "Seconds one run of --solver-command may take before it is killed.", DefaultValueFactory = _ => 600 };
         var solverJobs = new Option<int>("--solver-jobs") { Description = "Runs of --solver-command at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var solverOrder = new Option<double?>("--solver-order") { Description = "The order in dt the solver under test declares (the convergence checks hold it to it; without it they are informational)." };
+        var power = new Option<bool>("--power") { Description = "Measure the suite's power: run it on the own solver and on each built-in mutant (a plausible bug), and write the detection matrix." };
         var allowDifferent = new Option<bool>("--allow-different-solvers") { Description = "Compare with a --baseline made by another solver." };
         var command = new Command("verify", "Check by measurement that the solver under test reproduces the paper's rates, and write a report.")
         {
-            suite, check, scenario, outDir, seed, baseline, junit, quiet, solver, solverCommand, solverTimeout, solverJobs, allowDifferent,
+            suite, check, scenario, outDir, seed, baseline, junit, quiet, solver, solverCommand, solverTimeout, solverJobs, solverOrder, allowDifferent, power,
         };
         command.SetAction(parse => Run(
             new Request(
                 parse.GetValue(suite)!, parse.GetValue(check) ?? [], parse.GetValue(scenario), parse.GetRequiredValue(outDir),
                 parse.GetValue(seed), parse.GetValue(baseline), parse.GetValue(junit), parse.GetValue(quiet),
-                new SolverOptions(parse.GetValue(solver), parse.GetValue(solverCommand), parse.GetValue(solverTimeout), parse.GetValue(solverJobs)),
-                parse.GetValue(allowDifferent)),
+                new SolverOptions(parse.GetValue(solver), parse.GetValue(solverCommand), parse.GetValue(solverTimeout), parse.GetValue(solverJobs), parse.GetValue(solverOrder)),
+                parse.GetValue(allowDifferent),
+                parse.GetValue(power)),
             output,
             error));
         return command;
@@ -58,11 +61,17 @@ internal static class VerifyCommand
     /// <summary>What the command line asked for.</summary>
     private sealed record Request(
         string Suite, string[] Checks, FileInfo? Scenario, DirectoryInfo Out, int Seed, FileInfo? Baseline, FileInfo? JUnit, bool Quiet,
-        SolverOptions Solver, bool AllowDifferentSolvers);
+        SolverOptions Solver, bool AllowDifferentSolvers, bool Power);
 
     private static int Run(Request request, TextWriter output, TextWriter error)
     {
-        var (suiteName, checks, scenarioFile, outDir, seed, baselineFile, junitFile, quiet, solverOptions, allowDifferent) = request;
+        var (suiteName, checks, scenarioFile, outDir, seed, baselineFile, junitFile, quiet, solverOptions, allowDifferent, powerRun) = request;
+        if (powerRun && (solverOptions.Solver is not null || solverOptions.Command is not null || baselineFile is not null))
+        {
+            error.WriteLine("meanfield verify: --power runs the own solver and its mutants: it takes no --solver, --solver-command or --baseline");
+            return ExitCodes.BadInput;
+        }
+
         IParticleSolver solver;
         try
         {
@@ -132,9 +141,10 @@ internal static class VerifyCommand
         });
         RunResult Execute(Action<ProgressStep> progress) =>
             SuiteModule.run(suite, new RunSettings(solver, seed, scenarioText, Microsoft.FSharp.Core.FuncConvert.FromAction(progress), finished));
-        var run = quiet ? Execute(_ => { }) : WithProgress(error, suite, Execute);
         var info = new RunInfo(ToolVersion(), Commit(), RuntimeInformation.FrameworkDescription,
             $"{RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} cores", source);
+        if (powerRun) return RunPower(suite, new RunSettings(solver, seed, scenarioText, Microsoft.FSharp.Core.FuncConvert.FromAction<ProgressStep>(_ => { }), finished), info, outDir, output);
+        var run = quiet ? Execute(_ => { }) : WithProgress(error, suite, Execute);
         var comparison = before is null
             ? null
             : Baseline.compare(ListModule.OfSeq(before), ListModule.OfSeq(run.Checks.Select(Baseline.summarize))).ToList();
@@ -164,6 +174,12 @@ internal static class VerifyCommand
                 using var w = new StreamWriter(folder.PathOf("growth.csv"));
                 VerificationCsv.WriteGrowth(w, run);
             }
+
+            if (run.Checks.Any(c => c.Convergence is not null))
+            {
+                using var w = new StreamWriter(folder.PathOf("convergence.csv"));
+                VerificationCsv.WriteConvergence(w, run);
+            }
             foreach (var c in run.Checks)
             {
                 if (VerificationPlots.Of(c) is { } plot) Svg.Write(plot, folder.PathOf($"{c.Id}.svg"));
@@ -187,6 +203,27 @@ internal static class VerifyCommand
         int worst = run.Checks.Select(c => c.Verdict.Severity).DefaultIfEmpty(0).Max();
         if (worst >= 2 || regressions > 0) return ExitCodes.Violated;
         return worst == 1 ? ExitCodes.Inconclusive : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// <c>--power</c>: the suite on the own solver and every mutant; the detection matrix into the report
+    /// folder and a line per solver on the console. Exit 0 when every mutant is caught and the own solver is clean.
+    /// </summary>
+    private static int RunPower(Suite suite, RunSettings settings, RunInfo info, DirectoryInfo outDir, TextWriter output)
+    {
+        var power = MeanField.Verification.Power.run(suite, MutantModule.all, settings);
+        using (var folder = new AtomicDirectory(outDir.FullName))
+        {
+            using (var w = new StreamWriter(folder.PathOf("report.md"))) PowerMarkdown.Render(w, power, info);
+            using (var stream = File.Create(folder.PathOf("results.json"))) PowerJson.Write(stream, power, info);
+            folder.Commit();
+        }
+
+        string Verdicts(RunResult run) => string.Join(", ", run.Checks.Select(c => $"{c.Id} {c.Verdict.Name}"));
+        output.WriteLine($"own (correct): {(power.FalseAlarm ? "FALSE ALARM" : "clean")}: {Verdicts(power.Own)}");
+        foreach (var r in power.Rows) output.WriteLine($"{r.Mutant.Id}: {(r.Caught ? "caught" : "NOT CAUGHT")}: {Verdicts(r.Run)}");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"verify --power: {power.Rows.Count(r => r.Caught)} of {power.Rows.Length} mutants caught, own solver {(power.FalseAlarm ? "not clean" : "clean")}, {power.Seconds:F0} s: wrote {outDir.FullName}"));
+        return power.FalseAlarm || power.Rows.Any(r => !r.Caught) ? ExitCodes.Violated : ExitCodes.Success;
     }
 
     /// <summary>A check's verdict, what it measured and the theory, on one line.</summary>

@@ -91,13 +91,46 @@ type GrowthMeasurement =
       /// The smallest C >= 0 with e^{e^{Ct}} >= tau(t) at every t > 0 (0 when every tau <= e).
       DoubleExponentialC: float }
 
+/// One refinement ladder of a convergence check: the solver's trajectory error against the reference
+/// at each step size (time step dt, or grid spacing h), and the order it shows.
+type OrderLadder =
+    { /// "dt" or "h".
+      Variable: string
+      Xs: float[]
+      Errors: float[]
+      Seconds: float[]
+      /// Whether each rung's error stands above the reference's floor by the required factor (judged);
+      /// the others are at the floor, shown but not fitted.
+      Judged: bool[]
+      /// Least-squares slope of log error on log x over the judged rungs (NaN with fewer than two).
+      Order: float
+      /// The slope between each rung and the next (NaN where either is not judged).
+      LocalOrders: float[]
+      /// The order the solver declares (time ladders), when it declares one.
+      Declared: float option
+      Tolerance: Tolerance
+      Verdict: Verdict
+      /// Why the ladder got its verdict, in one sentence.
+      Reason: string }
+
+/// A convergence check: the solver's orders in dt (and h), measured against a reference of (P) (or a
+/// closed form) whose own error is the floor.
+type ConvergenceMeasurement =
+    { Time: OrderLadder
+      Grid: OrderLadder option
+      Floor: float
+      FloorText: string
+      /// The judged rungs' errors are at least this many times the floor.
+      FloorFactor: float }
+
 /// What a check measured: a rate with its fit, quantities against their a-priori bounds, the growth
-/// of a prefactor in time, or nothing (the verdict, Error or Not applicable, says why).
+/// of a prefactor in time, orders of convergence, or nothing (the verdict, Error or Not applicable, says why).
 [<RequireQualifiedAccess>]
 type Measurement =
     | Rate of RateMeasurement
     | Bounds of BoundSeries list
     | Growth of GrowthMeasurement
+    | Convergence of ConvergenceMeasurement
     | Nothing
 
 /// What a check measures the solver under test against, and which of the project's code that uses.
@@ -167,6 +200,12 @@ type CheckResult =
     member this.Growth =
         match this.Measurement with
         | Measurement.Growth growth -> Some growth
+        | _ -> None
+
+    /// The convergence measurement, for a convergence check.
+    member this.Convergence =
+        match this.Measurement with
+        | Measurement.Convergence convergence -> Some convergence
         | _ -> None
 
 /// A whole verification run.

@@ -85,6 +85,22 @@ module Suite =
               let law, name = model.Law d
               FournierGuillin.rate d law name, ladders d ]
 
+    /// The convergence checks against the exact solution of (P) and the closed forms, sized for the quick suite.
+    /// d = 1 on the grid-reference model (box 8: its Gaussian reaches 3), d = 2 on the model in a box of 6.
+    let private codeChecks (model: Model) =
+        let oneDimensional, oneName = model.OneDimensional
+        let steps = [ 0.1; 0.05; 0.025; 0.0125; 0.00625 ]
+        [ Convergence.check oneDimensional oneName
+              { Cells = 64; Horizon = 1.0; OutputInterval = 0.5; Box = 8.0; TimeSteps = steps; TimeGrid = 256; Grids = [ 32; 64; 128 ]
+                ReferenceModes = 192; ReferenceStep = 0.003125 }, derived
+          if model.Scenario.Dimension = 2 then
+              Convergence.check model.Scenario model.ScenarioName
+                  { Cells = 64; Horizon = 1.0; OutputInterval = 0.5; Box = 6.0; TimeSteps = steps; TimeGrid = 96; Grids = [ 24; 48; 96 ]
+                    ReferenceModes = 48; ReferenceStep = 0.0125 }, derived
+          ClosedForms.linear model.Scenario model.ScenarioName 64 1.0 0.5 steps, derived
+          ClosedForms.momentum model.Scenario model.ScenarioName 200, derived
+          ClosedForms.fieldIndependence model.Scenario model.ScenarioName 200, derived ]
+
     /// Every check, sized to finish in a few minutes on a 2-core machine. Rungs below FitFrom are the
     /// pre-asymptotic policy: the first rung of every ladder is measured and shown but not fitted.
     /// The log-type rates (D = 2) get the longest ladders; the clusters, whose error is a half-normal
@@ -102,7 +118,8 @@ module Suite =
             // After the mean-field checks: it reads the same reference run at t = 1.
             @ [ ChemicalGradient.check model.Scenario model.ScenarioName 1.0 128000, ladder (doubling 125.0 5) 4 250.0 ]
             @ referenceChecks model (ladder (doubling 125.0 5) 4 250.0) (ladder (doubling 125.0 5) 4 250.0)
-            @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0 ] 1 0.0 ] }
+            @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0 ] 1 0.0 ]
+            @ codeChecks model }
 
     /// Publication sizes: longer ladders and more replicas, sized to finish within an hour on a 2-core
     /// machine. Exact transport on monokinetic clouds (points near a curve in phase space) is the
@@ -121,7 +138,8 @@ module Suite =
             // After the mean-field checks: it reads the same reference run at t = 1.
             @ [ ChemicalGradient.check model.Scenario model.ScenarioName 1.0 1_000_000, ladder (doubling 125.0 6) 12 250.0 ]
             @ referenceChecks model (ladder (doubling 125.0 7) 12 250.0) (ladder (doubling 125.0 6) 12 250.0)
-            @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0; 4000.0 ] 2 0.0 ] }
+            @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0; 4000.0 ] 2 0.0 ]
+            @ codeChecks model }
 
     let byName (name: string) (model: Model) =
         match name with

@@ -475,6 +475,42 @@ public sealed class ChemicalField
         }
     }
 
+    /// <summary>
+    /// grad phi at the cells by multilinear interpolation (second order): the defect
+    /// <see cref="Dynamics.StepperDefects.LinearGradientInterpolation"/>, not a method to use.
+    /// </summary>
+    public void InterpolateGradientMultilinear(double[] positions, int count, double[] gradient)
+    {
+        int d = Grid.Dimension;
+        Span<int> low = stackalloc int[3];
+        Span<double> frac = stackalloc double[3];
+        for (int j = 0; j < count; j++)
+        {
+            for (int a = 0; a < d; a++)
+            {
+                double s = (positions[a * count + j] - Grid.Origin[a]) / Grid.Spacing;
+                double floor = Math.Floor(s);
+                low[a] = (int)floor;
+                frac[a] = s - floor;
+            }
+
+            for (int f = 0; f < d; f++) gradient[f * count + j] = 0;
+            for (int corner = 0; corner < 1 << d; corner++)
+            {
+                double weight = 1;
+                int flat = 0;
+                for (int a = 0; a < d; a++)
+                {
+                    int bit = (corner >> a) & 1;
+                    weight *= bit == 1 ? frac[a] : 1 - frac[a];
+                    flat += Grid.Wrap(low[a] + bit) * Grid.Strides[a];
+                }
+
+                for (int f = 0; f < d; f++) gradient[f * count + j] += weight * Gradient[f][flat];
+            }
+        }
+    }
+
     /// <summary>Six-point tensor Lagrange interpolation of several nodal fields at one point.</summary>
     public void Interpolate(double[][] fields, ReadOnlySpan<double> point, Span<double> values)
     {

@@ -33,8 +33,11 @@ public sealed class HybridSimulation
     private readonly Complex[] _predictedField;
     private readonly int _maxThreads;
     private readonly MeshAlignment? _mesh;
+    private readonly StepperDefects _defects;
+    private readonly MathNet.Numerics.Random.Xoshiro256StarStar? _kicks;
 
-    public HybridSimulation(HybridModel model, ParticleState initial, int maxThreads = -1)
+    /// <param name="defects">Deliberate bugs for measuring a suite's power (<see cref="StepperDefects"/>); none by default.</param>
+    public HybridSimulation(HybridModel model, ParticleState initial, int maxThreads = -1, StepperDefects? defects = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(initial);
@@ -43,6 +46,8 @@ public sealed class HybridSimulation
         Model = model;
         State = initial.Clone();
         _maxThreads = maxThreads;
+        _defects = defects ?? StepperDefects.None;
+        if (_defects.KickSize != 0) _kicks = new MathNet.Numerics.Random.Xoshiro256StarStar(_defects.KickSeed, false);
         _predicted = initial.Clone();
         int len = initial.Dimension * initial.Count;
         _acceleration = new double[len];
@@ -91,9 +96,10 @@ public sealed class HybridSimulation
         // The gradient grid is current: the constructor and every step leave it so.
         Field.Deposit(x, State.Count, _source, State.Masses);
         Acceleration(State, _acceleration);
+        double xStep = _defects.PositionStepFactor * dt;
         for (int k = 0; k < len; k++)
         {
-            xp[k] = x[k] + dt * v[k];
+            xp[k] = x[k] + xStep * v[k];
             vp[k] = v[k] + dt * _acceleration[k];
         }
 
@@ -103,16 +109,47 @@ public sealed class HybridSimulation
         Field.Deposit(xp, State.Count, _predictedSource, State.Masses);
         Field.UpdateGradient(_predictedField);
         Acceleration(_predicted, _predictedAcceleration);
-        for (int k = 0; k < len; k++)
+        if (_defects.IsNone)
         {
-            x[k] += 0.5 * dt * (v[k] + vp[k]);
-            v[k] += 0.5 * dt * (_acceleration[k] + _predictedAcceleration[k]);
+            for (int k = 0; k < len; k++)
+            {
+                x[k] += 0.5 * dt * (v[k] + vp[k]);
+                v[k] += 0.5 * dt * (_acceleration[k] + _predictedAcceleration[k]);
+            }
+        }
+        else
+        {
+            ApplyDefectiveUpdate(x, v, vp, dt);
         }
 
         Field.Correct(_predictedField, _source, _predictedSource);
         StepIndex++;
         CheckState(State, Time, StepIndex);
         Field.UpdateGradient();
+    }
+
+    /// <summary>The cells' update with the deliberate defects (kept apart so the correct step stays as it is).</summary>
+    private void ApplyDefectiveUpdate(double[] x, double[] v, double[] vp, double dt)
+    {
+        double xStep = _defects.PositionStepFactor * dt;
+        for (int k = 0; k < x.Length; k++)
+        {
+            if (_defects.ForwardEuler)
+            {
+                x[k] += xStep * v[k];
+                v[k] += dt * _acceleration[k];
+            }
+            else
+            {
+                x[k] += 0.5 * xStep * (v[k] + vp[k]);
+                v[k] += 0.5 * dt * (_acceleration[k] + _predictedAcceleration[k]);
+            }
+        }
+
+        if (_kicks is not null)
+        {
+            for (int k = 0; k < v.Length; k++) v[k] += _defects.KickSize * (2 * _kicks.NextDouble() - 1);
+        }
     }
 
     /// <summary>a = A(X, V) + eta grad phi(X) + F_ext(X), using the gradient grid as it stands.</summary>
@@ -123,7 +160,8 @@ public sealed class HybridSimulation
         int n = s.Count, d = s.Dimension;
         if (Model.Eta != 0)
         {
-            Field.InterpolateGradient(s.Positions, n, _chemotaxis);
+            if (_defects.LinearGradientInterpolation) Field.InterpolateGradientMultilinear(s.Positions, n, _chemotaxis);
+            else Field.InterpolateGradient(s.Positions, n, _chemotaxis);
             for (int k = 0; k < a.Length; k++) a[k] += Model.Eta * _chemotaxis[k];
         }
 

@@ -16,6 +16,23 @@ public sealed record Scenario
         return this with { Domain = Domain with { Grid = points }, Time = Time with { Step = step, OutputInterval = output } };
     }
 
+    /// <summary>The same scenario with other time settings (for refinement studies).</summary>
+    public Scenario WithTime(double horizon, double step, double outputInterval) =>
+        this with { Time = new TimeSettings(horizon, step, outputInterval) };
+
+    /// <summary>The same scenario on another periodic box: side <paramref name="box"/> with <paramref name="points"/> nodes per axis, the same centre.</summary>
+    public Scenario WithDomain(double box, int points) => this with { Domain = Domain with { Box = box, Grid = points } };
+
+    /// <summary>The same scenario with another alignment kernel (the evaluation method kept).</summary>
+    public Scenario WithAlignment(AlignmentSpec alignment) =>
+        this with { Alignment = alignment with { Method = Alignment.Method, MeshSpacing = Alignment.MeshSpacing } };
+
+    /// <summary>The same scenario with other chemotaxis constants.</summary>
+    public Scenario WithChemotaxis(ChemotaxisSpec chemotaxis) => this with { Chemotaxis = chemotaxis };
+
+    /// <summary>The same scenario with another external force.</summary>
+    public Scenario WithExternalForce(ExternalForceSpec force) => this with { ExternalForce = force };
+
     /// <summary>Space dimension d in {1, 2, 3}; phase space has dimension 2d.</summary>
     public required int Dimension { get; init; }
 

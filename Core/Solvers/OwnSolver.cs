@@ -29,7 +29,8 @@ public sealed class OwnSolver : IParticleSolver
             mesh ? "own:mesh" : "own",
             version,
             null,
-            CodeComponents.ParticleStepper | CodeComponents.ChemicalField | CodeComponents.MeshAlignment | (mesh ? CodeComponents.None : CodeComponents.DirectAlignment));
+            CodeComponents.ParticleStepper | CodeComponents.ChemicalField | CodeComponents.MeshAlignment | (mesh ? CodeComponents.None : CodeComponents.DirectAlignment),
+            TimeOrder: 2);
     }
 
     public bool Mesh { get; }
@@ -54,11 +55,12 @@ public sealed class OwnSolver : IParticleSolver
     }
 
     /// <summary>Runs <paramref name="model"/> from the problem's cells and records the cells (and grad phi when asked) at its output times.</summary>
-    public static SolverSolution Run(HybridModel model, SolverProblem problem, int maxThreads = 1)
+    /// <param name="defects">Deliberate bugs of the stepper (for measuring a suite's power); none by default.</param>
+    public static SolverSolution Run(HybridModel model, SolverProblem problem, int maxThreads = 1, StepperDefects? defects = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(problem);
-        var simulation = new HybridSimulation(model, problem.Initial, maxThreads);
+        var simulation = new HybridSimulation(model, problem.Initial, maxThreads, defects);
         var states = new List<Particles.ParticleState>(problem.OutputTimes.Count);
         var gradients = problem.WantsGradient ? new List<double[][]>(problem.OutputTimes.Count) : null;
         foreach (double t in problem.OutputTimes)

@@ -41,7 +41,8 @@ public enum CodeComponents
 /// <param name="Version">The first line its <c>--version</c> printed (commands), its assembly's version, or the tool's (own); null when it gives none.</param>
 /// <param name="ProtocolVersion">The file protocol's version for commands, null otherwise.</param>
 /// <param name="Components">The project's code it runs (none for a solver from outside).</param>
-public sealed record SolverIdentity(SolverKind Kind, string Name, string? Version, int? ProtocolVersion, CodeComponents Components)
+/// <param name="TimeOrder">The order in the time step the solver declares (the own solver: 2), which the convergence checks hold it to; null when it declares none (those checks are then informational).</param>
+public sealed record SolverIdentity(SolverKind Kind, string Name, string? Version, int? ProtocolVersion, CodeComponents Components, double? TimeOrder = null)
 {
     /// <summary>One line for a report: "command `python3 s.py` (version 1.2, protocol 1)".</summary>
     public string Describe()
@@ -56,6 +57,7 @@ public sealed record SolverIdentity(SolverKind Kind, string Name, string? Versio
         var extra = new List<string>();
         if (Version is not null) extra.Add($"version {Version}");
         if (ProtocolVersion is { } p) extra.Add($"protocol {p}");
+        if (TimeOrder is { } q) extra.Add($"declared order {q:G3} in dt");
         return extra.Count == 0 ? what : $"{what} ({string.Join(", ", extra)})";
     }
 }

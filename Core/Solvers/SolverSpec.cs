@@ -52,6 +52,13 @@ public static class SolverSpec
         return new NamedSolver(solver, solver.Identity with { Kind = SolverKind.Assembly, Name = $"assembly:{full}:{typeName}", Version = solver.Identity.Version ?? version });
     }
 
+    /// <summary>The solver with the order in dt it is declared to have (<c>--solver-order</c>).</summary>
+    public static IParticleSolver WithOrder(IParticleSolver solver, double order)
+    {
+        ArgumentNullException.ThrowIfNull(solver);
+        return new NamedSolver(solver, solver.Identity with { TimeOrder = order });
+    }
+
     /// <summary>A loaded solver under the identity the harness gives it (its kind and where it came from).</summary>
     private sealed class NamedSolver(IParticleSolver inner, SolverIdentity identity) : IParticleSolver
     {

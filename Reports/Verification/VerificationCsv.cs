@@ -53,4 +53,20 @@ public static class VerificationCsv
             }
         }
     }
+
+    /// <summary><c>convergence.csv</c>: one row per rung of every convergence ladder.</summary>
+    public static void WriteConvergence(TextWriter w, RunResult run)
+    {
+        w.WriteLine("check,variable,x,error,judged,seconds");
+        foreach (var c in run.Checks)
+        {
+            if (c.Convergence is not { } convergence) continue;
+            var m = convergence.Value;
+            foreach (var ladder in m.Grid is { } grid ? new[] { m.Time, grid.Value } : [m.Time])
+            {
+                for (int k = 0; k < ladder.Xs.Length; k++)
+                    w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Id},{ladder.Variable},{ladder.Xs[k]:R},{ladder.Errors[k]:R},{(ladder.Judged[k] ? "true" : "false")},{ladder.Seconds[k]:R}"));
+            }
+        }
+    }
 }

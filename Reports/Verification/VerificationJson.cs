@@ -65,6 +65,7 @@ public static class VerificationJson
             case Measurement.Rate rate: WriteRate(w, rate.Item); break;
             case Measurement.Growth growth: WriteGrowth(w, growth.Item); break;
             case Measurement.Bounds: WriteBounds(w, c); break;
+            case Measurement.Convergence convergence: WriteConvergence(w, convergence.Item); break;
             case var m when m.IsNothing: w.WriteString("kind", "none"); break;
             default: throw new InvalidOperationException($"check {c.Id}: no JSON for the measurement {c.Measurement}");
         }
@@ -141,6 +142,40 @@ public static class VerificationJson
             w.WriteNumber("confidence", p.Fit.Confidence);
             w.WriteNumberOrNull("lower", Math.Exp(p.Fit.Lower));
             w.WriteNumberOrNull("upper", Math.Exp(p.Fit.Upper));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteConvergence(Utf8JsonWriter w, ConvergenceMeasurement m)
+    {
+        w.WriteString("kind", "convergence");
+        w.WriteNumberOrNull("reference_floor", m.Floor);
+        w.WriteString("floor_method", m.FloorText);
+        w.WriteNumber("floor_factor", m.FloorFactor);
+        w.WriteStartArray("ladders");
+        foreach (var ladder in m.Grid is { } grid ? new[] { m.Time, grid.Value } : [m.Time])
+        {
+            w.WriteStartObject();
+            w.WriteString("variable", ladder.Variable);
+            w.WriteNumberOrNull("order", ladder.Order);
+            if (ladder.Declared is { } q) w.WriteNumber("declared_order", q.Value);
+            else w.WriteNull("declared_order");
+            w.WriteString("verdict", ladder.Verdict.Name);
+            w.WriteString("reason", ladder.Reason);
+            w.WriteStartArray("rungs");
+            for (int k = 0; k < ladder.Xs.Length; k++)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("x", ladder.Xs[k]);
+                w.WriteNumberOrNull("error", ladder.Errors[k]);
+                w.WriteBoolean("judged", ladder.Judged[k]);
+                w.WriteNumber("seconds", ladder.Seconds[k]);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
             w.WriteEndObject();
         }
 
@@ -227,14 +262,14 @@ public static class VerificationJson
                     continue;
                 }
 
-                if (kind is "growth" or "none")
+                if (kind is "growth" or "none" or "convergence")
                 {
                     list.Add(new CheckSummary(Text("id"), Text("title"), verdict, Baseline.severityOf(verdict), null, null));
                     index++;
                     continue;
                 }
 
-                if (kind != "rate") throw new InvalidDataException($"checks[{index}].kind is '{kind}' (rate, bounds, growth or none)");
+                if (kind != "rate") throw new InvalidDataException($"checks[{index}].kind is '{kind}' (rate, bounds, growth, convergence or none)");
                 var fit = c.TryGetProperty("fit", out var f) ? f : throw new InvalidDataException($"checks[{index}].fit is missing");
                 var tolerance = c.TryGetProperty("tolerance", out var t) ? t : throw new InvalidDataException($"checks[{index}].tolerance is missing");
                 Claim claim = Text("claim") switch

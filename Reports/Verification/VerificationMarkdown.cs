@@ -50,6 +50,7 @@ public static class VerificationMarkdown
                 case Measurement.Rate rate: RenderRate(w, c, rate.Item); break;
                 case Measurement.Growth growth: RenderGrowth(w, c, growth.Item); break;
                 case Measurement.Bounds: RenderBounds(w, c); break;
+                case Measurement.Convergence convergence: RenderConvergence(w, c, convergence.Item); break;
                 case var m when m.IsNothing: w.WriteLine($"Verdict: **{VerdictText(c.Verdict)}**: nothing was measured."); break;
                 default: throw new InvalidOperationException($"check {c.Id}: no Markdown for the measurement {c.Measurement}");
             }
@@ -132,6 +133,30 @@ public static class VerificationMarkdown
         w.WriteLine($"![{c.Title}]({c.Id}.svg)");
     }
 
+    private static void RenderConvergence(TextWriter w, CheckResult c, ConvergenceMeasurement m)
+    {
+        foreach (var ladder in m.Grid is { } grid ? new[] { m.Time, grid.Value } : [m.Time])
+        {
+            w.WriteLine($"| {ladder.Variable} | error | local order | judged | seconds |");
+            w.WriteLine("|---|---|---|---|---|");
+            for (int k = 0; k < ladder.Xs.Length; k++)
+            {
+                string local = k == 0 || double.IsNaN(ladder.LocalOrders[k - 1]) ? "-" : ladder.LocalOrders[k - 1].ToString("F2", Invariant);
+                string judged = ladder.Judged[k] ? "yes" : $"no (below {m.FloorFactor:G3} x floor)";
+                w.WriteLine(string.Create(Invariant, $"| {ladder.Xs[k]:G6} | {ladder.Errors[k]:0.000e+00} | {local} | {judged} | {ladder.Seconds[k]:F2} |"));
+            }
+
+            w.WriteLine();
+            string declared = ladder.Declared is { } q ? string.Create(Invariant, $", declared {q.Value:G3} (tolerance `{ladder.Tolerance.Name}` = {ladder.Tolerance.Slope:G3})") : "";
+            w.WriteLine(string.Create(Invariant, $"Order in {ladder.Variable}: **{ladder.Order:F2}**{declared}: {VerdictText(ladder.Verdict)}: {ladder.Reason}."));
+            w.WriteLine();
+        }
+
+        w.WriteLine(string.Create(Invariant, $"Reference error floor: {m.Floor:0.000e+00} ({m.FloorText}). Verdict: **{VerdictText(c.Verdict)}**."));
+        w.WriteLine();
+        w.WriteLine($"![{c.Title}]({c.Id}.svg)");
+    }
+
     /// <summary>Text for a table cell: a vertical bar (as in |v_i|) would end the cell.</summary>
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 
@@ -139,6 +164,14 @@ public static class VerificationMarkdown
     public static string Measured(CheckResult c)
     {
         if (c.Measurement.IsNothing) return "not measured";
+        if (c.Convergence is { } convergence)
+        {
+            var m = convergence.Value;
+            return m.Grid is { } grid
+                ? string.Create(Invariant, $"order {m.Time.Order:F2} in dt, {grid.Value.Order:F2} in h")
+                : string.Create(Invariant, $"order {m.Time.Order:F2} in dt");
+        }
+
         if (c.Rate is { } rate) return string.Create(Invariant, $"{rate.Value.Fit.Slope:F3} [{rate.Value.Fit.Lower:F3}, {rate.Value.Fit.Upper:F3}]");
         if (c.Growth is { } growth)
         {
@@ -155,6 +188,8 @@ public static class VerificationMarkdown
     public static string Theory(CheckResult c)
     {
         if (c.Measurement.IsNothing) return "-";
+        if (c.Convergence is { } conv)
+            return conv.Value.Time.Declared is { } q ? string.Create(Invariant, $"order >= {q.Value:G3} in dt, no plateau") : "no plateau (no declared order)";
         if (c.Growth is not null) return "tau(t) <= e^{e^{Ct}}, C not given";
         if (c.Rate is not { } option) return "measured <= bound at every t";
         var rate = option.Value;

@@ -19,6 +19,7 @@ public static class VerificationPlots
         Measurement.Rate rate => Rate(c, rate.Item),
         Measurement.Growth growth => Growth(c, growth.Item),
         Measurement.Bounds => Bounds(c),
+        Measurement.Convergence convergence => Convergence(c, convergence.Item),
         var m when m.IsNothing => null,
         _ => throw new InvalidOperationException($"check {c.Id}: no plot for the measurement {c.Measurement}"),
     };
@@ -33,6 +34,35 @@ public static class VerificationPlots
         TitleFontSize = 15,
         SubtitleFontSize = 11,
     };
+
+    /// <summary>Each ladder's error against its step relative to the coarsest (log-log), the floor's factor line, and a slope-p guide through the time ladder's first rung.</summary>
+    public static PlotModel Convergence(CheckResult c, ConvergenceMeasurement m)
+    {
+        var model = Titled(c.Title, string.Create(CultureInfo.InvariantCulture, $"blue: error against dt / dt0; green: against h / h0; dashed: {m.FloorFactor:G3} x the reference's floor"));
+        model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Bottom, Title = "step / coarsest step", MajorGridlineStyle = LineStyle.Dot });
+        model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Left, Title = "max trajectory error", MajorGridlineStyle = LineStyle.Dot });
+        void Add(OrderLadder ladder, OxyColor color)
+        {
+            var line = new LineSeries { Color = color, MarkerType = MarkerType.Circle, MarkerFill = color, Title = ladder.Variable };
+            for (int k = 0; k < ladder.Xs.Length; k++)
+                if (ladder.Errors[k] > 0) line.Points.Add(new DataPoint(ladder.Xs[k] / ladder.Xs[0], ladder.Errors[k]));
+            model.Series.Add(line);
+        }
+
+        Add(m.Time, OxyColors.SteelBlue);
+        if (m.Grid is { } grid) Add(grid.Value, OxyColors.SeaGreen);
+        double threshold = m.FloorFactor * m.Floor;
+        if (threshold > 0)
+        {
+            double smallest = Math.Min(m.Time.Xs[^1] / m.Time.Xs[0], m.Grid is { } g ? g.Value.Xs[^1] / g.Value.Xs[0] : 1);
+            var floor = new LineSeries { Color = OxyColors.Gray, LineStyle = LineStyle.Dash, Title = "floor" };
+            floor.Points.Add(new DataPoint(smallest, threshold));
+            floor.Points.Add(new DataPoint(1, threshold));
+            model.Series.Add(floor);
+        }
+
+        return model;
+    }
 
     /// <summary>tau(t) with its 95% interval against t (log scale), the exponential line through the points and e^{e^{Ct}} with the smallest C that bounds them.</summary>
     public static PlotModel Growth(CheckResult c, GrowthMeasurement g)

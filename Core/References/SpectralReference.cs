@@ -1,0 +1,338 @@
+using System.Numerics;
+using MeanField.Core.Kernels;
+using MeanField.Core.Particles;
+using MeanField.Core.Scenarios;
+
+namespace MeanField.Core.References;
+
+/// <summary>
+/// A second discretisation of (P) for a fixed set of cells, written apart from
+/// <see cref="Dynamics.HybridSimulation"/>'s numerics, to measure a solver's trajectories against: the
+/// field as a truncated Fourier series on the periodic box,
+/// <c>phi(t, x) = sum_k a_k(t) e^{i k.(x - o)}</c> with <c>|k_a| &lt;= 2 pi K / L</c>, whose source
+/// coefficients come from the exact Fourier transform of chi (radial quadrature, no sampling at nodes):
+/// <c>da_k/dt = -(D |k|^2 + kappa) a_k + chi^(k) / L^d sum_j m_j e^{-i k.(x_j - o)}</c>; grad phi at a
+/// cell evaluated from the series (no interpolation); the alignment summed pair by pair through
+/// <see cref="IAlignmentKernel.Evaluate"/>; and the whole system advanced by the fourth-order
+/// integrating-factor Runge-Kutta method (Lawson), exact on the modes' linear part.
+/// </summary>
+/// <remarks>
+/// The cost is O(N (2K + 1)^d) per evaluation: a reference for a few hundred cells, not for clouds.
+/// Its own error is estimated by refining K and the step together (<see cref="Difference"/>).
+/// </remarks>
+public sealed class SpectralReference
+{
+    private readonly int _d, _n, _perAxis, _modeCount;
+    private readonly double _box;
+    private readonly double[] _origin;
+    private readonly double[] _masses;
+    private readonly double[][] _wavenumber; // per axis, per mode index 0 .. 2K
+    private readonly double[][] _modeWavenumber; // per axis, per flat mode: k_c of that mode
+    private readonly double[] _rate;         // D |k|^2 + kappa per mode
+    private readonly Complex[] _sourceWeight; // chi^(k) / L^d per mode
+    private readonly IAlignmentKernel _alignment;
+    private readonly IExternalForce _force;
+    private readonly double _eta;
+    private double[] _x, _v;
+    private Complex[] _a;
+
+    /// <param name="scenario">The model (kernels, field constants, box); its grid and step are not used.</param>
+    /// <param name="initial">The cells at t = 0.</param>
+    /// <param name="modes">K: the modes -K .. K along each axis.</param>
+    /// <param name="step">The Runge-Kutta step.</param>
+    public SpectralReference(Scenario scenario, ParticleState initial, int modes, double step)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(initial);
+        if (modes < 1) throw new ArgumentOutOfRangeException(nameof(modes), modes, "at least one mode per axis");
+        if (!(step > 0)) throw new ArgumentOutOfRangeException(nameof(step), step, "the step must be positive");
+        _d = scenario.Dimension;
+        _n = initial.Count;
+        K = modes;
+        Step = step;
+        _perAxis = 2 * modes + 1;
+        _modeCount = (int)Math.Pow(_perAxis, _d);
+        _box = scenario.Domain.Box;
+        _origin = scenario.Domain.Center.Select(c => c - _box / 2).ToArray();
+        _masses = Enumerable.Range(0, _n).Select(initial.Mass).ToArray();
+        _alignment = scenario.Alignment.Build();
+        _force = scenario.ExternalForce.Build();
+        var source = scenario.Chemotaxis.Source.Build();
+        _eta = scenario.Chemotaxis.Eta;
+        _wavenumber = new double[_d][];
+        for (int a = 0; a < _d; a++) _wavenumber[a] = Enumerable.Range(-modes, _perAxis).Select(m => 2 * Math.PI * m / _box).ToArray();
+        _modeWavenumber = Enumerable.Range(0, _d).Select(_ => new double[_modeCount]).ToArray();
+        _rate = new double[_modeCount];
+        _sourceWeight = new Complex[_modeCount];
+        _a = new Complex[_modeCount];
+        var transform = new Dictionary<int, double>();
+        var gaussian = scenario.Chemotaxis.InitialField as GaussianFieldSpec;
+        Span<int> index = stackalloc int[_d];
+        double volume = Math.Pow(_box, _d);
+        for (int k = 0; k < _modeCount; k++)
+        {
+            Unflatten(k, index);
+            int m2 = 0;
+            double k2 = 0;
+            for (int a = 0; a < _d; a++)
+            {
+                int m = index[a] - modes;
+                m2 += m * m;
+                k2 += _wavenumber[a][index[a]] * _wavenumber[a][index[a]];
+            }
+
+            for (int a = 0; a < _d; a++) _modeWavenumber[a][k] = _wavenumber[a][index[a]];
+            _rate[k] = scenario.Chemotaxis.Diffusion * k2 + scenario.Chemotaxis.Decay;
+            if (!transform.TryGetValue(m2, out double hat)) transform[m2] = hat = RadialTransform(source, _d, Math.Sqrt(k2));
+            _sourceWeight[k] = hat / volume;
+            if (gaussian is not null)
+            {
+                // The periodised Gaussian's coefficient: (A (2 pi w^2)^{d/2} / L^d) e^{-w^2 |k|^2 / 2} e^{-i k.(c - o)}.
+                double phase = 0;
+                for (int a = 0; a < _d; a++) phase -= _wavenumber[a][index[a]] * (gaussian.Center[a] - _origin[a]);
+                double magnitude = gaussian.Amplitude * Math.Pow(2 * Math.PI * gaussian.Width * gaussian.Width, _d / 2.0) / volume * Math.Exp(-gaussian.Width * gaussian.Width * k2 / 2);
+                _a[k] = Complex.FromPolarCoordinates(magnitude, phase);
+            }
+        }
+
+        _x = (double[])initial.Positions.Clone();
+        _v = (double[])initial.Velocities.Clone();
+    }
+
+    /// <summary>K: the modes -K .. K along each axis.</summary>
+    public int K { get; }
+
+    public double Step { get; }
+
+    public int StepIndex { get; private set; }
+
+    public double Time => StepIndex * Step;
+
+    /// <summary>The cells at <see cref="Time"/>.</summary>
+    public ParticleState State
+    {
+        get
+        {
+            var s = new ParticleState(_d, _n);
+            _x.CopyTo(s.Positions, 0);
+            _v.CopyTo(s.Velocities, 0);
+            return s;
+        }
+    }
+
+    /// <summary>
+    /// The Fourier transform of a radial chi on R^d at |k|: 2 int_0^r chi(s) cos(ks) ds (d = 1),
+    /// 2 pi int_0^r chi(s) J0(ks) s ds (d = 2), 4 pi int_0^r chi(s) sinc(ks) s^2 ds (d = 3), by
+    /// Gauss-Legendre quadrature on 8 panels of 32 nodes (the integrand is smooth on [0, r]).
+    /// </summary>
+    public static double RadialTransform(ISourceProfile chi, int dimension, double k)
+    {
+        ArgumentNullException.ThrowIfNull(chi);
+        double r = chi.SupportRadius;
+        Func<double, double> integrand = dimension switch
+        {
+            1 => s => 2 * chi.ValueOfSquaredDistance(s * s) * Math.Cos(k * s),
+            2 => s => 2 * Math.PI * chi.ValueOfSquaredDistance(s * s) * MathNet.Numerics.SpecialFunctions.BesselJ(0, k * s) * s,
+            3 => s => 4 * Math.PI * chi.ValueOfSquaredDistance(s * s) * (k * s == 0 ? 1 : Math.Sin(k * s) / (k * s)) * s * s,
+            _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension must be 1, 2 or 3"),
+        };
+        const int panels = 8;
+        double sum = 0;
+        for (int p = 0; p < panels; p++)
+            sum += MathNet.Numerics.Integration.GaussLegendreRule.Integrate(integrand, r * p / panels, r * (p + 1) / panels, 32);
+        return sum;
+    }
+
+    /// <summary>Advances to <paramref name="time"/>, a whole number of steps.</summary>
+    public void AdvanceTo(double time)
+    {
+        int target = (int)Math.Round(time / Step);
+        if (Math.Abs(target * Step - time) > 1e-9 * Math.Max(1, time)) throw new ArgumentException($"t = {time} is not a whole number of steps of {Step}", nameof(time));
+        while (StepIndex < target) TakeStep();
+    }
+
+    /// <summary>The largest |x - x'| and |v - v'| over the cells (per cell, the Euclidean norm): the trajectory error the convergence checks measure.</summary>
+    public static double Difference(ParticleState first, ParticleState second)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        int n = first.Count, d = first.Dimension;
+        double largest = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double dx = 0, dv = 0;
+            for (int a = 0; a < d; a++)
+            {
+                double ex = first.Positions[a * n + i] - second.Positions[a * n + i];
+                double ev = first.Velocities[a * n + i] - second.Velocities[a * n + i];
+                dx += ex * ex;
+                dv += ev * ev;
+            }
+
+            largest = Math.Max(largest, Math.Sqrt(Math.Max(dx, dv)));
+        }
+
+        return largest;
+    }
+
+    private void Unflatten(int flat, Span<int> index)
+    {
+        for (int a = _d - 1; a >= 0; a--)
+        {
+            index[a] = flat % _perAxis;
+            flat /= _perAxis;
+        }
+    }
+
+    /// <summary>One Lawson RK4 step: u' = E(h) u + h/6 (E(h) k1 + 2 E(h/2) (k2 + k3) + k4) with E the modes' exact decay.</summary>
+    private void TakeStep()
+    {
+        double h = Step;
+        int len = _x.Length;
+        var half = new double[_modeCount];
+        var full = new double[_modeCount];
+        for (int k = 0; k < _modeCount; k++)
+        {
+            half[k] = Math.Exp(-_rate[k] * h / 2);
+            full[k] = half[k] * half[k];
+        }
+
+        var (kx1, kv1, ka1) = Evaluate(_x, _v, _a);
+        var x2 = Combine(_x, kx1, h / 2);
+        var v2 = Combine(_v, kv1, h / 2);
+        var a2 = new Complex[_modeCount];
+        for (int k = 0; k < _modeCount; k++) a2[k] = half[k] * (_a[k] + h / 2 * ka1[k]);
+        var (kx2, kv2, ka2) = Evaluate(x2, v2, a2);
+        var x3 = Combine(_x, kx2, h / 2);
+        var v3 = Combine(_v, kv2, h / 2);
+        var a3 = new Complex[_modeCount];
+        for (int k = 0; k < _modeCount; k++) a3[k] = half[k] * _a[k] + h / 2 * ka2[k];
+        var (kx3, kv3, ka3) = Evaluate(x3, v3, a3);
+        var x4 = Combine(_x, kx3, h);
+        var v4 = Combine(_v, kv3, h);
+        var a4 = new Complex[_modeCount];
+        for (int k = 0; k < _modeCount; k++) a4[k] = full[k] * _a[k] + h * half[k] * ka3[k];
+        var (kx4, kv4, ka4) = Evaluate(x4, v4, a4);
+        for (int q = 0; q < len; q++)
+        {
+            _x[q] += h / 6 * (kx1[q] + 2 * kx2[q] + 2 * kx3[q] + kx4[q]);
+            _v[q] += h / 6 * (kv1[q] + 2 * kv2[q] + 2 * kv3[q] + kv4[q]);
+        }
+
+        for (int k = 0; k < _modeCount; k++)
+            _a[k] = full[k] * _a[k] + h / 6 * (full[k] * ka1[k] + 2 * half[k] * (ka2[k] + ka3[k]) + ka4[k]);
+        StepIndex++;
+    }
+
+    private static double[] Combine(double[] u, double[] du, double h)
+    {
+        var r = new double[u.Length];
+        for (int q = 0; q < u.Length; q++) r[q] = u[q] + h * du[q];
+        return r;
+    }
+
+    /// <summary>The right-hand side without the modes' linear part: (v, alignment + eta grad phi + F, source coefficients).</summary>
+    private (double[] Dx, double[] Dv, Complex[] Da) Evaluate(double[] x, double[] v, Complex[] a)
+    {
+        int n = _n, d = _d;
+        var dv = new double[x.Length];
+        var source = new Complex[_modeCount];
+        var gradient = new double[x.Length];
+        // Each cell's modes e^{i k.(x - o)} as products of per-axis powers; cells in parallel, each
+        // thread with its own source buffer, added in a fixed order so the bits do not depend on threads.
+        int blocks = Math.Min(n, Math.Max(1, Environment.ProcessorCount));
+        var partial = new Complex[blocks][];
+        Parallel.For(0, blocks, b =>
+        {
+            var mine = new Complex[_modeCount];
+            var powers = new Complex[d][];
+            for (int c = 0; c < d; c++) powers[c] = new Complex[_perAxis];
+            var e = new Complex[_modeCount];
+            Span<Complex> sum = stackalloc Complex[3];
+            for (int i = b * n / blocks; i < (b + 1) * n / blocks; i++)
+            {
+                for (int c = 0; c < d; c++)
+                {
+                    var unit = Complex.FromPolarCoordinates(1, 2 * Math.PI * (x[c * n + i] - _origin[c]) / _box);
+                    var p = powers[c];
+                    p[K] = Complex.One;
+                    for (int m = 1; m <= K; m++)
+                    {
+                        p[K + m] = p[K + m - 1] * unit;
+                        p[K - m] = Complex.Conjugate(p[K + m]);
+                    }
+                }
+
+                // e[k] = prod_c powers[c][index_c(k)], built axis by axis as outer products (no division per mode).
+                int filled = 1;
+                e[0] = Complex.One;
+                for (int c = 0; c < d; c++)
+                {
+                    var p = powers[c];
+                    for (int q = filled - 1; q >= 0; q--)
+                    {
+                        var head = e[q];
+                        for (int m = _perAxis - 1; m >= 0; m--) e[q * _perAxis + m] = head * p[m];
+                    }
+
+                    filled *= _perAxis;
+                }
+
+                sum.Clear();
+                double mass = _masses[i];
+                for (int k = 0; k < _modeCount; k++)
+                {
+                    var ek = e[k];
+                    mine[k] += mass * Complex.Conjugate(ek);
+                    var ae = a[k] * ek;
+                    for (int c = 0; c < d; c++) sum[c] += _modeWavenumber[c][k] * ae;
+                }
+
+                // grad phi = Re(sum_k i k a_k e^{ik.x}) = -Im(sum_k k a_k e^{ik.x}).
+                for (int c = 0; c < d; c++) gradient[c * n + i] = -sum[c].Imaginary;
+            }
+
+            partial[b] = mine;
+        });
+        for (int b = 0; b < blocks; b++)
+        {
+            var p = partial[b];
+            for (int k = 0; k < _modeCount; k++) source[k] += p[k];
+        }
+
+        for (int k = 0; k < _modeCount; k++) source[k] *= _sourceWeight[k];
+
+        Span<double> y = stackalloc double[d];
+        Span<double> w = stackalloc double[d];
+        Span<double> g = stackalloc double[d];
+        Span<double> xi = stackalloc double[d];
+        Span<double> f = stackalloc double[d];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                if (j == i) continue;
+                for (int c = 0; c < d; c++)
+                {
+                    y[c] = x[c * n + j] - x[c * n + i];
+                    w[c] = v[c * n + j] - v[c * n + i];
+                }
+
+                _alignment.Evaluate(y, w, g);
+                for (int c = 0; c < d; c++) dv[c * n + i] += _masses[j] * g[c];
+            }
+
+            for (int c = 0; c < d; c++)
+            {
+                xi[c] = x[c * n + i];
+                dv[c * n + i] += _eta * gradient[c * n + i];
+            }
+
+            f.Clear();
+            _force.Add(xi, f);
+            for (int c = 0; c < d; c++) dv[c * n + i] += f[c];
+        }
+
+        return ((double[])v.Clone(), dv, source);
+    }
+}

@@ -1,0 +1,184 @@
+namespace MeanField.Verification.Checks
+
+open System
+open System.Diagnostics
+open MeanField.Core.Particles
+open MeanField.Core.References
+open MeanField.Core.Scenarios
+open MeanField.Core.Solvers
+open MeanField.Verification
+
+/// Closed forms of (P), judged on the solver under test (METHODS.md section 8): linear Cucker-Smale
+/// (psi = 1, no chemotaxis) solved exactly, total momentum under a symmetric alignment, and cells that do
+/// not feel the field when eta = 0.
+[<RequireQualifiedAccess>]
+module ClosedForms =
+
+    /// The round-off a double-precision solver is allowed on quantities of order one.
+    [<Literal>]
+    let RoundOff = 1e-12
+
+    let private exact =
+        { Description = "the closed form of linear Cucker-Smale: v_i(t) = vbar + (v_i(0) - vbar) e^{-beta t}, x_i(t) = x_i(0) + vbar t + (v_i(0) - vbar)(1 - e^{-beta t}) / beta"
+          Components = CodeComponents.None
+          UsesSolver = true }
+
+    let private conservation =
+        { Description = "conservation laws of (P): no reference run"
+          Components = CodeComponents.None
+          UsesSolver = true }
+
+    /// The model with pure alignment: eta = 0 and no external force (the field's constants kept).
+    let private pureAlignment (scenario: Scenario) =
+        let c = scenario.Chemotaxis
+        scenario.WithChemotaxis(ChemotaxisSpec(0.0, c.Diffusion, c.Decay, c.Source, c.InitialField)).WithExternalForce(NoForceSpec())
+
+    /// The cells of the closed form at time t.
+    let linearCuckerSmale (beta: float) (start: ParticleState) (t: float) =
+        let n, d = start.Count, start.Dimension
+        let s = ParticleState(d, n)
+        let decay = exp (-beta * t)
+        let drift = if beta = 0.0 then t else (1.0 - decay) / beta
+        for a in 0 .. d - 1 do
+            let mutable mean = 0.0
+            for i in 0 .. n - 1 do
+                mean <- mean + start.Mass i * start.Velocities[a * n + i]
+            for i in 0 .. n - 1 do
+                let v0 = start.Velocities[a * n + i]
+                s.Velocities[a * n + i] <- mean + (v0 - mean) * decay
+                s.Positions[a * n + i] <- start.Positions[a * n + i] + mean * t + (v0 - mean) * drift
+        s
+
+    /// <c>closed-form-d{d}</c>: psi = 1 (sigma = 0) and eta = 0, so dv_i/dt = beta (vbar - v_i); the time
+    /// ladder's order against the closed form, whose floor is round-off.
+    let linear (scenario: Scenario) (scenarioName: string) (cells: int) (horizon: float) (every: float) (steps: float list) : Check =
+        let d = scenario.Dimension
+        let id = sprintf "closed-form-d%d" d
+        let title = sprintf "Closed form: linear Cucker-Smale, d = %d" d
+        let beta =
+            match scenario.Alignment with
+            | :? CuckerSmaleSpec as cs -> cs.Beta
+            | _ -> 1.0
+        { Id = id
+          Title = title
+          Needs = []
+          Reference = exact
+          Run =
+            fun context ->
+                let clock = Stopwatch.StartNew()
+                let model = (pureAlignment scenario).WithAlignment(CuckerSmaleSpec(beta, 1.0, 0.0))
+                let start = InitialData.Sample(scenario.Initial, d, cells, Seeds.derive context.Seed id [])
+                let runs =
+                    steps
+                    |> List.toArray
+                    |> Array.Parallel.mapi (fun k dt ->
+                        context.Progress { Check = id; Rung = k; Rungs = steps.Length; Replica = 0; Replicas = 1 }
+                        let watch = Stopwatch.StartNew()
+                        let solution = context.Solver.Solve(SolverProblem.Create(model.WithTime(horizon, dt, every), start, horizon, every))
+                        let e = Seq.map2 (fun (s: ParticleState) t -> SpectralReference.Difference(s, linearCuckerSmale beta start t)) solution.States solution.Times |> Seq.max
+                        e, watch.Elapsed.TotalSeconds)
+                let declared = Option.ofNullable context.Solver.Identity.TimeOrder
+                let time = Convergence.judge "dt" (List.toArray steps) (Array.map fst runs) (Array.map snd runs) RoundOff declared
+                { Id = id
+                  Title = title
+                  Source = "METHODS.md section 8 (closed form)"
+                  Statement = sprintf "With psi = 1 (sigma = 0), no chemotaxis and no external force, dv_i/dt = beta (vbar - v_i): the solver's error against the closed form falls as dt^p, p its declared order."
+                  Parameters =
+                    [ "model", scenarioName + sprintf ", with sigma = 0, beta = %g, eta = 0, no external force" beta
+                      "cells", sprintf "%d from the model's initial law" cells
+                      "horizon, output times", sprintf "%g, every %g" horizon every
+                      "time ladder", String.Join(", ", steps)
+                      "declared order in dt", (match declared with Some q -> sprintf "%g" q | None -> "none") ]
+                  Measurement =
+                      Measurement.Convergence
+                          { Time = time
+                            Grid = None
+                            Floor = RoundOff
+                            FloorText = "round-off of the closed form in double precision"
+                            FloorFactor = Convergence.FloorFactor }
+                  Verdict = Convergence.combine time None
+                  Reference = exact
+                  Notes = [ "Time ladder: " + time.Reason + "." ]
+                  Seconds = clock.Elapsed.TotalSeconds } }
+
+    /// A bounds result of one quantity against the round-off allowance at every output time.
+    let private roundOffResult id title source statement parameters (quantity: string) (formula: string) (times: float[]) (measured: float[]) seconds =
+        let series =
+            { Quantity = quantity
+              Source = source
+              Formula = formula
+              Times = times
+              Measured = measured
+              Bound = Array.create times.Length RoundOff
+              Slack = 0.0 }
+        { Id = id
+          Title = title
+          Source = source
+          Statement = statement
+          Parameters = parameters
+          Measurement = Measurement.Bounds [ series ]
+          Verdict = (if series.Holds then Verdict.Holds else Verdict.Violated)
+          Reference = conservation
+          Notes = []
+          Seconds = seconds }
+
+    /// <c>momentum-d{d}</c>: under pure alignment with a symmetric kernel (gamma(-y, -w) = -gamma(y, w), as
+    /// Cucker-Smale's), the total momentum sum_i m_i v_i is conserved: |P(t) - P(0)| stays at round-off.
+    let momentum (scenario: Scenario) (scenarioName: string) (cells: int) : Check =
+        let d = scenario.Dimension
+        let id = sprintf "momentum-d%d" d
+        let title = sprintf "Momentum under pure alignment, d = %d" d
+        { Id = id
+          Title = title
+          Needs = []
+          Reference = conservation
+          Run =
+            fun context ->
+                let clock = Stopwatch.StartNew()
+                let model = pureAlignment scenario
+                let start = InitialData.Sample(scenario.Initial, d, cells, Seeds.derive context.Seed id [])
+                let solution = context.Solver.Solve(SolverProblem.Create(model, start, model.Time.Horizon, model.Time.OutputInterval))
+                let momentumOf (s: ParticleState) = Array.init d (fun a -> Seq.sum (seq { for i in 0 .. s.Count - 1 -> s.Mass i * s.Velocities[a * s.Count + i] }))
+                let p0 = momentumOf start
+                let drift = solution.States |> Seq.map (fun s -> sqrt (Array.fold2 (fun acc a b -> acc + (a - b) * (a - b)) 0.0 (momentumOf s) p0)) |> Seq.toArray
+                let symmetric = scenario.Alignment :? CuckerSmaleSpec || scenario.Alignment :? NoAlignmentSpec || scenario.Alignment :? OnnxProfileSpec
+                let result =
+                    roundOffResult id title "METHODS.md section 8 (conservation)"
+                        "Under pure alignment (eta = 0, no external force) with a symmetric kernel the total momentum sum_i m_i v_i is conserved: the solver keeps it to round-off."
+                        [ "model", scenarioName + ", with eta = 0 and no external force"
+                          "cells", sprintf "%d from the model's initial law" cells
+                          "horizon", sprintf "%g, step %g" model.Time.Horizon model.Time.Step ]
+                        "|P(t) - P(0)|" (sprintf "%g (round-off)" RoundOff) (Seq.toArray solution.Times) drift clock.Elapsed.TotalSeconds
+                if symmetric then result
+                else { result with Verdict = Verdict.NotApplicable "the alignment kernel is not known to be symmetric (only Cucker-Smale-type kernels are)"; Measurement = Measurement.Nothing } }
+
+    /// <c>field-independence-d{d}</c>: with eta = 0 the cells do not feel the field, so their trajectories
+    /// do not change when the field's diffusion, decay and source change.
+    let fieldIndependence (scenario: Scenario) (scenarioName: string) (cells: int) : Check =
+        let d = scenario.Dimension
+        let id = sprintf "field-independence-d%d" d
+        let title = sprintf "Cells blind to the field when eta = 0, d = %d" d
+        { Id = id
+          Title = title
+          Needs = []
+          Reference = conservation
+          Run =
+            fun context ->
+                let clock = Stopwatch.StartNew()
+                let model = pureAlignment scenario
+                let c = model.Chemotaxis
+                let source =
+                    match c.Source with
+                    | :? PolynomialBumpSpec as bump -> PolynomialBumpSpec(bump.Radius, 2.0 * bump.Amplitude) :> SourceSpec
+                    | other -> other
+                let changed = model.WithChemotaxis(ChemotaxisSpec(0.0, 2.0 * c.Diffusion, 2.0 * c.Decay + 0.5, source, c.InitialField))
+                let start = InitialData.Sample(scenario.Initial, d, cells, Seeds.derive context.Seed id [])
+                let solve (s: Scenario) = context.Solver.Solve(SolverProblem.Create(s, start, s.Time.Horizon, s.Time.OutputInterval))
+                let first, second = solve model, solve changed
+                let gaps = Seq.map2 (fun a b -> SpectralReference.Difference(a, b)) first.States second.States |> Seq.toArray
+                roundOffResult id title "METHODS.md section 8 (closed form)"
+                    "With eta = 0 the force eta grad phi vanishes: the cells' trajectories do not depend on the field's diffusion, decay or source."
+                    [ "model", scenarioName + ", with eta = 0 and no external force"
+                      "changed field", "diffusion x2, decay x2 + 0.5, source amplitude x2"
+                      "cells", sprintf "%d from the model's initial law" cells ]
+                    "max_i |z_i(t) - z'_i(t)|" (sprintf "%g (round-off)" RoundOff) (Seq.toArray first.Times) gaps clock.Elapsed.TotalSeconds }
