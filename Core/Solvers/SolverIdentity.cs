@@ -57,7 +57,7 @@ public sealed record SolverIdentity(SolverKind Kind, string Name, string? Versio
         var extra = new List<string>();
         if (Version is not null) extra.Add($"version {Version}");
         if (ProtocolVersion is { } p) extra.Add($"protocol {p}");
-        if (TimeOrder is { } q) extra.Add($"declared order {q:G3} in dt");
+        if (TimeOrder is { } q) extra.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"declared order {q:G3} in dt"));
         return extra.Count == 0 ? what : $"{what} ({string.Join(", ", extra)})";
     }
 }

@@ -117,6 +117,22 @@ let tests =
                     Expect.isFalse (Directory.Exists out) $"{args}: nothing written")
         }
 
+        test "verify --power runs the own solver and every mutant, writes the detection matrix and exits 0 when all are caught" {
+            withTemp (fun dir ->
+                let out = Path.Combine(dir, "power")
+                let code, stdout, stderr = run [ "verify"; "--power"; "--check"; "convergence-d1"; "--out"; out; "--quiet" ]
+                Expect.equal code 0 $"{stdout} {stderr}"
+                Expect.stringContains stdout "9 of 9 mutants caught, own solver clean" "the console's summary"
+                let report = File.ReadAllText(Path.Combine(out, "report.md"))
+                Expect.stringContains report "| own (correct) | H | clean |" "the correct solver's row"
+                Expect.stringContains report "| forward-euler: forward Euler instead of Heun for the cells | **V** | **yes** |" "a mutant's row"
+                let power = json out
+                Expect.equal (power.GetProperty("mutation_score").GetDouble()) 1.0 "the score in results.json"
+                Expect.equal (power.GetProperty("mutants_run").GetArrayLength()) 9 "every mutant's run"
+                let refused, _, e = run [ "verify"; "--power"; "--solver"; "own:mesh"; "--out"; Path.Combine(dir, "no"); "--quiet" ]
+                Expect.equal refused 2 $"--power judges the own solver's mutants only: {e}")
+        }
+
         test "simulate --initial starts from the given cells: the same bits as the run that sampled them, and a bad file is refused" {
             withTemp (fun dir ->
                 let scenarioText =

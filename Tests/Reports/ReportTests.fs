@@ -8,6 +8,7 @@ open Expecto
 open MeanField.Core.Statistics
 open MeanField.Reports.Verification
 open MeanField.Verification
+open MeanField.Verification.Checks
 open MeanField.Tests
 
 let private rung x (errors: float[]) fitted =
@@ -77,6 +78,22 @@ let private growthCheck =
       Notes = [ "A note on growth." ]
       Seconds = 0.0 }
 
+/// A convergence check: second order in dt down to the floor, fifth in h.
+let private convergenceCheck =
+    let steps = [| 0.1; 0.05; 0.025 |]
+    let time = Convergence.judge "dt" steps (steps |> Array.map (fun dt -> 0.08 * dt * dt)) [| 0.5; 1.0; 2.0 |] 1e-7 (Some 2.0)
+    let grid = Convergence.judge "h" [| 0.25; 0.125 |] [| 4e-3; 1.25e-4 |] [| 0.1; 0.2 |] 1e-7 None
+    { Id = "convergence"
+      Title = "Check convergence"
+      Source = "METHODS.md section 8"
+      Statement = "The error falls as dt^2."
+      Parameters = [ "cells", "64" ]
+      Measurement = Measurement.Convergence { Time = time; Grid = Some grid; Floor = 1e-7; FloorText = "refined reference"; FloorFactor = 100.0 }
+      Verdict = Convergence.combine time (Some grid)
+      Reference = { Description = "a spectral reference"; Components = MeanField.Core.Solvers.CodeComponents.None; UsesSolver = true }
+      Notes = []
+      Seconds = 3.0 }
+
 /// A check that measured nothing: Error (a run of the solver failed) or Not applicable.
 let private unjudged id verdict =
     { Id = id
@@ -100,6 +117,7 @@ let sampleRun =
           check "violated" Claim.AtMost FitKind.Plain -2.0 Verdict.Violated None
           boundsCheck
           growthCheck
+          convergenceCheck
           unjudged "error" (Verdict.Error "non-zero exit: the solver exited with code 1")
           unjudged "not-applicable" (Verdict.NotApplicable "the solver gives no grad phi") ]
       Solver = MeanField.Core.Solvers.OwnSolver(version = "0.1.0").Identity
@@ -200,6 +218,34 @@ let tests =
             let model = nonNull (VerificationPlots.Of growthCheck)
             Expect.isNull (VerificationPlots.Of(unjudged "error" (Verdict.Error "x"))) "a check that measured nothing has no plot"
             Expect.equal model.Series.Count 3 "points, exponential line, double exponential"
+        }
+
+        test "A convergence check shows each ladder's rungs, local orders and verdict, writes its rows to CSV and draws both ladders" {
+            let text = render ()
+            Expect.stringContains text "| 0.05 | 2.000e-04 | 2.00 | yes |" "a time rung with its local order"
+            Expect.stringContains text "Order in dt: **2.00**, declared 2" "the order against the declared one"
+            Expect.stringContains text "order 2.00 in dt, 5.00 in h" "the summary's measured column"
+            use w = new StringWriter()
+            VerificationCsv.WriteConvergence(w, sampleRun)
+            Expect.equal (w.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length) 6 "a header and five rungs"
+            Expect.equal (nonNull (VerificationPlots.Of convergenceCheck)).Series.Count 3 "two ladders and the floor line"
+        }
+
+        test "The power report has a row per solver and a column per check, with the score" {
+            let row (id: MeanField.Verification.Mutant) verdict =
+                let check = { unjudged "x" verdict with Id = "convergence-d1" }
+                { Mutant = id; Run = { sampleRun with Checks = [ check ] }; Caught = verdict.IsViolated }
+            let power =
+                { Suite = "quick"; Seed = 1; Own = { sampleRun with Checks = [ { unjudged "x" Verdict.Holds with Id = "convergence-d1" } ] }
+                  Rows = [ row MeanField.Verification.Mutant.ForwardEuler Verdict.Violated; row (MeanField.Verification.Mutant.RandomKick 1e-3) Verdict.Holds ]
+                  Seconds = 4.0 }
+            use w = new StringWriter()
+            PowerMarkdown.Render(w, power, sampleInfo)
+            let text = w.ToString()
+            Expect.stringContains text "**1 of 2** mutants caught (50%)" "the score"
+            Expect.stringContains text "| forward-euler: forward Euler instead of Heun for the cells | **V** | **yes** |" "a caught mutant"
+            Expect.stringContains text "| random-kick-0.001: a random kick of size 0.001 per step | H | no |" "one that got through"
+            Expect.stringContains text "| own (correct) | H | clean |" "the correct solver"
         }
 
         test "A picture of a large cloud draws a bounded number of cells and says so" {
