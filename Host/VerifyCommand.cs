@@ -151,40 +151,7 @@ internal static class VerifyCommand
 
         using (var folder = new AtomicDirectory(outDir.FullName))
         {
-            using (var w = new StreamWriter(folder.PathOf("report.md")))
-            {
-                VerificationMarkdown.Render(w, run, info);
-                if (comparison is not null)
-                {
-                    w.WriteLine();
-                    ComparisonMarkdown.Render(w, comparison, $"baseline {baselineFile!.Name}", "this run", headingLevel: 2);
-                }
-            }
-
-            using (var stream = File.Create(folder.PathOf("results.json"))) VerificationJson.Write(stream, run, info);
-            using (var w = new StreamWriter(folder.PathOf("data.csv"))) VerificationCsv.Write(w, run);
-            if (run.Checks.Any(c => !c.BoundSeries.IsEmpty))
-            {
-                using var w = new StreamWriter(folder.PathOf("bounds.csv"));
-                VerificationCsv.WriteBounds(w, run);
-            }
-
-            if (run.Checks.Any(c => c.Growth is not null))
-            {
-                using var w = new StreamWriter(folder.PathOf("growth.csv"));
-                VerificationCsv.WriteGrowth(w, run);
-            }
-
-            if (run.Checks.Any(c => c.Convergence is not null))
-            {
-                using var w = new StreamWriter(folder.PathOf("convergence.csv"));
-                VerificationCsv.WriteConvergence(w, run);
-            }
-            foreach (var c in run.Checks)
-            {
-                if (VerificationPlots.Of(c) is { } plot) Svg.Write(plot, folder.PathOf($"{c.Id}.svg"));
-            }
-
+            VerificationExporters.WriteAll(VerificationExporters.All(comparison, baselineFile?.Name), run, info, folder);
             folder.Commit();
         }
 

@@ -248,6 +248,29 @@ let tests =
             Expect.stringContains text "| own (correct) | H | clean |" "the correct solver"
         }
 
+        test "Every kind of measurement goes through every exporter as itself: a kind the sample or a renderer lacks fails here" {
+            let cases = Microsoft.FSharp.Reflection.FSharpType.GetUnionCases(typeof<Measurement>) |> Array.map _.Name |> Set.ofArray
+            let caseOf (m: Measurement) = (fst (Microsoft.FSharp.Reflection.FSharpValue.GetUnionFields(m, typeof<Measurement>))).Name
+            Expect.equal (sampleRun.Checks |> List.map (fun c -> caseOf c.Measurement) |> Set.ofList) cases "the sample run has every kind"
+            // The JSON kind of each case: a new case must be named here, and rendered as itself.
+            let jsonKind = Map [ "Rate", "rate"; "Bounds", "bounds"; "Growth", "growth"; "Convergence", "convergence"; "Nothing", "none" ]
+            Expect.equal (jsonKind |> Map.keys |> Set.ofSeq) cases "every kind has its JSON name"
+            let files = Collections.Generic.Dictionary<string, byte[]>()
+            for exporter in VerificationExporters.All() do
+                for artifact in exporter.Artifacts(sampleRun, sampleInfo) do
+                    use stream = new MemoryStream()
+                    artifact.Write.Invoke stream
+                    files[artifact.FileName] <- stream.ToArray()
+            for file in [ "report.md"; "results.json"; "data.csv"; "bounds.csv"; "growth.csv"; "convergence.csv" ] do
+                Expect.isTrue (files.ContainsKey file && files[file].Length > 0) $"{file} rendered"
+            let json = Text.Json.JsonDocument.Parse(files["results.json"]).RootElement
+            for c, element in Seq.zip sampleRun.Checks (json.GetProperty("checks").EnumerateArray()) do
+                Expect.equal (element.GetProperty("kind").GetString()) jsonKind[caseOf c.Measurement] $"{c.Id} renders as its own kind"
+            let plots = files.Keys |> Seq.filter (fun f -> f.EndsWith ".svg") |> Set.ofSeq
+            let measured = sampleRun.Checks |> List.filter (fun c -> not c.Measurement.IsNothing) |> List.map (fun c -> c.Id + ".svg") |> Set.ofList
+            Expect.equal plots measured "a plot for each check that measured something, none for the others"
+        }
+
         test "A picture of a large cloud draws a bounded number of cells and says so" {
             let n = MeanField.Reports.Simulation.SimulationPlots.MaxCellsDrawn + 5000
             let state = MeanField.Core.Particles.ParticleState(1, n)
