@@ -122,8 +122,8 @@ type PowerResult =
     /// Mutants caught over mutants run.
     member this.Score = float (this.Rows |> List.filter _.Caught |> List.length) / float (max 1 this.Rows.Length)
 
-    /// Whether the correct solver had a check that did not hold (a false alarm: Violated, Error or Inconclusive).
-    member this.FalseAlarm = this.Own.Checks |> List.exists (fun c -> c.Verdict.Severity > 0)
+    /// Whether the correct solver had a check Violated or in Error: a false alarm (an Inconclusive check accuses nobody).
+    member this.FalseAlarm = this.Own.Checks |> List.exists (fun c -> c.Verdict.IsViolated || c.Verdict.IsError)
 
 [<RequireQualifiedAccess>]
 module Power =
@@ -132,13 +132,24 @@ module Power =
     let caught (run: RunResult) = run.Checks |> List.exists (fun c -> c.Verdict.IsViolated || c.Verdict.IsError)
 
     /// Runs the suite on the own solver and on each mutant; <c>settings.Solver</c> is ignored (the own solver and the mutants are the solvers).
+    /// A check that runs no solver (the Fournier-Guillin and sharpness checks) gives every solver the same
+    /// result, so the mutants reuse the own solver's instead of measuring it again.
     let run (suite: Suite) (mutants: Mutant list) (settings: RunSettings) =
         let clock = Stopwatch.StartNew()
         let own = Suite.run suite { settings with Solver = OwnSolver() }
+        let reused =
+            { suite with
+                Entries =
+                  suite.Entries
+                  |> List.map (fun (check, ladder) ->
+                      if check.Reference.UsesSolver then check, ladder
+                      else
+                          let result = own.Checks |> List.find (fun c -> c.Id = check.Id)
+                          { check with Run = fun _ -> result }, ladder) }
         let rows =
             mutants
             |> List.map (fun m ->
-                let result = Suite.run suite { settings with Solver = Mutant.solver m }
+                let result = Suite.run reused { settings with Solver = Mutant.solver m }
                 { Mutant = m; Run = result; Caught = caught result })
         { Suite = suite.Name
           Seed = settings.Seed

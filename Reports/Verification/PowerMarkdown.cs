@@ -17,7 +17,7 @@ public static class PowerMarkdown
         w.WriteLine();
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Suite `{power.Suite}`, root seed {power.Seed}; meanfield {info.ToolVersion}, commit `{info.Commit}`; {info.Runtime}; {info.Machine}; model: {info.Scenario}. Run time {power.Seconds:F1} s."));
         w.WriteLine();
-        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Mutation score: **{caught} of {power.Rows.Length}** mutants caught ({power.Score * 100:F0}%): a mutant is caught when some check is Violated (or its run fails: Error). The correct solver: {(power.FalseAlarm ? "**a false alarm**" : "clean")} (every check Holds or is informational)."));
+        w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Mutation score: **{caught} of {power.Rows.Length}** mutants caught ({power.Score * 100:F0}%): a mutant is caught when some check is Violated (or its run fails: Error). The correct solver: {(power.FalseAlarm ? "**a false alarm**" : "clean")} (no check Violated or in Error). Checks that run no solver are measured once, on the correct solver."));
         w.WriteLine();
         w.WriteLine("| solver | " + string.Join(" | ", checks) + " | caught | seconds |");
         w.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---|", checks.Count)) + "---|---|");
