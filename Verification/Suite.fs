@@ -101,6 +101,17 @@ module Suite =
           ClosedForms.momentum model.Scenario model.ScenarioName 200, derived
           ClosedForms.fieldIndependence model.Scenario model.ScenarioName 200, derived ]
 
+    /// d = 3 for the full suite: 16 cells of the model's d = 3 law in a box of 4 (grids 16, 32, 64), to
+    /// t = 0.5; the reference's cost grows as its modes cubed, so it keeps 24 per axis either side.
+    let private convergence3 (model: Model) =
+        let law, name = model.Law 3
+        match model.Scenario.ExternalForce, model.Scenario.Chemotaxis.InitialField with
+        | :? MeanField.Core.Scenarios.NoForceSpec, :? MeanField.Core.Scenarios.ZeroFieldSpec ->
+            [ Convergence.check (model.Scenario.InDimension(3, law)) (sprintf "%s in d = 3 (%s)" model.ScenarioName name)
+                  { Cells = 16; Horizon = 0.5; OutputInterval = 0.5; Box = 4.0; TimeSteps = [ 0.1; 0.05; 0.025; 0.0125; 0.00625 ]; TimeGrid = 64; Grids = [ 16; 32; 64 ]
+                    ReferenceModes = 24; ReferenceStep = 0.0125 }, derived ]
+        | _ -> []
+
     /// Every check, sized to finish in a few minutes on a 2-core machine. Rungs below FitFrom are the
     /// pre-asymptotic policy: the first rung of every ladder is measured and shown but not fitted.
     /// The log-type rates (D = 2) get the longest ladders; the clusters, whose error is a half-normal
@@ -139,7 +150,8 @@ module Suite =
             @ [ ChemicalGradient.check model.Scenario model.ScenarioName 1.0 1_000_000, ladder (doubling 125.0 6) 12 250.0 ]
             @ referenceChecks model (ladder (doubling 125.0 7) 12 250.0) (ladder (doubling 125.0 6) 12 250.0)
             @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0; 4000.0 ] 2 0.0 ]
-            @ codeChecks model }
+            @ codeChecks model
+            @ convergence3 model }
 
     let byName (name: string) (model: Model) =
         match name with

@@ -33,6 +33,20 @@ public sealed record Scenario
     /// <summary>The same scenario with another external force.</summary>
     public Scenario WithExternalForce(ExternalForceSpec force) => this with { ExternalForce = force };
 
+    /// <summary>
+    /// The same model in dimension <paramref name="dimension"/> with the initial law <paramref name="law"/>
+    /// (of that dimension), the box centred at the origin; kernels and field constants are dimension-free.
+    /// </summary>
+    /// <exception cref="ArgumentException">A part of the scenario that has a dimension of its own (a constant force, a Gaussian initial field).</exception>
+    public Scenario InDimension(int dimension, InitialDataSpec law)
+    {
+        ArgumentNullException.ThrowIfNull(law);
+        if (dimension == Dimension) return this with { Initial = law };
+        if (ExternalForce is ConstantForceSpec) throw new ArgumentException("a constant external force has the scenario's dimension", nameof(dimension));
+        if (Chemotaxis.InitialField is GaussianFieldSpec) throw new ArgumentException("a Gaussian initial field has the scenario's dimension", nameof(dimension));
+        return this with { Dimension = dimension, Initial = law, Domain = Domain with { Center = new double[dimension] } };
+    }
+
     /// <summary>Space dimension d in {1, 2, 3}; phase space has dimension 2d.</summary>
     public required int Dimension { get; init; }
 

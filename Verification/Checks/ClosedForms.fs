@@ -68,15 +68,8 @@ module ClosedForms =
                 let clock = Stopwatch.StartNew()
                 let model = (pureAlignment scenario).WithAlignment(CuckerSmaleSpec(beta, 1.0, 0.0))
                 let start = InitialData.Sample(scenario.Initial, d, cells, Seeds.derive context.Seed id [])
-                let runs =
-                    steps
-                    |> List.toArray
-                    |> Array.Parallel.mapi (fun k dt ->
-                        context.Progress { Check = id; Rung = k; Rungs = steps.Length; Replica = 0; Replicas = 1 }
-                        let watch = Stopwatch.StartNew()
-                        let solution = context.Solver.Solve(SolverProblem.Create(model.WithTime(horizon, dt, every), start, horizon, every))
-                        let e = Seq.map2 (fun (s: ParticleState) t -> SpectralReference.Difference(s, linearCuckerSmale beta start t)) solution.States solution.Times |> Seq.max
-                        e, watch.Elapsed.TotalSeconds)
+                let scenarios = steps |> List.map (fun dt -> model.WithTime(horizon, dt, every)) |> List.toArray
+                let runs = Convergence.measureRungs context id scenarios start horizon every (fun _ t -> linearCuckerSmale beta start t)
                 let declared = Option.ofNullable context.Solver.Identity.TimeOrder
                 let time = Convergence.judge "dt" (List.toArray steps) (Array.map fst runs) (Array.map snd runs) RoundOff declared
                 { Id = id

@@ -103,15 +103,17 @@ module Convergence =
         elif time.Verdict.IsHolds then Verdict.Holds
         else Verdict.Informational
 
-    /// The trajectory error of a solution against reference states at the same output times.
-    let private error (solution: SolverSolution) (reference: ParticleState[]) =
-        Seq.map2 (fun s r -> SpectralReference.Difference(s, r)) solution.States reference |> Seq.max
-
-    /// Solves one rung of a ladder on the solver under test.
-    let private rung (solver: IParticleSolver) (scenario: Scenario) (cells: ParticleState) (horizon: float) (every: float) (reference: ParticleState[]) =
-        let clock = Stopwatch.StartNew()
-        let solution = solver.Solve(SolverProblem.Create(scenario, cells, horizon, every))
-        error solution reference, clock.Elapsed.TotalSeconds
+    /// Solves each rung's scenario (in parallel) from the same cells on the solver under test, and gives
+    /// each rung's trajectory error, the largest over the output times of the gap to <c>exact k t</c> (the
+    /// reference's cells at output time k, t), with its seconds.
+    let measureRungs (context: CheckContext) (id: string) (scenarios: Scenario[]) (cells: ParticleState) (horizon: float) (every: float) (exact: int -> float -> ParticleState) =
+        scenarios
+        |> Array.Parallel.mapi (fun k s ->
+            context.Progress { Check = id; Rung = k; Rungs = scenarios.Length; Replica = 0; Replicas = 1 }
+            let clock = Stopwatch.StartNew()
+            let solution = context.Solver.Solve(SolverProblem.Create(s, cells, horizon, every))
+            let error = Seq.mapi2 (fun j (state: ParticleState) t -> SpectralReference.Difference(state, exact j t)) solution.States solution.Times |> Seq.max
+            error, clock.Elapsed.TotalSeconds)
 
     /// The reference's states at the output times.
     let private referenceStates (scenario: Scenario) (cells: ParticleState) (modes: int) (step: float) (times: float seq) =
@@ -145,13 +147,10 @@ module Convergence =
                 let exact = referenceStates probe.Scenario cells design.ReferenceModes design.ReferenceStep times
                 let finer = referenceStates probe.Scenario cells (design.ReferenceModes * 3 / 2) (design.ReferenceStep / 2.0) times
                 let floor = Array.map2 (fun a b -> SpectralReference.Difference(a, b)) exact finer |> Array.max
-                let total = design.TimeSteps.Length + design.Grids.Length
-                let runs =
+                let scenarios =
                     [| for dt in design.TimeSteps -> base'.WithTime(design.Horizon, dt, design.OutputInterval)
                        for grid in design.Grids -> scenario.WithDomain(design.Box, grid).WithTime(design.Horizon, finest, design.OutputInterval) |]
-                    |> Array.Parallel.mapi (fun k s ->
-                        context.Progress { Check = id; Rung = k; Rungs = total; Replica = 0; Replicas = 1 }
-                        rung context.Solver s cells design.Horizon design.OutputInterval exact)
+                let runs = measureRungs context id scenarios cells design.Horizon design.OutputInterval (fun k _ -> exact[k])
                 let timeRuns, gridRuns = Array.splitAt design.TimeSteps.Length runs
                 let declared = Option.ofNullable context.Solver.Identity.TimeOrder
                 let time = judge "dt" (List.toArray design.TimeSteps) (Array.map fst timeRuns) (Array.map snd timeRuns) floor declared
