@@ -184,72 +184,111 @@ public sealed class SpectralReference
         }
     }
 
-    /// <summary>One Lawson RK4 step: u' = E(h) u + h/6 (E(h) k1 + 2 E(h/2) (k2 + k3) + k4) with E the modes' exact decay.</summary>
+    /// <summary>The buffers of one right-hand-side evaluation: dx/dt (= v), dv/dt, the source coefficients.</summary>
+    private sealed class Stage(int cells, int modes)
+    {
+        public readonly double[] X = new double[cells];
+        public readonly double[] V = new double[cells];
+        public readonly Complex[] A = new Complex[modes];
+        public readonly double[] Dx = new double[cells];
+        public readonly double[] Dv = new double[cells];
+        public readonly Complex[] Da = new Complex[modes];
+    }
+
+    /// <summary>One block of cells' private buffers for the source sum (added in block order, so the bits do not depend on threads).</summary>
+    private sealed class Block(int dimension, int perAxis, int modes)
+    {
+        public readonly Complex[] Source = new Complex[modes];
+        public readonly Complex[][] Powers = Enumerable.Range(0, dimension).Select(_ => new Complex[perAxis]).ToArray();
+        public readonly Complex[] Modes = new Complex[modes];
+    }
+
+    private Stage[]? _stages;
+    private Block[]? _blocks;
+    private double[]? _half, _full, _gradient;
+
+    /// <summary>One Lawson RK4 step: u' = E(h) u + h/6 (E(h) k1 + 2 E(h/2) (k2 + k3) + k4) with E the modes' exact decay. The buffers are made on the first step and reused.</summary>
     private void TakeStep()
     {
         double h = Step;
         int len = _x.Length;
-        var half = new double[_modeCount];
-        var full = new double[_modeCount];
-        for (int k = 0; k < _modeCount; k++)
+        if (_stages is null)
         {
-            half[k] = Math.Exp(-_rate[k] * h / 2);
-            full[k] = half[k] * half[k];
+            _stages = Enumerable.Range(0, 4).Select(_ => new Stage(len, _modeCount)).ToArray();
+            _blocks = Enumerable.Range(0, Math.Min(_n, Math.Max(1, Environment.ProcessorCount))).Select(_ => new Block(_d, _perAxis, _modeCount)).ToArray();
+            _half = new double[_modeCount];
+            _full = new double[_modeCount];
+            _gradient = new double[len];
+            for (int k = 0; k < _modeCount; k++)
+            {
+                _half[k] = Math.Exp(-_rate[k] * h / 2);
+                _full[k] = _half[k] * _half[k];
+            }
         }
 
-        var (kx1, kv1, ka1) = Evaluate(_x, _v, _a);
-        var x2 = Combine(_x, kx1, h / 2);
-        var v2 = Combine(_v, kv1, h / 2);
-        var a2 = new Complex[_modeCount];
-        for (int k = 0; k < _modeCount; k++) a2[k] = half[k] * (_a[k] + h / 2 * ka1[k]);
-        var (kx2, kv2, ka2) = Evaluate(x2, v2, a2);
-        var x3 = Combine(_x, kx2, h / 2);
-        var v3 = Combine(_v, kv2, h / 2);
-        var a3 = new Complex[_modeCount];
-        for (int k = 0; k < _modeCount; k++) a3[k] = half[k] * _a[k] + h / 2 * ka2[k];
-        var (kx3, kv3, ka3) = Evaluate(x3, v3, a3);
-        var x4 = Combine(_x, kx3, h);
-        var v4 = Combine(_v, kv3, h);
-        var a4 = new Complex[_modeCount];
-        for (int k = 0; k < _modeCount; k++) a4[k] = full[k] * _a[k] + h * half[k] * ka3[k];
-        var (kx4, kv4, ka4) = Evaluate(x4, v4, a4);
+        var half = _half!;
+        var full = _full!;
+        var (s1, s2, s3, s4) = (_stages[0], _stages[1], _stages[2], _stages[3]);
+        _x.CopyTo(s1.X, 0);
+        _v.CopyTo(s1.V, 0);
+        _a.CopyTo(s1.A, 0);
+        Evaluate(s1);
         for (int q = 0; q < len; q++)
         {
-            _x[q] += h / 6 * (kx1[q] + 2 * kx2[q] + 2 * kx3[q] + kx4[q]);
-            _v[q] += h / 6 * (kv1[q] + 2 * kv2[q] + 2 * kv3[q] + kv4[q]);
+            s2.X[q] = _x[q] + h / 2 * s1.Dx[q];
+            s2.V[q] = _v[q] + h / 2 * s1.Dv[q];
+        }
+
+        for (int k = 0; k < _modeCount; k++) s2.A[k] = half[k] * (_a[k] + h / 2 * s1.Da[k]);
+        Evaluate(s2);
+        for (int q = 0; q < len; q++)
+        {
+            s3.X[q] = _x[q] + h / 2 * s2.Dx[q];
+            s3.V[q] = _v[q] + h / 2 * s2.Dv[q];
+        }
+
+        for (int k = 0; k < _modeCount; k++) s3.A[k] = half[k] * _a[k] + h / 2 * s2.Da[k];
+        Evaluate(s3);
+        for (int q = 0; q < len; q++)
+        {
+            s4.X[q] = _x[q] + h * s3.Dx[q];
+            s4.V[q] = _v[q] + h * s3.Dv[q];
+        }
+
+        for (int k = 0; k < _modeCount; k++) s4.A[k] = full[k] * _a[k] + h * half[k] * s3.Da[k];
+        Evaluate(s4);
+        for (int q = 0; q < len; q++)
+        {
+            _x[q] += h / 6 * (s1.Dx[q] + 2 * s2.Dx[q] + 2 * s3.Dx[q] + s4.Dx[q]);
+            _v[q] += h / 6 * (s1.Dv[q] + 2 * s2.Dv[q] + 2 * s3.Dv[q] + s4.Dv[q]);
         }
 
         for (int k = 0; k < _modeCount; k++)
-            _a[k] = full[k] * _a[k] + h / 6 * (full[k] * ka1[k] + 2 * half[k] * (ka2[k] + ka3[k]) + ka4[k]);
+            _a[k] = full[k] * _a[k] + h / 6 * (full[k] * s1.Da[k] + 2 * half[k] * (s2.Da[k] + s3.Da[k]) + s4.Da[k]);
         StepIndex++;
     }
 
-    private static double[] Combine(double[] u, double[] du, double h)
-    {
-        var r = new double[u.Length];
-        for (int q = 0; q < u.Length; q++) r[q] = u[q] + h * du[q];
-        return r;
-    }
-
-    /// <summary>The right-hand side without the modes' linear part: (v, alignment + eta grad phi + F, source coefficients).</summary>
-    private (double[] Dx, double[] Dv, Complex[] Da) Evaluate(double[] x, double[] v, Complex[] a)
+    /// <summary>The right-hand side without the modes' linear part, into the stage's buffers: (v, alignment + eta grad phi + F, source coefficients).</summary>
+    private void Evaluate(Stage stage)
     {
         int n = _n, d = _d;
-        var dv = new double[x.Length];
-        var source = new Complex[_modeCount];
-        var gradient = new double[x.Length];
-        // Each cell's modes e^{i k.(x - o)} as products of per-axis powers; cells in parallel, each
-        // thread with its own source buffer, added in a fixed order so the bits do not depend on threads.
-        int blocks = Math.Min(n, Math.Max(1, Environment.ProcessorCount));
-        var partial = new Complex[blocks][];
-        Parallel.For(0, blocks, b =>
+        var (x, v, a) = (stage.X, stage.V, stage.A);
+        var dv = stage.Dv;
+        var source = stage.Da;
+        var gradient = _gradient!;
+        var blocks = _blocks!;
+        Array.Clear(dv);
+        Array.Clear(source);
+        // Each cell's modes e^{i k.(x - o)} as products of per-axis powers; blocks of cells in parallel,
+        // each with its own source buffer, added in block order so the bits do not depend on threads.
+        Parallel.For(0, blocks.Length, b =>
         {
-            var mine = new Complex[_modeCount];
-            var powers = new Complex[d][];
-            for (int c = 0; c < d; c++) powers[c] = new Complex[_perAxis];
-            var e = new Complex[_modeCount];
+            var mine = blocks[b].Source;
+            Array.Clear(mine);
+            var powers = blocks[b].Powers;
+            var e = blocks[b].Modes;
             Span<Complex> sum = stackalloc Complex[3];
-            for (int i = b * n / blocks; i < (b + 1) * n / blocks; i++)
+            for (int i = b * n / blocks.Length; i < (b + 1) * n / blocks.Length; i++)
             {
                 for (int c = 0; c < d; c++)
                 {
@@ -291,12 +330,10 @@ public sealed class SpectralReference
                 // grad phi = Re(sum_k i k a_k e^{ik.x}) = -Im(sum_k k a_k e^{ik.x}).
                 for (int c = 0; c < d; c++) gradient[c * n + i] = -sum[c].Imaginary;
             }
-
-            partial[b] = mine;
         });
-        for (int b = 0; b < blocks; b++)
+        foreach (var block in blocks)
         {
-            var p = partial[b];
+            var p = block.Source;
             for (int k = 0; k < _modeCount; k++) source[k] += p[k];
         }
 
@@ -333,6 +370,6 @@ public sealed class SpectralReference
             for (int c = 0; c < d; c++) dv[c * n + i] += f[c];
         }
 
-        return ((double[])v.Clone(), dv, source);
+        v.CopyTo(stage.Dx, 0);
     }
 }
