@@ -151,7 +151,7 @@ internal static class VerifyCommand
 
         using (var folder = new AtomicDirectory(outDir.FullName))
         {
-            VerificationExporters.WriteAll(VerificationExporters.All(comparison, baselineFile?.Name), run, info, folder);
+            Exporters.WriteAll(VerificationExporters.All(comparison, baselineFile?.Name), run, info, folder);
             folder.Commit();
         }
 
@@ -181,8 +181,7 @@ internal static class VerifyCommand
         var power = MeanField.Verification.Power.run(suite, MutantModule.all, settings);
         using (var folder = new AtomicDirectory(outDir.FullName))
         {
-            using (var w = new StreamWriter(folder.PathOf("report.md"))) PowerMarkdown.Render(w, power, info);
-            using (var stream = File.Create(folder.PathOf("results.json"))) PowerJson.Write(stream, power, info);
+            Exporters.WriteAll(PowerExporters.All, power, info, folder);
             folder.Commit();
         }
 

@@ -8,20 +8,62 @@ namespace MeanField.Reports.Verification;
 public sealed record Artifact(string FileName, Action<Stream> Write);
 
 /// <summary>
-/// One output of a verification run (Markdown, JSON, a CSV, the plots): the files it has for the run, each
-/// a pure render; writing them into a folder is the caller's step. An exporter that has nothing for a run
-/// (no bounds checks: no <c>bounds.csv</c>) gives no artifact.
+/// One output of a result (a verification run, a power measurement): the files it has for it (Markdown,
+/// JSON, a CSV, the plots), each a pure render; writing them into a folder is the caller's step
+/// (<see cref="Exporters.WriteAll{T}"/>). An exporter that has nothing for a result (no bounds checks:
+/// no <c>bounds.csv</c>) gives no artifact.
 /// </summary>
-public interface IVerificationExporter
+public interface IExporter<in T>
 {
-    IEnumerable<Artifact> Artifacts(RunResult run, RunInfo info);
+    IEnumerable<Artifact> Artifacts(T result, RunInfo info);
+}
+
+/// <summary>Writing exporters' artifacts into a report folder.</summary>
+public static class Exporters
+{
+    /// <summary>Writes every artifact of <paramref name="exporters"/> for <paramref name="result"/> into <paramref name="folder"/>.</summary>
+    public static void WriteAll<T>(IEnumerable<IExporter<T>> exporters, T result, RunInfo info, AtomicDirectory folder)
+    {
+        ArgumentNullException.ThrowIfNull(exporters);
+        ArgumentNullException.ThrowIfNull(folder);
+        foreach (var exporter in exporters)
+        {
+            foreach (var artifact in exporter.Artifacts(result, info))
+            {
+                using var stream = File.Create(folder.PathOf(artifact.FileName));
+                artifact.Write(stream);
+            }
+        }
+    }
+
+    /// <summary>An artifact rendered as UTF-8 text.</summary>
+    internal static Action<Stream> Text(Action<TextWriter> render) => stream =>
+    {
+        using var w = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
+        render(w);
+    };
+}
+
+/// <summary>The power measurement's outputs: the detection matrix as Markdown, and results.json.</summary>
+public static class PowerExporters
+{
+    public static IReadOnlyList<IExporter<PowerResult>> All { get; } = [new PowerReport()];
+
+    private sealed class PowerReport : IExporter<PowerResult>
+    {
+        public IEnumerable<Artifact> Artifacts(PowerResult result, RunInfo info)
+        {
+            yield return new Artifact("report.md", Exporters.Text(w => PowerMarkdown.Render(w, result, info)));
+            yield return new Artifact("results.json", stream => PowerJson.Write(stream, result, info));
+        }
+    }
 }
 
 /// <summary>The report folder's exporters, in the order the files are written.</summary>
 public static class VerificationExporters
 {
     /// <summary>Every output of a report folder; <paramref name="comparison"/>, when given, is appended to report.md.</summary>
-    public static IReadOnlyList<IVerificationExporter> All(IReadOnlyList<ComparisonRow>? comparison = null, string? baselineName = null) =>
+    public static IReadOnlyList<IExporter<RunResult>> All(IReadOnlyList<ComparisonRow>? comparison = null, string? baselineName = null) =>
     [
         new MarkdownExporter(comparison, baselineName),
         new JsonExporter(),
@@ -32,32 +74,11 @@ public static class VerificationExporters
         new PlotExporter(),
     ];
 
-    /// <summary>Writes every artifact of <paramref name="exporters"/> into <paramref name="folder"/>.</summary>
-    public static void WriteAll(IEnumerable<IVerificationExporter> exporters, RunResult run, RunInfo info, AtomicDirectory folder)
-    {
-        ArgumentNullException.ThrowIfNull(exporters);
-        ArgumentNullException.ThrowIfNull(folder);
-        foreach (var exporter in exporters)
-        {
-            foreach (var artifact in exporter.Artifacts(run, info))
-            {
-                using var stream = File.Create(folder.PathOf(artifact.FileName));
-                artifact.Write(stream);
-            }
-        }
-    }
-
-    private static Action<Stream> Text(Action<TextWriter> render) => stream =>
-    {
-        using var w = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
-        render(w);
-    };
-
-    private sealed class MarkdownExporter(IReadOnlyList<ComparisonRow>? comparison, string? baselineName) : IVerificationExporter
+    private sealed class MarkdownExporter(IReadOnlyList<ComparisonRow>? comparison, string? baselineName) : IExporter<RunResult>
     {
         public IEnumerable<Artifact> Artifacts(RunResult run, RunInfo info)
         {
-            yield return new Artifact("report.md", Text(w =>
+            yield return new Artifact("report.md", Exporters.Text(w =>
             {
                 VerificationMarkdown.Render(w, run, info);
                 if (comparison is null) return;
@@ -67,7 +88,7 @@ public static class VerificationExporters
         }
     }
 
-    private sealed class JsonExporter : IVerificationExporter
+    private sealed class JsonExporter : IExporter<RunResult>
     {
         public IEnumerable<Artifact> Artifacts(RunResult run, RunInfo info)
         {
@@ -76,16 +97,16 @@ public static class VerificationExporters
     }
 
     /// <summary>A CSV of the checks that <paramref name="has"/> selects; none when no check has its kind of data.</summary>
-    private sealed class CsvExporter(string fileName, Func<CheckResult, bool> has, Action<TextWriter, RunResult> render) : IVerificationExporter
+    private sealed class CsvExporter(string fileName, Func<CheckResult, bool> has, Action<TextWriter, RunResult> render) : IExporter<RunResult>
     {
         public IEnumerable<Artifact> Artifacts(RunResult run, RunInfo info)
         {
-            if (run.Checks.Any(has)) yield return new Artifact(fileName, Text(w => render(w, run)));
+            if (run.Checks.Any(has)) yield return new Artifact(fileName, Exporters.Text(w => render(w, run)));
         }
     }
 
     /// <summary>One SVG per check that measured something.</summary>
-    private sealed class PlotExporter : IVerificationExporter
+    private sealed class PlotExporter : IExporter<RunResult>
     {
         public IEnumerable<Artifact> Artifacts(RunResult run, RunInfo info)
         {
