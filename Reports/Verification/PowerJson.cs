@@ -14,11 +14,7 @@ public static class PowerJson
         w.WriteString("kind", "power");
         w.WriteString("suite", power.Suite);
         w.WriteNumber("seed", power.Seed);
-        w.WriteString("tool_version", info.ToolVersion);
-        w.WriteString("commit", info.Commit);
-        w.WriteString("runtime", info.Runtime);
-        w.WriteString("machine", info.Machine);
-        w.WriteString("scenario", info.Scenario);
+        VerificationJson.WriteInfo(w, info);
         w.WriteNumber("seconds", power.Seconds);
         w.WriteNumber("mutation_score", power.Score);
         w.WriteNumber("caught", power.Rows.Count(r => r.Caught));

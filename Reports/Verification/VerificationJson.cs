@@ -15,11 +15,7 @@ public static class VerificationJson
         w.WriteString("suite", run.Suite);
         w.WriteNumber("seed", run.Seed);
         w.WriteString("configuration_hash", run.ConfigurationHash);
-        w.WriteString("tool_version", info.ToolVersion);
-        w.WriteString("commit", info.Commit);
-        w.WriteString("runtime", info.Runtime);
-        w.WriteString("machine", info.Machine);
-        w.WriteString("scenario", info.Scenario);
+        WriteInfo(w, info);
         w.WriteStartObject("solver");
         w.WriteString("kind", run.Solver.Kind.ToString().ToLowerInvariant());
         w.WriteString("name", run.Solver.Name);
@@ -34,6 +30,16 @@ public static class VerificationJson
         foreach (var c in run.Checks) WriteCheck(w, c, run.Solver);
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    /// <summary>Where a result was made: tool version, commit, runtime, machine and the model's source.</summary>
+    internal static void WriteInfo(Utf8JsonWriter w, RunInfo info)
+    {
+        w.WriteString("tool_version", info.ToolVersion);
+        w.WriteString("commit", info.Commit);
+        w.WriteString("runtime", info.Runtime);
+        w.WriteString("machine", info.Machine);
+        w.WriteString("scenario", info.Scenario);
     }
 
     private static void WriteCheck(Utf8JsonWriter w, CheckResult c, MeanField.Core.Solvers.SolverIdentity solver)
