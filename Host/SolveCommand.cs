@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using MeanField.Core.Dynamics;
 using MeanField.Core.Scenarios;
 using MeanField.Core.Solvers;
 
@@ -64,14 +63,12 @@ internal static class SolveCommand
             return ExitCodes.BadInput;
         }
 
-        var model = HybridModel.FromScenario(problem.Scenario);
-        if (mesh) model = model.WithMeshAlignment(problem.Scenario.Alignment.MeshSpacing);
         SolverSolution solution;
         try
         {
-            solution = OwnSolver.Run(model, problem, threads);
+            solution = new OwnSolver(mesh, threads).Solve(problem);
         }
-        catch (SimulationFailureException e)
+        catch (SolverFailureException e)
         {
             error.WriteLine($"meanfield solve: {e.Message}");
             return ExitCodes.RunFailed;

@@ -76,9 +76,7 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
     /// <summary>The first line <c>command --version</c> prints, when it exits 0 within 10 s; null otherwise.</summary>
     private static string? AskVersion(string[] words)
     {
-        var start = Start(words, "--version", Environment.CurrentDirectory);
-        using var process = start.Process;
-        string? first = null;
+        using var process = Start(words, "--version", Environment.CurrentDirectory);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(10_000))
@@ -89,14 +87,11 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
 
         process.WaitForExit();
         if (process.ExitCode != 0) return null;
-        first = stdout.Result.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
         _ = stderr.Result;
-        return first;
+        return stdout.Result.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
     }
 
-    private sealed record Started(Process Process);
-
-    private static Started Start(string[] words, string lastArgument, string workingDirectory)
+    private static Process Start(string[] words, string lastArgument, string workingDirectory)
     {
         var info = new ProcessStartInfo(words[0])
         {
@@ -112,7 +107,7 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
         {
             var process = Process.Start(info) ?? throw new SolverFailureException(SolverFailure.NotLoadable, $"the solver command '{words[0]}' did not start");
             process.StandardInput.Close();
-            return new Started(process);
+            return process;
         }
         catch (Win32Exception e)
         {
@@ -159,8 +154,7 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
             CellsCsv.WriteInitial(w, problem.Initial);
         if (problem.WantsGradient) File.WriteAllText(Path.Combine(folder, WantsGradientFile), "");
 
-        var started = Start(_words, folder, _workingDirectory);
-        using var process = started.Process;
+        using var process = Start(_words, folder, _workingDirectory);
         var tail = new Queue<string>();
         var gate = new object();
         process.ErrorDataReceived += (_, e) =>
