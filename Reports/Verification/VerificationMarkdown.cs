@@ -75,7 +75,7 @@ public static class VerificationMarkdown
         w.WriteLine();
         var fit = rate.Fit;
         string model = rate.FitKind.IsLogCorrected ? $"log({rate.ErrorLabel} / log {rate.XLabel})" : $"log {rate.ErrorLabel}";
-        w.WriteLine(string.Create(Invariant, $"Fit of {model} on log {rate.XLabel} (weighted least squares, replica-based weights): slope **{fit.Slope:F3}**, standard error {fit.StandardError:F3}, {fit.Confidence * 100:F0}% interval [{fit.Lower:F3}, {fit.Upper:F3}] ({fit.DegreesOfFreedom} degrees of freedom); Theil-Sen slope {fit.TheilSenSlope:F3}."));
+        w.WriteLine(string.Create(Invariant, $"Fit of {model} on log {rate.XLabel} (least squares on the rungs' log mean errors, variance from the replicas): slope **{fit.Slope:F3}**, standard error {fit.StandardError:F3}, {fit.Confidence * 100:F1}% interval [{fit.Lower:F3}, {fit.Upper:F3}] ({fit.DegreesOfFreedom:F1} degrees of freedom); Theil-Sen slope {fit.TheilSenSlope:F3}."));
         w.WriteLine();
         w.WriteLine(string.Create(Invariant, $"Theory: {Theory(c)}, tolerance `{rate.Tolerance.Name}` = {rate.Tolerance.Slope:G3} ({rate.Tolerance.Reason}). Verdict: **{VerdictText(c.Verdict)}**."));
         w.WriteLine();
