@@ -1,3 +1,4 @@
+using Microsoft.FSharp.Core;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -15,7 +16,8 @@ namespace MeanField.Host;
 
 /// <summary>
 /// <c>meanfield verify [--suite quick|full] [--check NAME]... [--scenario FILE] [--out DIR] [--seed N]
-/// [--baseline results.json] [--junit FILE] [--solver own|own:mesh|assembly:PATH:TYPE | --solver-command CMD]</c>:
+/// [--baseline results.json] [--junit FILE] [--solver own|own:mesh|assembly:PATH:TYPE | --solver-command CMD]
+/// [--max-replicas N] [--check-seconds S]</c>:|own:mesh|assembly:PATH:TYPE | --solver-command CMD]</c>:
 /// runs the theorem checks on the solver under test and writes the report folder.
 /// Exit code 0 all hold, 1 a check violated, errored or regressed, 2 bad input, 3 inconclusive only.
 /// </summary>
@@ -35,16 +37,19 @@ internal static class VerifyCommand
         var baseline = new Option<FileInfo?>("--baseline") { Description = "A stored results.json: a worse verdict or slope fails the run." };
         var junit = new Option<FileInfo?>("--junit") { Description = "Also write a JUnit XML file, one test case per check." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress display." };
-        var solver = new Option<string?>("--solver") { Description = "The solver under test: own (default), own:mesh, or assembly:PATH.dll:Namespace.Type (a type implementing MeanField.Core.Solvers.IParticleSolver)." };
+        var solver = new Option<string?>("--solver") { Description = "The solver under test: own (default), /// [--baseline results.json] [--junit FILE] [--solver own|own:mesh|assembly:PATH:TYPE | --solver-command CMD]
+/// [--max-replicas N] [--check-seconds S]</c>:, or assembly:PATH.dll:Namespace.Type (a type implementing MeanField.Core.Solvers.IParticleSolver)." };
         var solverCommand = new Option<string?>("--solver-command") { Description = "The solver under test as an external program speaking protocol 1 (docs/solver-protocol.md), e.g. \"python3 my_solver.py\"." };
         var solverTimeout = new Option<double>("--solver-timeout") { Description = "Seconds one run of --solver-command may take before it is killed.", DefaultValueFactory = _ => 600 };
         var solverJobs = new Option<int>("--solver-jobs") { Description = "Runs of --solver-command at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var solverOrder = new Option<double?>("--solver-order") { Description = "The order in dt the solver under test declares (the convergence checks hold it to it; without it they are informational)." };
         var power = new Option<bool>("--power") { Description = "Measure the suite's power: run it on the own solver and on each built-in mutant (a plausible bug), and write the detection matrix." };
         var allowDifferent = new Option<bool>("--allow-different-solvers") { Description = "Compare with a --baseline made by another solver." };
+        var maxReplicas = new Option<int?>("--max-replicas") { Description = "Replicas per rung a rate check may draw at most (it stops earlier when decided); below a check's first look, a fixed design at that look. Default: the suite's, four times the first look." };
+        var checkSeconds = new Option<double?>("--check-seconds") { Description = "Seconds a check may run: no further look starts that is estimated to end beyond them (the report says when this stopped a check). Default: the suite's (quick 120, full 900)." };
         var command = new Command("verify", "Check by measurement that the solver under test reproduces the paper's rates, and write a report.")
         {
-            suite, check, scenario, outDir, seed, baseline, junit, quiet, solver, solverCommand, solverTimeout, solverJobs, solverOrder, allowDifferent, power,
+            suite, check, scenario, outDir, seed, baseline, junit, quiet, solver, solverCommand, solverTimeout, solverJobs, solverOrder, allowDifferent, power, maxReplicas, checkSeconds,
         };
         command.SetAction(parse => Run(
             new Request(
@@ -52,7 +57,9 @@ internal static class VerifyCommand
                 parse.GetValue(seed), parse.GetValue(baseline), parse.GetValue(junit), parse.GetValue(quiet),
                 new SolverOptions(parse.GetValue(solver), parse.GetValue(solverCommand), parse.GetValue(solverTimeout), parse.GetValue(solverJobs), parse.GetValue(solverOrder)),
                 parse.GetValue(allowDifferent),
-                parse.GetValue(power)),
+                parse.GetValue(power),
+                parse.GetValue(maxReplicas),
+                parse.GetValue(checkSeconds)),
             output,
             error));
         return command;
@@ -61,11 +68,22 @@ internal static class VerifyCommand
     /// <summary>What the command line asked for.</summary>
     private sealed record Request(
         string Suite, string[] Checks, FileInfo? Scenario, DirectoryInfo Out, int Seed, FileInfo? Baseline, FileInfo? JUnit, bool Quiet,
-        SolverOptions Solver, bool AllowDifferentSolvers, bool Power);
+        SolverOptions Solver, bool AllowDifferentSolvers, bool Power, int? MaxReplicas, double? CheckSeconds);
 
     private static int Run(Request request, TextWriter output, TextWriter error)
     {
-        var (suiteName, checks, scenarioFile, outDir, seed, baselineFile, junitFile, quiet, solverOptions, allowDifferent, powerRun) = request;
+        var (suiteName, checks, scenarioFile, outDir, seed, baselineFile, junitFile, quiet, solverOptions, allowDifferent, powerRun, maxReplicas, checkSeconds) = request;
+        if (maxReplicas is < 1)
+        {
+            error.WriteLine($"meanfield verify: --max-replicas {maxReplicas} must be at least 1");
+            return ExitCodes.BadInput;
+        }
+
+        if (checkSeconds is { } cs && !(cs > 0 && double.IsFinite(cs)))
+        {
+            error.WriteLine($"meanfield verify: --check-seconds {cs.ToString(CultureInfo.InvariantCulture)} must be a positive number of seconds");
+            return ExitCodes.BadInput;
+        }
         if (powerRun && (solverOptions.Solver is not null || solverOptions.Command is not null || baselineFile is not null))
         {
             error.WriteLine("meanfield verify: --power runs the own solver and its mutants: it takes no --solver, --solver-command or --baseline");
@@ -133,7 +151,10 @@ internal static class VerifyCommand
             }
         }
 
-        var suite = chosen.ResultValue;
+        var suite = SuiteModule.withBudget(
+            maxReplicas is { } m ? FSharpOption<int>.Some(m) : FSharpOption<int>.None,
+            checkSeconds is { } sec ? FSharpOption<double>.Some(sec) : FSharpOption<double>.None,
+            chosen.ResultValue);
         // Without the live display (logs, CI), one line per check as it finishes: a long run shows where it is.
         var finished = Microsoft.FSharp.Core.FuncConvert.FromAction<CheckResult>(c =>
         {
@@ -210,7 +231,8 @@ internal static class VerifyCommand
                     var task = tasks[step.Check];
                     if (!task.IsStarted) task.StartTask();
                     task.Description = $"{step.Check} rung {step.Rung + 1}/{step.Rungs}";
-                    task.Value = step.Rung * step.Replicas + step.Replica;
+                    task.MaxValue = Math.Max(1, step.Total);
+                    task.Value = step.Done;
                 });
                 foreach (var t in tasks.Values) t.Value = t.MaxValue;
             });

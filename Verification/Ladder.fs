@@ -9,40 +9,164 @@ type ProgressStep =
       Rung: int
       Rungs: int
       Replica: int
+      /// Replicas per rung every rung had before the current look (0 at the first).
+      Before: int
+      /// Replicas per rung at the current look (it grows as a sequential ladder adds looks).
       Replicas: int }
 
-/// A ladder of sizes (or perturbations, or times), each measured R times.
+    /// Replicas done over the whole ladder, and the total at the current look, for a progress bar.
+    member this.Done = this.Rungs * this.Before + this.Rung * (this.Replicas - this.Before) + (this.Replica - this.Before)
+    member this.Total = this.Rungs * this.Replicas
+
+/// A ladder of sizes (or perturbations, or times), each measured by independent replicas drawn in
+/// looks: <c>Replicas</c> per rung first, then doubling, until the verdict is decided or the budget
+/// (<c>MaxReplicas</c>, <c>Seconds</c>) is spent.
 type Ladder =
     { Xs: float list
+      /// Replicas per rung at the first look.
       Replicas: int
+      /// Replicas per rung at most. Equal to <c>Replicas</c>: a fixed design, one look at the full level.
+      MaxReplicas: int
+      /// Wall-clock seconds for the check, if bounded: no look starts that is estimated to end beyond them.
+      Seconds: float option
       /// Rungs with x below this are pre-asymptotic: measured and shown, not fitted.
       FitFrom: float }
+
+/// A control variate of a ladder's replicas: <c>Value x seed</c> is measured on the same replica as
+/// the error (from the same seed), and its expectation at x is known exactly.
+type ControlVariateSpec =
+    { Description: string
+      Value: float -> int -> float
+      Expectation: float -> float }
 
 [<RequireQualifiedAccess>]
 module Ladder =
 
-    /// Measures every replica of every rung: <c>measure x seed</c> gives one error. The replicas of a rung
-    /// run in parallel, one per core: each is independent and seeded, and its error is stored by its
-    /// index, so the numbers do not depend on the number of cores (<c>measure</c> must be thread-safe).
-    let run (check: string) (root: int) (ladder: Ladder) (progress: ProgressStep -> unit) (measure: float -> int -> float) =
-        let rungs = List.length ladder.Xs
+    /// The error spent over a sequential ladder's looks: the level of a fixed design's 95% interval.
+    [<Literal>]
+    let Alpha = 0.05
+
+    /// Undecided, a ladder stops early when the replicas estimated to decide exceed this many times its maximum.
+    [<Literal>]
+    let FutilityFactor = 4
+
+    /// The procedure as the reports state it.
+    let sequentialMethod =
+        "group-sequential looks at doubling replicas per rung; two-sided error 0.05 spent over the looks by a Pocock-type function alpha ln(1 + (e - 1) tau), tau = replicas / maximum, each look's interval at 1 minus its share (Bonferroni over looks, valid for any correlation between them)"
+
+    /// A fixed design: <c>replicas</c> per rung, one look.
+    let fixedDesign (xs: float list) (replicas: int) (fitFrom: float) =
+        { Xs = xs; Replicas = replicas; MaxReplicas = replicas; Seconds = None; FitFrom = fitFrom }
+
+    /// A sequential design from <c>replicas</c> per rung up to <c>maximum</c>.
+    let sequential (xs: float list) (replicas: int) (maximum: int) (fitFrom: float) =
+        { fixedDesign xs replicas fitFrom with MaxReplicas = max replicas maximum }
+
+    /// The replicas per rung at each look.
+    let looks (ladder: Ladder) = AlphaSpending.DoublingLooks(ladder.Replicas, max ladder.Replicas ladder.MaxReplicas)
+
+    /// The rate fit over the fitted rungs, at the given confidence.
+    let fitAt (confidence: float) (kind: FitKind) (rungs: Rung list) =
+        let used = rungs |> List.filter (fun r -> r.Fitted)
+        let xs = used |> List.map (fun r -> r.X) |> Array.ofList
+        let errors = used |> List.map (fun r -> r.Estimates :> System.Collections.Generic.IReadOnlyList<float>) |> Array.ofList
+        match kind with
+        | FitKind.Plain -> LogLogFit.Fit(xs, errors, confidence)
+        | FitKind.LogCorrected -> LogLogFit.FitLogCorrected(xs, errors, confidence)
+
+    /// The rate fit over the fitted rungs at 95%.
+    let fit (kind: FitKind) (rungs: Rung list) = fitAt (1.0 - Alpha) kind rungs
+
+    /// Why a ladder stopped after a look with this verdict, were it the last of its budget.
+    let private stopAfter (verdict: Verdict) =
+        match verdict with
+        | Verdict.Inconclusive None -> Stop.Undecidable
+        | Verdict.Inconclusive _ -> Stop.ReplicaBudget
+        | _ -> Stop.Decided
+
+    /// The record of a fixed design's one look (a result built without <see cref="runSequential"/>).
+    let singleLook (replicas: int) (fit: RateFit) (verdict: Verdict) (seconds: float) =
+        { Method = sequentialMethod
+          Alpha = 1.0 - fit.Confidence
+          MaxReplicas = replicas
+          Looks = [ { Replicas = replicas; Confidence = fit.Confidence; Slope = fit.Slope; Lower = fit.Lower; Upper = fit.Upper; Verdict = verdict; Seconds = seconds } ]
+          Stop = stopAfter verdict }
+
+    /// Replicas <c>first .. until - 1</c> of every rung, added to the rungs so far (none at the first look).
+    /// The replicas of a rung run in parallel, one per core: each is independent and seeded by its index
+    /// (<c>Seeds.derive root check [k; r]</c>), so the numbers depend neither on the number of cores nor
+    /// on the looks that drew them (<c>measure</c> must be thread-safe).
+    let private extend check root (ladder: Ladder) progress measure (control: ControlVariateSpec option) (rungs: Rung list option) first until =
+        let count = List.length ladder.Xs
         let report = obj ()
         ladder.Xs
         |> List.mapi (fun k x ->
             let clock = Stopwatch.StartNew()
-            let seeds = Array.init ladder.Replicas (fun r -> Seeds.derive root check [ k; r ])
-            let errors =
+            let seeds = Array.init (until - first) (fun i -> Seeds.derive root check [ k; first + i ])
+            let measured =
                 seeds
-                |> Array.Parallel.mapi (fun r seed ->
-                    lock report (fun () -> progress { Check = check; Rung = k; Rungs = rungs; Replica = r; Replicas = ladder.Replicas })
-                    measure x seed)
-            { X = x; Errors = errors; Seeds = seeds; Fitted = x >= ladder.FitFrom; Seconds = clock.Elapsed.TotalSeconds })
+                |> Array.Parallel.mapi (fun i seed ->
+                    lock report (fun () -> progress { Check = check; Rung = k; Rungs = count; Replica = first + i; Before = first; Replicas = until })
+                    let error = measure x seed
+                    error, control |> Option.map (fun c -> c.Value x seed))
+            let before = rungs |> Option.map (fun r -> List.item k r)
+            let errors = Array.append (before |> Option.map (fun r -> r.Errors) |> Option.defaultValue [||]) (Array.map fst measured)
+            let allSeeds = Array.append (before |> Option.map (fun r -> r.Seeds) |> Option.defaultValue [||]) seeds
+            let rungControl =
+                control
+                |> Option.map (fun c ->
+                    let previous = before |> Option.bind (fun r -> r.Control) |> Option.map (fun r -> r.Values) |> Option.defaultValue [||]
+                    let values = Array.append previous (measured |> Array.map (snd >> Option.get))
+                    let expectation = c.Expectation x
+                    let adjustment = ControlVariate.Adjust(errors, values, expectation)
+                    { Values = values
+                      Expectation = expectation
+                      Coefficient = adjustment.Coefficient
+                      Adjusted = adjustment.Adjusted
+                      VarianceRatio = adjustment.VarianceRatio })
+            let seconds = clock.Elapsed.TotalSeconds + (before |> Option.map (fun r -> r.Seconds) |> Option.defaultValue 0.0)
+            { X = x; Errors = errors; Seeds = allSeeds; Fitted = x >= ladder.FitFrom; Seconds = seconds; Control = rungControl })
 
-    /// The rate fit over the fitted rungs.
-    let fit (kind: FitKind) (rungs: Rung list) =
-        let used = rungs |> List.filter (fun r -> r.Fitted)
-        let xs = used |> List.map (fun r -> r.X) |> Array.ofList
-        let errors = used |> List.map (fun r -> r.Errors :> System.Collections.Generic.IReadOnlyList<float>) |> Array.ofList
-        match kind with
-        | FitKind.Plain -> LogLogFit.Fit(xs, errors)
-        | FitKind.LogCorrected -> LogLogFit.FitLogCorrected(xs, errors)
+    /// Measures every replica of every rung of a fixed design: <c>measure x seed</c> gives one error.
+    let run (check: string) (root: int) (ladder: Ladder) (progress: ProgressStep -> unit) (measure: float -> int -> float) =
+        extend check root ladder progress measure None None 0 ladder.Replicas
+
+    /// Draws the ladder's replicas in looks (see <see cref="sequentialMethod"/>) and judges each:
+    /// <c>judge rungs confidence</c> gives the fit at that confidence, the verdict and whatever else the
+    /// check keeps. It stops at a decided verdict, at the budget, when more replicas cannot decide
+    /// (Inconclusive without an estimate) or would need far more than the budget. The same seed and
+    /// budget give the same looks and the same bits (a seconds budget aside, which depends on the machine
+    /// and is recorded when it binds). Returns the rungs, the last judgement and the record of the looks.
+    let runSequential
+        (check: string) (root: int) (ladder: Ladder) (progress: ProgressStep -> unit) (measure: float -> int -> float)
+        (control: ControlVariateSpec option) (judge: Rung list -> float -> RateFit * Verdict * 'J) =
+        let clock = Stopwatch.StartNew()
+        let looks = looks ladder
+        let confidences = AlphaSpending.Confidences(Alpha, looks)
+        let last = looks.Length - 1
+        let rec go j (rungs: Rung list option) (history: Look list) =
+            let first = if j = 0 then 0 else looks[j - 1]
+            let rungs = extend check root ladder progress measure control rungs first looks[j]
+            let fit, verdict, kept = judge rungs confidences[j]
+            let history =
+                { Replicas = looks[j]; Confidence = confidences[j]; Slope = fit.Slope; Lower = fit.Lower; Upper = fit.Upper
+                  Verdict = verdict; Seconds = clock.Elapsed.TotalSeconds } :: history
+            let stop =
+                match verdict with
+                | _ when j = last -> Some(stopAfter verdict)
+                | Verdict.Inconclusive None -> Some Stop.Undecidable
+                | Verdict.Inconclusive(Some needed) when needed > FutilityFactor * looks[last] -> Some Stop.Futile
+                | Verdict.Inconclusive _ ->
+                    // The next look's cost from this one's: replicas so far cost the elapsed time.
+                    let elapsed = clock.Elapsed.TotalSeconds
+                    let next = elapsed / float looks[j] * float (looks[j + 1] - looks[j])
+                    match ladder.Seconds with
+                    | Some budget when elapsed + next > budget -> Some Stop.TimeBudget
+                    | _ -> None
+                | _ -> Some Stop.Decided
+            match stop with
+            | Some reason ->
+                let record = { Method = sequentialMethod; Alpha = Alpha; MaxReplicas = looks[last]; Looks = List.rev history; Stop = reason }
+                rungs, (fit, verdict, kept), record
+            | None -> go (j + 1) (Some rungs) history
+        go 0 None []

@@ -3,6 +3,20 @@ namespace MeanField.Verification
 open MeanField.Core.Solvers
 open MeanField.Core.Statistics
 
+/// A control variate applied to a rung's replicas: a quantity measured on each replica whose
+/// expectation is known exactly (see <c>MeanField.Core.Statistics.ControlVariate</c>).
+type RungControl =
+    { /// The control's value on each replica.
+      Values: float[]
+      /// Its exact expectation.
+      Expectation: float
+      /// The least-squares coefficient of the error on the control.
+      Coefficient: float
+      /// The adjusted replicas, whose mean estimates the expected error.
+      Adjusted: float[]
+      /// Variance of the adjusted replicas over that of the raw ones.
+      VarianceRatio: float }
+
 /// One rung of a ladder: the ladder variable and the error of each independent replica.
 type Rung =
     { X: float
@@ -11,17 +25,76 @@ type Rung =
       Seeds: int[]
       /// Whether the rung enters the fit (pre-asymptotic rungs are measured and shown, not fitted).
       Fitted: bool
-      Seconds: float }
+      Seconds: float
+      /// The control variate the replicas are adjusted by, if the check has one.
+      Control: RungControl option }
 
-    member this.Mean = Array.average this.Errors
+    /// The replicas the fit uses: the adjusted ones under a control variate, else the errors.
+    member this.Estimates =
+        match this.Control with
+        | Some control -> control.Adjusted
+        | None -> this.Errors
 
-    /// Sample standard deviation of the replicas (0 for one replica).
+    /// The estimate of the expected error (the mean of <see cref="Estimates"/>).
+    member this.Mean = Array.average this.Estimates
+
+    /// Sample standard deviation of <see cref="Estimates"/> (0 for one replica).
     member this.StandardDeviation =
-        let n = this.Errors.Length
+        let values = this.Estimates
+        let n = values.Length
         if n < 2 then 0.0
         else
-            let m = this.Mean
-            sqrt (Array.sumBy (fun e -> (e - m) * (e - m)) this.Errors / float (n - 1))
+            let m = Array.average values
+            sqrt (Array.sumBy (fun e -> (e - m) * (e - m)) values / float (n - 1))
+
+/// Why a sequential ladder stopped drawing replicas.
+[<RequireQualifiedAccess>]
+type Stop =
+    /// The verdict was decided (Holds or Violated) at the last look.
+    | Decided
+    /// The last look of the replica budget was reached undecided.
+    | ReplicaBudget
+    /// The next look was estimated to end beyond the check's seconds.
+    | TimeBudget
+    /// The replicas estimated to decide were far beyond the budget (more than 4 times the maximum).
+    | Futile
+    /// More replicas cannot decide: the slope sits on the boundary, or a reference's floor is not resolved.
+    | Undecidable
+
+    member this.Name =
+        match this with
+        | Decided -> "decided"
+        | ReplicaBudget -> "replica budget spent"
+        | TimeBudget -> "time budget spent"
+        | Futile -> "futile (would need far more replicas than the budget)"
+        | Undecidable -> "undecidable by more replicas"
+
+/// One look of a sequential ladder: the replicas per rung so far, the interval's confidence at this
+/// look (its share of the error spent), and what the fit and the verdict were.
+type Look =
+    { Replicas: int
+      Confidence: float
+      Slope: float
+      Lower: float
+      Upper: float
+      Verdict: Verdict
+      /// Seconds since the check started, at the end of this look.
+      Seconds: float }
+
+/// How a rate check's replicas were drawn: looks at increasing replicas per rung, each interval at
+/// its spent share of Alpha, stopped when decided or when the budget was spent.
+type SequentialRecord =
+    { /// The procedure, as the report states it.
+      Method: string
+      /// The error spent over all looks (two-sided).
+      Alpha: float
+      /// The replicas per rung the design could reach.
+      MaxReplicas: int
+      Looks: Look list
+      Stop: Stop }
+
+    /// Replicas per rung at the last look.
+    member this.Replicas = (List.last this.Looks).Replicas
 
 /// How the errors are fitted against x.
 [<RequireQualifiedAccess>]
@@ -42,7 +115,9 @@ type RateMeasurement =
       Theory: float
       Tolerance: Tolerance
       /// The error of the reference the errors are measured against, where there is one.
-      ReferenceFloor: float option }
+      ReferenceFloor: float option
+      /// How the replicas were drawn and when the drawing stopped.
+      Sequential: SequentialRecord }
 
 /// One quantity measured along trajectories against its a-priori bound, at a series of times (the run
 /// of several that came closest to its bound).

@@ -35,10 +35,21 @@ type RunSettings =
 [<RequireQualifiedAccess>]
 module Suite =
 
-    let private ladder (xs: float list) replicas fitFrom = { Xs = xs; Replicas = replicas; FitFrom = fitFrom }
+    let private ladder (xs: float list) replicas fitFrom = Ladder.fixedDesign xs replicas fitFrom
+
+    /// Seconds a check of the quick suite may run: no look starts that is estimated to end beyond them.
+    [<Literal>]
+    let quickSeconds = 120.0
+
+    /// Seconds a check of the full suite may run.
+    [<Literal>]
+    let fullSeconds = 900.0
+
+    /// A sequential ladder: <c>replicas</c> per rung at the first look, doubling up to four times as many.
+    let private looks (xs: float list) replicas fitFrom = Ladder.sequential xs replicas (4 * replicas) fitFrom
 
     /// The ladder of a check that measures nothing itself (it reads earlier checks' results).
-    let private derived = { Xs = []; Replicas = 0; FitFrom = 0.0 }
+    let private derived = Ladder.fixedDesign [] 0 0.0
 
     /// N doubling from `first` for `count` rungs.
     let private doubling (first: float) count = List.init count (fun k -> first * 2.0 ** float k)
@@ -69,7 +80,8 @@ module Suite =
         let oneDimensional, oneName = model.OneDimensional
         let mono, monoName = model.Monokinetic
         [ MeanFieldRate.checkGrid oneDimensional oneName 1.0, grid
-          Monokinetic.check mono monoName 1.0, { monokinetic with Replicas = 2 * monokinetic.Replicas; FitFrom = List.head monokinetic.Xs } ]
+          Monokinetic.check mono monoName 1.0,
+          { monokinetic with Replicas = 2 * monokinetic.Replicas; MaxReplicas = 2 * monokinetic.MaxReplicas; FitFrom = List.head monokinetic.Xs } ]
 
     /// The mean-field checks at each time against one reference of M cells, then the growth of their
     /// prefactor (which reads them). None for a d = 1 model: there Theorem 2.1 is measured against the
@@ -114,44 +126,57 @@ module Suite =
 
     /// Every check, sized to finish in a few minutes on a 2-core machine. Rungs below FitFrom are the
     /// pre-asymptotic policy: the first rung of every ladder is measured and shown but not fitted.
-    /// The log-type rates (D = 2) get the longest ladders; the clusters, whose error is a half-normal
-    /// imbalance (relative spread 0.76 per replica), the most replicas and every rung fitted.
+    /// Every rate check draws its replicas sequentially, from the first look's count up to four times
+    /// as many, and stops when decided; no check may run past <c>quickSeconds</c>. The log-type rates
+    /// (D = 2) get the longest ladders; the sharpness checks on the square and the clusters are cheap
+    /// because their control variates remove over 90% of the variance.
     let quick (model: Model) =
         { Name = "quick"
           Entries =
-            fournierGuillin model (fun d -> if d = 1 then ladder (doubling 125.0 6) 8 250.0 else ladder (doubling 125.0 5) 6 250.0)
-            @ [ FournierGuillin.sharpness "square", ladder (doubling 125.0 6) 8 250.0
-                FournierGuillin.sharpness "clusters", ladder (doubling 32.0 6) 48 32.0
-                FournierGuillin.sharpness "cube6", ladder (doubling 125.0 5) 6 250.0
+            fournierGuillin model (fun d -> if d = 1 then looks (doubling 125.0 6) 8 250.0 else looks (doubling 125.0 5) 6 250.0)
+            @ [ FournierGuillin.sharpness "square", looks (doubling 125.0 6) 4 250.0
+                FournierGuillin.sharpness "clusters", looks (doubling 32.0 6) 8 32.0
+                FournierGuillin.sharpness "cube6", looks (doubling 125.0 5) 6 250.0
                 // Perturbations delta = 1e-3 .. 1e-1: every rung is in the linear regime, so all are fitted.
-                Dobrushin.check model.Scenario model.ScenarioName 1.0 400, ladder [ 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 3 0.0 ]
-            @ meanField model [ 1.0; 2.0 ] 128000 (ladder (doubling 125.0 5) 4 250.0)
+                Dobrushin.check model.Scenario model.ScenarioName 1.0 400, looks [ 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 4 0.0 ]
+            @ meanField model [ 1.0; 2.0 ] 128000 (looks (doubling 125.0 5) 4 250.0)
             // After the mean-field checks: it reads the same reference run at t = 1.
-            @ [ ChemicalGradient.check model.Scenario model.ScenarioName 1.0 128000, ladder (doubling 125.0 5) 4 250.0 ]
-            @ referenceChecks model (ladder (doubling 125.0 5) 4 250.0) (ladder (doubling 125.0 5) 4 250.0)
+            @ [ ChemicalGradient.check model.Scenario model.ScenarioName 1.0 128000, looks (doubling 125.0 5) 4 250.0 ]
+            @ referenceChecks model (looks (doubling 125.0 5) 4 250.0) (looks (doubling 125.0 5) 4 250.0)
             @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0 ] 1 0.0 ]
-            @ codeChecks model }
+            @ codeChecks model
+            |> List.map (fun (check, l) -> check, { l with Seconds = Some quickSeconds }) }
 
-    /// Publication sizes: longer ladders and more replicas, sized to finish within an hour on a 2-core
-    /// machine. Exact transport on monokinetic clouds (points near a curve in phase space) is the
-    /// slowest per point, so that ladder stops at 4000; the clusters' errors are the noisiest (a
-    /// half-normal imbalance), so they get the most replicas on a shorter ladder; the square's
-    /// log-corrected fit needed 17 replicas at 16 (slope -1.025 [-1.102, -0.947]), so it gets 24.
+    /// Publication sizes: longer ladders and more replicas, sized to finish within 40 minutes on a
+    /// 2-core machine, each rate check sequential up to four times its first look. Exact transport on
+    /// monokinetic clouds (points near a curve in phase space) is the slowest per point, so that ladder
+    /// stops at 4000.
     let full (model: Model) =
         { Name = "full"
           Entries =
-            fournierGuillin model (fun _ -> ladder (doubling 125.0 7) 16 500.0)
-            @ [ FournierGuillin.sharpness "square", ladder (doubling 125.0 7) 24 500.0
-                FournierGuillin.sharpness "clusters", ladder (doubling 64.0 6) 200 128.0
-                FournierGuillin.sharpness "cube6", ladder (doubling 125.0 7) 16 500.0
-                Dobrushin.check model.Scenario model.ScenarioName 2.0 2000, ladder [ 1e-8; 1e-7; 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 8 0.0 ]
-            @ meanField model [ 0.5; 1.0; 2.0 ] 1_000_000 (ladder (doubling 125.0 6) 12 250.0)
+            fournierGuillin model (fun _ -> looks (doubling 125.0 7) 16 500.0)
+            @ [ FournierGuillin.sharpness "square", looks (doubling 125.0 7) 8 500.0
+                FournierGuillin.sharpness "clusters", looks (doubling 64.0 7) 16 128.0
+                FournierGuillin.sharpness "cube6", looks (doubling 125.0 7) 16 500.0
+                Dobrushin.check model.Scenario model.ScenarioName 2.0 2000, looks [ 1e-8; 1e-7; 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 8 0.0 ]
+            @ meanField model [ 0.5; 1.0; 2.0 ] 1_000_000 (looks (doubling 125.0 6) 12 250.0)
             // After the mean-field checks: it reads the same reference run at t = 1.
-            @ [ ChemicalGradient.check model.Scenario model.ScenarioName 1.0 1_000_000, ladder (doubling 125.0 6) 12 250.0 ]
-            @ referenceChecks model (ladder (doubling 125.0 7) 12 250.0) (ladder (doubling 125.0 6) 12 250.0)
+            @ [ ChemicalGradient.check model.Scenario model.ScenarioName 1.0 1_000_000, looks (doubling 125.0 6) 12 250.0 ]
+            @ referenceChecks model (looks (doubling 125.0 7) 12 250.0) (looks (doubling 125.0 6) 12 250.0)
             @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0; 4000.0 ] 2 0.0 ]
             @ codeChecks model
-            @ convergence3 model }
+            @ convergence3 model
+            |> List.map (fun (check, l) -> check, { l with Seconds = Some fullSeconds }) }
+
+    /// The budget overridden from the command line: replicas per rung at most (a count below a check's
+    /// first look makes it a fixed design at its first look) and seconds per check.
+    let withBudget (maxReplicas: int option) (seconds: float option) (suite: Suite) =
+        { suite with
+            Entries =
+              suite.Entries
+              |> List.map (fun (check, l) ->
+                  let l = match maxReplicas with Some m -> { l with MaxReplicas = max l.Replicas m } | None -> l
+                  check, (match seconds with Some s -> { l with Seconds = Some s } | None -> l)) }
 
     let byName (name: string) (model: Model) =
         match name with
@@ -193,6 +218,9 @@ module Suite =
         for check, l in suite.Entries do
             let xs = String.Join(",", l.Xs |> List.map (fun x -> x.ToString("R", Globalization.CultureInfo.InvariantCulture)))
             text.Append('|').Append(check.Id).Append(':').Append(xs).Append(':').Append(l.Replicas).Append(':').Append(l.FitFrom) |> ignore
+            // A sequential budget changes the numbers (a seconds budget only where it binds, and the record says so).
+            if l.MaxReplicas > l.Replicas then text.Append(":max").Append(l.MaxReplicas) |> ignore
+            l.Seconds |> Option.iter (fun s -> text.Append(":s").Append(s.ToString("R", Globalization.CultureInfo.InvariantCulture)) |> ignore)
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))).ToLowerInvariant()[..15]
 
     /// The failure a check's run ended with, looked for inside the aggregates that parallel replicas throw.

@@ -5,14 +5,14 @@ namespace MeanField.Reports.Verification;
 
 /// <summary>
 /// The raw data behind the report: <c>data.csv</c>, one row per replica of every rung of every rate
-/// check, <c>bounds.csv</c>, one row per time of every quantity of every bounds check, and
+/// check (with the control variate's value and the adjusted error where the check has one, else empty), <c>bounds.csv</c>, one row per time of every quantity of every bounds check, and
 /// <c>growth.csv</c>, one row per time of every growth check.
 /// </summary>
 public static class VerificationCsv
 {
     public static void Write(TextWriter w, RunResult run)
     {
-        w.WriteLine("check,x,replica,seed,error,fitted");
+        w.WriteLine("check,x,replica,seed,error,fitted,control,adjusted");
         foreach (var c in run.Checks)
         {
             if (c.Rate is not { } rate) continue;
@@ -20,7 +20,8 @@ public static class VerificationCsv
             {
                 for (int r = 0; r < rung.Errors.Length; r++)
                 {
-                    w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Id},{rung.X:R},{r},{rung.Seeds[r]},{rung.Errors[r]:R},{(rung.Fitted ? "true" : "false")}"));
+                    string control = rung.Control is { } k ? string.Create(CultureInfo.InvariantCulture, $"{k.Value.Values[r]:R},{k.Value.Adjusted[r]:R}") : ",";
+                    w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Id},{rung.X:R},{r},{rung.Seeds[r]},{rung.Errors[r]:R},{(rung.Fitted ? "true" : "false")},{control}"));
                 }
             }
         }

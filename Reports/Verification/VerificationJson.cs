@@ -119,10 +119,53 @@ public static class VerificationJson
             w.WriteStartArray("seeds");
             foreach (var s in rung.Seeds) w.WriteNumberValue(s);
             w.WriteEndArray();
+            if (rung.Control is { } control)
+            {
+                w.WriteStartObject("control");
+                w.WriteNumber("expectation", control.Value.Expectation);
+                w.WriteNumber("coefficient", control.Value.Coefficient);
+                w.WriteNumberOrNull("variance_ratio", control.Value.VarianceRatio);
+                w.WriteStartArray("values");
+                foreach (var v in control.Value.Values) w.WriteNumberValue(v);
+                w.WriteEndArray();
+                w.WriteStartArray("adjusted");
+                foreach (var v in control.Value.Adjusted) w.WriteNumberValue(v);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            else w.WriteNull("control");
+
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
+        WriteSequential(w, c.Sequential);
+    }
+
+    private static void WriteSequential(Utf8JsonWriter w, SequentialRecord s)
+    {
+        w.WriteStartObject("sequential");
+        w.WriteString("method", s.Method);
+        w.WriteNumber("alpha", s.Alpha);
+        w.WriteNumber("max_replicas", s.MaxReplicas);
+        w.WriteNumber("replicas", s.Replicas);
+        w.WriteString("stop", s.Stop.Name);
+        w.WriteStartArray("looks");
+        foreach (var look in s.Looks)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("replicas", look.Replicas);
+            w.WriteNumber("confidence", look.Confidence);
+            w.WriteNumberOrNull("slope", look.Slope);
+            w.WriteNumberOrNull("lower", look.Lower);
+            w.WriteNumberOrNull("upper", look.Upper);
+            w.WriteString("verdict", look.Verdict.Name);
+            w.WriteNumber("seconds", look.Seconds);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     private static void WriteGrowth(Utf8JsonWriter w, GrowthMeasurement g)

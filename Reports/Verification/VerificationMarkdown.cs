@@ -23,11 +23,11 @@ public static class VerificationMarkdown
         w.WriteLine();
         w.WriteLine("## Summary");
         w.WriteLine();
-        w.WriteLine("| check | source | measured | theory | verdict | independent of the solver |");
-        w.WriteLine("|---|---|---|---|---|---|");
+        w.WriteLine("| check | source | measured | theory | verdict | replicas per rung | independent of the solver |");
+        w.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var c in run.Checks)
         {
-            w.WriteLine(string.Create(Invariant, $"| [{c.Title}](#{c.Id}) | {c.Source} | {Measured(c)} | {Theory(c)} | {Cell(VerdictText(c.Verdict))} | {IndependenceModule.between(c.Reference, run.Solver).Text} |"));
+            w.WriteLine(string.Create(Invariant, $"| [{c.Title}](#{c.Id}) | {c.Source} | {Measured(c)} | {Theory(c)} | {Cell(VerdictText(c.Verdict))} | {ReplicasUsed(c)} | {IndependenceModule.between(c.Reference, run.Solver).Text} |"));
         }
 
         foreach (var c in run.Checks)
@@ -79,12 +79,46 @@ public static class VerificationMarkdown
         w.WriteLine();
         w.WriteLine(string.Create(Invariant, $"Theory: {Theory(c)}, tolerance `{rate.Tolerance.Name}` = {rate.Tolerance.Slope:G3} ({rate.Tolerance.Reason}). Verdict: **{VerdictText(c.Verdict)}**."));
         w.WriteLine();
+        RenderSequential(w, rate.Sequential);
+        if (rate.Rungs.Any(r => r.Control is not null))
+        {
+            w.WriteLine();
+            var ratios = string.Join(", ", rate.Rungs.Select(r => r.Control is { } k ? k.Value.VarianceRatio.ToString("G2", Invariant) : "-"));
+            w.WriteLine($"Control variate (see the parameters): each rung's mean is the adjusted replicas' mean, an estimate of the same expected error; the variance of the adjusted replicas over the raw ones, rung by rung: {ratios}.");
+        }
+
+        w.WriteLine();
         w.WriteLine($"![{c.Title}]({c.Id}.svg)");
         w.WriteLine();
         w.WriteLine(rate.ReferenceFloor is { } floor
             ? string.Create(Invariant, $"Reference error floor: {floor.Value:0.000e+00}.")
             : "Reference error floor: none (the errors are measured against samples of the exact law).");
     }
+
+    private static void RenderSequential(TextWriter w, SequentialRecord s)
+    {
+        var last = s.Looks.Last();
+        w.WriteLine(string.Create(Invariant, $"Replicas: {s.Replicas} per rung at look {s.Looks.Length} of a budget of {s.MaxReplicas}; stopped: {s.Stop.Name}. Design: {s.Method}."));
+        if (s.Looks.Length < 2) return;
+        w.WriteLine();
+        w.WriteLine("| look | replicas per rung | confidence | slope | interval | verdict | seconds |");
+        w.WriteLine("|---|---|---|---|---|---|---|");
+        int number = 0;
+        foreach (var look in s.Looks)
+        {
+            number++;
+            w.WriteLine(string.Create(Invariant, $"| {number} | {look.Replicas} | {look.Confidence * 100:F2}% | {look.Slope:F3} | [{look.Lower:F3}, {look.Upper:F3}] | {look.Verdict.Name} | {look.Seconds:F1} |"));
+        }
+    }
+
+    /// <summary>The replicas per rung a check used (at its last look), or "-" for a check without replicas.</summary>
+    private static string ReplicasUsed(CheckResult c) => c.Measurement switch
+    {
+        Measurement.Rate rate => rate.Item.Sequential.Looks.Length > 1
+            ? string.Create(Invariant, $"{rate.Item.Sequential.Replicas} ({rate.Item.Sequential.Looks.Length} looks)")
+            : rate.Item.Sequential.Replicas.ToString(Invariant),
+        _ => "-",
+    };
 
     private static void RenderBounds(TextWriter w, CheckResult c)
     {

@@ -14,7 +14,7 @@ let private script = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..
 
 /// A suite small enough for the test run: every kind of check that runs a solver, on short ladders.
 let private reduced =
-    let ladder xs replicas = { Xs = xs; Replicas = replicas; FitFrom = 0.0 }
+    let ladder xs replicas = (Ladder.fixedDesign xs replicas 0.0)
     let scenario = ScenarioReader.Default()
     let short = ScenarioReader.Parse(ScenarioReader.DefaultText().Replace("horizon: 2.0", "horizon: 0.5"))
     { Name = "reduced"

@@ -162,7 +162,7 @@ let private runTests =
                 let path = OnnxModels.write dir "psi.onnx" (OnnxModels.cuckerSmale OnnxModels.Float64 1.0 0.5)
                 let analytic = ScenarioReader.Default()
                 let onnx = ScenarioReader.Parse(onnxScenarioText path "")
-                let ladder: MeanField.Verification.Ladder = { Xs = [ 1e-6; 1e-5; 1e-4; 1e-3 ]; Replicas = 2; FitFrom = 0.0 }
+                let ladder = (MeanField.Verification.Ladder.fixedDesign [ 1e-6; 1e-5; 1e-4; 1e-3 ] 2 0.0)
                 let run (scenario: Scenario) =
                     let context = MeanField.Tests.Solvers.context MeanField.Tests.Solvers.own 3 ladder
                     (MeanField.Verification.Checks.Dobrushin.check scenario "model" 0.2 60).Run context

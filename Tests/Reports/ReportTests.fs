@@ -12,7 +12,7 @@ open MeanField.Verification.Checks
 open MeanField.Tests
 
 let private rung x (errors: float[]) fitted =
-    { X = x; Errors = errors; Seeds = Array.init errors.Length (fun r -> 1000 * int x + r); Fitted = fitted; Seconds = 0.25 }
+    { X = x; Errors = errors; Seeds = Array.init errors.Length (fun r -> 1000 * int x + r); Fitted = fitted; Seconds = 0.25; Control = None }
 
 let private check id claim kind theory verdict floor =
     { Id = id
@@ -26,11 +26,12 @@ let private check id claim kind theory verdict floor =
               ErrorLabel = "E W2^2(mu_N, rho)"
               Rungs = [ rung 125.0 [| 0.0125; 0.0131; 0.0119 |] false; rung 250.0 [| 0.00625; 0.0061; 0.0066 |] true; rung 500.0 [| 0.0031; 0.00325; 0.0030 |] true; rung 1000.0 [| 0.00155; 0.0016; 0.0015 |] true ]
               FitKind = kind
-              Fit = RateFit(-1.0123456, -1.5, 0.0234, 1, 0.95, -1.3097, -0.7149, -0.9876)
+              Fit = RateFit(-1.0123456, -1.5, 0.0234, 1.0, 0.95, -1.3097, -0.7149, -0.9876)
               Claim = claim
               Theory = theory
               Tolerance = { Name = "fg-rate"; Slope = 0.05; Reason = "finite ladders" }
-              ReferenceFloor = floor }
+              ReferenceFloor = floor
+              Sequential = Ladder.singleLook 3 (RateFit(-1.0123456, -1.5, 0.0234, 1.0, 0.95, -1.3097, -0.7149, -0.9876)) verdict 1.5 }
       Verdict = verdict
       Reference = { Description = "samples of the law"; Components = MeanField.Core.Solvers.CodeComponents.None; UsesSolver = false }
       Notes = [ "A note." ]

@@ -94,8 +94,8 @@ let tests =
                   Entries =
                     [ Convergence.check oneDimensional name
                           { Cells = 32; Horizon = 1.0; OutputInterval = 0.5; Box = 8.0; TimeSteps = [ 0.1; 0.05; 0.025; 0.0125; 0.00625 ]; TimeGrid = 256; Grids = [ 32; 64; 128 ]
-                            ReferenceModes = 192; ReferenceStep = 0.003125 }, { Xs = []; Replicas = 0; FitFrom = 0.0 }
-                      ClosedForms.momentum model.Scenario model.ScenarioName 100, { Xs = []; Replicas = 0; FitFrom = 0.0 } ] }
+                            ReferenceModes = 192; ReferenceStep = 0.003125 }, (Ladder.fixedDesign [] 0 0.0)
+                      ClosedForms.momentum model.Scenario model.ScenarioName 100, (Ladder.fixedDesign [] 0 0.0) ] }
             let power = Power.run suite Mutant.all { Solver = Solvers.own; Seed = 3; ScenarioText = "test"; Progress = ignore; Finished = ignore }
             let matrix = power.Rows |> List.map (fun r -> r.Mutant.Id, r.Run.Checks |> List.map (fun c -> c.Id, c.Verdict.Name))
             Expect.isFalse power.FalseAlarm $"the own solver is clean: {power.Own.Checks |> List.map (fun c -> c.Id, c.Verdict.Name)}"

@@ -15,7 +15,7 @@ let fitBetween lower upper =
     RateFit((lower + upper) / 2.0, 0.0, (upper - lower) / 5.552, 4, 0.95, lower, upper, (lower + upper) / 2.0)
 
 /// A small ladder, fitted from its first rung.
-let private smallLadder = { Xs = [ 64.0; 128.0; 256.0; 512.0 ]; Replicas = 3; FitFrom = 64.0 }
+let private smallLadder = (MeanField.Verification.Ladder.fixedDesign [ 64.0; 128.0; 256.0; 512.0 ] 3 64.0)
 
 let private context seed = MeanField.Tests.Solvers.context MeanField.Tests.Solvers.own seed smallLadder
 
@@ -31,12 +31,13 @@ let private rateResult (id: string) (tau: float) (xs: float list) (fitFrom: floa
         [ for x in xs ->
               let fitted = x >= fitFrom
               let e = tau * x ** -0.5 * log x * (if fitted then 1.0 else 100.0)
-              { X = x; Errors = [| e; e |]; Seeds = [| 1; 2 |]; Fitted = fitted; Seconds = 0.0 } ]
+              { X = x; Errors = [| e; e |]; Seeds = [| 1; 2 |]; Fitted = fitted; Seconds = 0.0; Control = None } ]
     { Id = id; Title = id; Source = "test"; Statement = "test"; Parameters = []
       Measurement =
         Measurement.Rate
             { XLabel = "N"; ErrorLabel = "error"; Rungs = rungs; FitKind = FitKind.LogCorrected; Fit = fitBetween -0.6 -0.4
-              Claim = Claim.AtMost; Theory = -0.5; Tolerance = tolerance; ReferenceFloor = None }
+              Claim = Claim.AtMost; Theory = -0.5; Tolerance = tolerance; ReferenceFloor = None
+              Sequential = Ladder.singleLook 2 (fitBetween -0.6 -0.4) Verdict.Holds 0.0 }
       Verdict = Verdict.Holds; Reference = FournierGuillin.lawReference; Notes = []; Seconds = 0.0 }
 
 [<Tests>]
@@ -126,7 +127,7 @@ let tests =
                 let a, b = sorted sample, sorted reference
                 let squared (p: float[]) (q: float[]) = Array.fold2 (fun s x y -> s + (x - y) * (x - y)) 0.0 p q
                 Seq.sum (seq { for i in 0 .. n - 1 do for j in 0 .. k - 1 -> squared a[i] b[i * k + j] }) / float (n * k)
-            let ladder = { Xs = [ 100.0; 200.0; 400.0; 800.0 ]; Replicas = 4; FitFrom = 100.0 }
+            let ladder = (MeanField.Verification.Ladder.fixedDesign [ 100.0; 200.0; 400.0; 800.0 ] 4 100.0)
             for case in [ "square"; "clusters"; "cube6" ] do
                 let result = (FournierGuillin.sharpnessWith firstAxis case).Run(Solvers.context Solvers.own 4 ladder)
                 let fit = result.Rate.Value.Fit
@@ -150,7 +151,7 @@ let tests =
     
         test "The Dobrushin check finds W2(t) linear in W2(0) with the solver, and turns Violated with a solver whose output is not a function of its input" {
             let scenario = MeanField.Core.Scenarios.ScenarioReader.Default()
-            let ladder = { Xs = [ 1e-6; 1e-5; 1e-4; 1e-3 ]; Replicas = 2; FitFrom = 0.0 }
+            let ladder = (MeanField.Verification.Ladder.fixedDesign [ 1e-6; 1e-5; 1e-4; 1e-3 ] 2 0.0)
             let run solver = (Dobrushin.check scenario "default" 0.2 80).Run(Solvers.context solver 3 ladder)
             let honest = run Solvers.own
             Expect.equal honest.Verdict Verdict.Holds $"slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
@@ -179,7 +180,7 @@ let tests =
             // A unit bug: the velocities come out five times too large. The N-cell systems then miss rho^t
             // by a fixed amount (about E|4 v|^2), and the error stops falling.
             let broken = Solvers.mapStates "velocities x5" (fun moved -> for k in 0 .. moved.Velocities.Length - 1 do moved.Velocities[k] <- 5.0 * moved.Velocities[k])
-            let ladder = { Xs = [ 128.0; 256.0; 512.0; 1024.0 ]; Replicas = 2; FitFrom = 0.0 }
+            let ladder = (MeanField.Verification.Ladder.fixedDesign [ 128.0; 256.0; 512.0; 1024.0 ] 2 0.0)
             let run solver = (MeanFieldRate.check scenario "default" 1.0 8000).Run(Solvers.context solver 8 ladder)
             let result = run broken
             Expect.equal result.Verdict Verdict.Violated $"slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}]"
@@ -200,7 +201,7 @@ let tests =
                 [ "vlasov-d1", [ 128.0; 256.0; 512.0; 1024.0 ], chemotaxisTenfold, MeanFieldRate.checkGrid
                   "monokinetic-d1", [ 64.0; 128.0; 256.0; 512.0 ], velocitiesFivefold, Monokinetic.check ] do
                 let scenario = MeanField.Core.Scenarios.ScenarioReader.Embedded name
-                let run solver = (check scenario name 1.0).Run(Solvers.context solver 10 { Xs = xs; Replicas = 3; FitFrom = 0.0 })
+                let run solver = (check scenario name 1.0).Run(Solvers.context solver 10 (Ladder.fixedDesign xs 3 0.0))
                 let result = run bug
                 let means = result.Rate.Value.Rungs |> List.map (fun r -> r.Mean)
                 Expect.equal result.Verdict Verdict.Violated $"{name}: slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}], means {means}"
@@ -211,7 +212,7 @@ let tests =
         test "The a-priori check holds for the solver and turns Violated when the solver's time step is in the wrong unit" {
             let scenario =
                 MeanField.Core.Scenarios.ScenarioReader.Parse((MeanField.Core.Scenarios.ScenarioReader.DefaultText()).Replace("horizon: 2.0", "horizon: 0.5"))
-            let ladder = { Xs = [ 100.0 ]; Replicas = 1; FitFrom = 0.0 }
+            let ladder = (Ladder.fixedDesign [ 100.0 ] 1 0.0)
             let run solver = (APriori.check scenario "default").Run(Solvers.context solver 11 ladder)
             let honest = run Solvers.own
             let ratios = honest.BoundSeries |> List.map (fun s -> s.Source, s.MaxRatio)
@@ -239,7 +240,7 @@ let tests =
                     for gradient in solution.Gradients do
                         for g in gradient do Array.fill g 0 g.Length 0.0
                     solution)
-            let ladder = { Xs = [ 128.0; 256.0; 512.0; 1024.0 ]; Replicas = 2; FitFrom = 0.0 }
+            let ladder = (MeanField.Verification.Ladder.fixedDesign [ 128.0; 256.0; 512.0; 1024.0 ] 2 0.0)
             let run solver = (ChemicalGradient.check scenario "default" 1.0 8000).Run(Solvers.context solver 9 ladder)
             let result = run broken
             Expect.equal result.Verdict Verdict.Violated $"slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}]"
@@ -291,8 +292,8 @@ let tests =
             let suite =
                 { Name = "test"
                   Entries =
-                    [ ChemicalGradient.check scenario "default" 1.0 8000, { Xs = [ 128.0; 256.0 ]; Replicas = 2; FitFrom = 0.0 }
-                      FournierGuillin.sharpness "cube6", { Xs = [ 100.0; 200.0; 400.0 ]; Replicas = 2; FitFrom = 0.0 } ] }
+                    [ ChemicalGradient.check scenario "default" 1.0 8000, (MeanField.Verification.Ladder.fixedDesign [ 128.0; 256.0 ] 2 0.0)
+                      FournierGuillin.sharpness "cube6", (MeanField.Verification.Ladder.fixedDesign [ 100.0; 200.0; 400.0 ] 2 0.0) ] }
             let run solver = Suite.run suite { Solver = solver; Seed = 5; ScenarioText = "test"; Progress = ignore; Finished = ignore }
             let first = run noGradient
             match first.Checks.Head.Verdict with

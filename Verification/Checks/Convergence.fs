@@ -109,7 +109,7 @@ module Convergence =
     let measureRungs (context: CheckContext) (id: string) (scenarios: Scenario[]) (cells: ParticleState) (horizon: float) (every: float) (exact: int -> float -> ParticleState) =
         scenarios
         |> Array.Parallel.mapi (fun k s ->
-            context.Progress { Check = id; Rung = k; Rungs = scenarios.Length; Replica = 0; Replicas = 1 }
+            context.Progress { Check = id; Rung = k; Rungs = scenarios.Length; Replica = 0; Before = 0; Replicas = 1 }
             let clock = Stopwatch.StartNew()
             let solution = context.Solver.Solve(SolverProblem.Create(s, cells, horizon, every))
             let error = Seq.mapi2 (fun j (state: ParticleState) t -> SpectralReference.Difference(state, exact j t)) solution.States solution.Times |> Seq.max

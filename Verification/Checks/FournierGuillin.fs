@@ -89,12 +89,20 @@ module FournierGuillin =
           Components = MeanField.Core.Solvers.CodeComponents.None
           UsesSolver = false }
 
-    let private run id title source statement claim theory kind law dimension cost (sampler: Sampler) (reference: Sampler) (context: CheckContext) =
+    /// The record of a ladder's looks and replicas, for a check's parameters.
+    let replicasText (sequential: SequentialRecord) =
+        match sequential.Looks with
+        | [ _ ] -> string sequential.Replicas
+        | looks -> sprintf "%d (%d looks of at most %d; stopped: %s)" sequential.Replicas looks.Length sequential.MaxReplicas sequential.Stop.Name
+
+    let private run id title source statement claim theory kind law dimension cost (sampler: Sampler) (reference: Sampler) (control: ControlVariateSpec option) (context: CheckContext) =
         let clock = Stopwatch.StartNew()
-        let rungs = Ladder.run id context.Seed context.Ladder context.Progress (fun n seed -> twoSampleCostWith cost sampler reference (int n) seed)
-        let fit = Ladder.fit kind rungs
         let tolerance = if claim = Claim.Sharp then sharpnessTolerance else rateTolerance
-        let verdict = Verdict.decide claim theory tolerance context.Ladder.Replicas fit
+        let judge (rungs: Rung list) confidence =
+            let fit = Ladder.fitAt confidence kind rungs
+            fit, Verdict.decide claim theory tolerance (List.head rungs).Errors.Length fit, ()
+        let measure n seed = twoSampleCostWith cost sampler reference (int n) seed
+        let rungs, (fit, verdict, ()), sequential = Ladder.runSequential id context.Seed context.Ladder context.Progress measure control judge
         { Id = id
           Title = title
           Source = source
@@ -104,8 +112,9 @@ module FournierGuillin =
               "law", law
               "reference", $"independent cloud of {ReferenceFactor} N points of the same law (two-sample estimator, same exponent by joint convexity)"
               "transport", "exact W2 (shortest paths on candidate arcs, certified by a full pricing pass)"
-              "replicas per rung", string context.Ladder.Replicas
+              "replicas per rung", replicasText sequential
               "fitted from N", string context.Ladder.FitFrom ]
+            @ (control |> Option.map (fun c -> [ "control variate", c.Description ]) |> Option.defaultValue [])
           Measurement =
               Measurement.Rate
                   { XLabel = "N"
@@ -116,11 +125,43 @@ module FournierGuillin =
                     Claim = claim
                     Theory = theory
                     Tolerance = tolerance
-                    ReferenceFloor = None }
+                    ReferenceFloor = None
+                    Sequential = sequential }
           Verdict = verdict
           Reference = lawReference
           Notes = []
           Seconds = clock.Elapsed.TotalSeconds }
+
+    /// The share of a two-clusters cloud in the second cluster (first coordinate beyond the gap).
+    let private farShare (cloud: PointCloud) =
+        let mutable far = 0
+        for i in 0 .. cloud.Count - 1 do
+            if cloud.Point(i)[0] > 2.0 then far <- far + 1
+        float far / float cloud.Count
+
+    /// The two-clusters control: the imbalance between the clusters' shares of the sample and of the
+    /// reference, which the transport must carry three across.
+    let imbalanceControl (sampler: Sampler) (reference: Sampler) : ControlVariateSpec =
+        { Description = $"the imbalance |B/N - C/({ReferenceFactor}N)| between the far cluster's shares of the sample and of the reference, whose expectation is exact (a double sum over the two binomials)"
+          Value =
+            fun n seed ->
+                let count = int n
+                abs (farShare (sampler count (Seeds.derive seed "sample" [])) - farShare (reference (ReferenceFactor * count) (Seeds.derive seed "reference" [])))
+          Expectation = fun n -> MeanField.Core.Statistics.BinomialImbalance.ExpectedAbsoluteDifference(int n, ReferenceFactor * int n) }
+
+    /// Neumann modes per axis of the square's control.
+    [<Literal>]
+    let SquareModes = 8
+
+    /// The square's control: the low-frequency negative Sobolev norm of the difference between sample
+    /// and reference, the linearisation of W2^2 (exact expectation under the uniform law).
+    let sobolevControl (sampler: Sampler) (reference: Sampler) : ControlVariateSpec =
+        { Description = $"the H^-1 norm of the difference between sample and reference over the Neumann modes up to {SquareModes} per axis, the linearisation of W2^2, whose expectation under the uniform law is exact"
+          Value =
+            fun n seed ->
+                let count = int n
+                MeanField.Core.Statistics.NegativeSobolev.Difference(sampler count (Seeds.derive seed "sample" []), reference (ReferenceFactor * count) (Seeds.derive seed "reference" []), SquareModes)
+          Expectation = fun n -> MeanField.Core.Statistics.NegativeSobolev.Expected(int n, ReferenceFactor * int n, SquareModes) }
 
     /// The rate of Theorem 4.2 in d = 1, 2, 3 for clouds from <c>sampler</c> against the law of
     /// <c>reference</c> (an upper bound: faster decay passes). The two differ only for a sampler under test.
@@ -145,7 +186,8 @@ module FournierGuillin =
                 dimension
                 exactCost
                 sampler
-                reference }
+                reference
+                None }
 
     /// The rate of Theorem 4.2 for the model's initial law in d = 1, 2, 3.
     let rate (d: int) (law: InitialDataSpec) (lawName: string) = rateOf d (phaseSpace law d) (phaseSpace law d) lawName
@@ -154,20 +196,20 @@ module FournierGuillin =
     /// separated clusters (N^-1/2, the bound itself) and the uniform cube in D = 6 (N^-1/3), with the
     /// transport under test: <c>cost first second</c> gives W2^2 between two clouds.
     let sharpnessWith (cost: PointCloud -> PointCloud -> float) (case: string) : Check =
-        let id, title, statement, theory, kind, law, dimension, sampler =
+        let id, title, statement, theory, kind, law, dimension, sampler, control =
             match case with
             | "square" ->
                 "sharpness-square", "Sharpness: uniform on the unit square",
                 "Uniform on [0,1]^2: E W2^2(mu_N, rho) ~ log N / (4 pi N) (Ambrosio, Stra and Trevisan): the log-corrected slope is -1.",
-                -1.0, FitKind.LogCorrected, "uniform on [0,1]^2", 2, unitCube 2
+                -1.0, FitKind.LogCorrected, "uniform on [0,1]^2", 2, unitCube 2, Some(sobolevControl (unitCube 2) (unitCube 2))
             | "clusters" ->
                 "sharpness-clusters", "Sharpness: two separated clusters",
                 "Two unit cubes three apart, each point in either with probability 1/2: the mass imbalance makes E W2^2 ~ N^(-1/2) in any dimension, so the D < 4 bound is attained.",
-                -0.5, FitKind.Plain, "two unit squares three apart, i.i.d. choice", 2, twoClusters 2
+                -0.5, FitKind.Plain, "two unit squares three apart, i.i.d. choice", 2, twoClusters 2, Some(imbalanceControl (twoClusters 2) (twoClusters 2))
             | "cube6" ->
                 "sharpness-cube6", "Sharpness: uniform cube in D = 6",
                 "Uniform on [0,1]^6: E W2^2(mu_N, rho) ~ N^(-2/6): the D > 4 bound is attained.",
-                -1.0 / 3.0, FitKind.Plain, "uniform on [0,1]^6", 6, unitCube 6
+                -1.0 / 3.0, FitKind.Plain, "uniform on [0,1]^6", 6, unitCube 6, None
             | other -> invalidArg (nameof case) $"no sharpness case '{other}' (square, clusters, cube6)"
         { Id = id
           Title = title
@@ -175,7 +217,7 @@ module FournierGuillin =
           Reference = lawReference
           Run =
             fun context ->
-                let result = run id title "Theorem 4.2 (sharpness, from the literature)" statement Claim.Sharp theory kind law dimension cost sampler sampler context
+                let result = run id title "Theorem 4.2 (sharpness, from the literature)" statement Claim.Sharp theory kind law dimension cost sampler sampler control context
                 if case <> "square" then result
                 else
                     // Against an independent reference of k N points the two fluctuations add: (1 + 1/k) log N / (4 pi N).

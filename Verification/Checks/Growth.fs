@@ -51,7 +51,7 @@ module Growth =
                               let fit =
                                   LogLogFit.Prefactor(
                                       [| for r in rungs -> r.X |],
-                                      [| for r in rungs -> r.Errors :> Collections.Generic.IReadOnlyList<float> |],
+                                      [| for r in rungs -> r.Estimates :> Collections.Generic.IReadOnlyList<float> |],
                                       theory,
                                       (kind = FitKind.LogCorrected))
                               { Time = t; Source = source; Fit = fit } ]

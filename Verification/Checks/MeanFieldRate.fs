@@ -122,11 +122,14 @@ module MeanFieldRate =
         let steps = int (Math.Round(horizon / model.Step))
         let reference = build context model steps
         let t = float steps * model.Step
-        let rungs = Ladder.run id context.Seed context.Ladder context.Progress (fun n seed -> measure context.Solver t reference (int n) seed)
         let theory, kind = FournierGuillin.exponent (2 * d)
-        let fit = Ladder.fit kind rungs
-        let floorValue, floorText = floor reference fit kind
-        let verdict, note = judge fit theory rungs context.Ladder.Replicas floorValue floorText
+        let look (rungs: Rung list) confidence =
+            let fit = Ladder.fitAt confidence kind rungs
+            let floorValue, floorText = floor reference fit kind
+            let verdict, note = judge fit theory rungs (List.head rungs).Errors.Length floorValue floorText
+            fit, verdict, (floorValue, note)
+        let measureOne n seed = measure context.Solver t reference (int n) seed
+        let rungs, (fit, verdict, (floorValue, note)), sequential = Ladder.runSequential id context.Seed context.Ladder context.Progress measureOne None look
         { Id = id
           Title = title
           Source = source
@@ -135,7 +138,7 @@ module MeanFieldRate =
             [ "model", scenarioName
               "time t", sprintf "%g (%d steps of %g)" (float steps * model.Step) steps model.Step ]
             @ details model steps
-            @ [ "replicas per rung", string context.Ladder.Replicas
+            @ [ "replicas per rung", FournierGuillin.replicasText sequential
                 "fitted from N", string context.Ladder.FitFrom ]
           Measurement =
               Measurement.Rate
@@ -147,7 +150,8 @@ module MeanFieldRate =
                     Claim = Claim.AtMost
                     Theory = theory
                     Tolerance = FournierGuillin.rateTolerance
-                    ReferenceFloor = Some floorValue }
+                    ReferenceFloor = Some floorValue
+                    Sequential = sequential }
           Verdict = verdict
           Reference = referenceInfo
           Notes = note :: notes reference
