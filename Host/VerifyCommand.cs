@@ -17,7 +17,7 @@ namespace MeanField.Host;
 /// <summary>
 /// <c>meanfield verify [--suite quick|full] [--check NAME]... [--scenario FILE] [--out DIR] [--seed N]
 /// [--baseline results.json] [--junit FILE] [--solver own|own:mesh|assembly:PATH:TYPE | --solver-command CMD]
-/// [--max-replicas N] [--check-seconds S]</c>:|own:mesh|assembly:PATH:TYPE | --solver-command CMD]</c>:
+/// [--max-replicas N] [--check-seconds S]</c>:
 /// runs the theorem checks on the solver under test and writes the report folder.
 /// Exit code 0 all hold, 1 a check violated, errored or regressed, 2 bad input, 3 inconclusive only.
 /// </summary>
@@ -37,8 +37,7 @@ internal static class VerifyCommand
         var baseline = new Option<FileInfo?>("--baseline") { Description = "A stored results.json: a worse verdict or slope fails the run." };
         var junit = new Option<FileInfo?>("--junit") { Description = "Also write a JUnit XML file, one test case per check." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress display." };
-        var solver = new Option<string?>("--solver") { Description = "The solver under test: own (default), /// [--baseline results.json] [--junit FILE] [--solver own|own:mesh|assembly:PATH:TYPE | --solver-command CMD]
-/// [--max-replicas N] [--check-seconds S]</c>:, or assembly:PATH.dll:Namespace.Type (a type implementing MeanField.Core.Solvers.IParticleSolver)." };
+        var solver = new Option<string?>("--solver") { Description = "The solver under test: own (default), own:mesh, or assembly:PATH.dll:Namespace.Type (a type implementing MeanField.Core.Solvers.IParticleSolver)." };
         var solverCommand = new Option<string?>("--solver-command") { Description = "The solver under test as an external program speaking protocol 1 (docs/solver-protocol.md), e.g. \"python3 my_solver.py\"." };
         var solverTimeout = new Option<double>("--solver-timeout") { Description = "Seconds one run of --solver-command may take before it is killed.", DefaultValueFactory = _ => 600 };
         var solverJobs = new Option<int>("--solver-jobs") { Description = "Runs of --solver-command at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
