@@ -46,7 +46,7 @@ module Ladder =
     [<Literal>]
     let Alpha = 0.05
 
-    /// Undecided, a ladder stops early when the replicas estimated to decide exceed this many times its maximum.
+    /// Undecided after its second look or later, a ladder stops early when the replicas estimated to decide exceed this many times its maximum.
     [<Literal>]
     let FutilityFactor = 4
 
@@ -155,7 +155,8 @@ module Ladder =
                 match verdict with
                 | _ when j = last -> Some(stopAfter verdict)
                 | Verdict.Inconclusive None -> Some Stop.Undecidable
-                | Verdict.Inconclusive(Some needed) when needed > FutilityFactor * looks[last] -> Some Stop.Futile
+                // Not at the first look: with few replicas the degrees of freedom, hence the estimate, are at their worst.
+                | Verdict.Inconclusive(Some needed) when j > 0 && needed > FutilityFactor * looks[last] -> Some Stop.Futile
                 | Verdict.Inconclusive _ ->
                     // The next look's cost from this one's: replicas so far cost the elapsed time.
                     let elapsed = clock.Elapsed.TotalSeconds

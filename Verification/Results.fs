@@ -56,7 +56,7 @@ type Stop =
     | ReplicaBudget
     /// The next look was estimated to end beyond the check's seconds.
     | TimeBudget
-    /// The replicas estimated to decide were far beyond the budget (more than 4 times the maximum).
+    /// After the second look or later, the replicas estimated to decide were far beyond the budget (more than 4 times the maximum).
     | Futile
     /// More replicas cannot decide: the slope sits on the boundary, or a reference's floor is not resolved.
     | Undecidable
