@@ -15,6 +15,7 @@ public static class Cli
         root.Add(CompareCommand.Create(output, error));
         root.Add(ReferenceCommand.Create(output, error));
         root.Add(SolveCommand.Create(output, error));
+        root.Add(CalibrateCommand.Create(output, error));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

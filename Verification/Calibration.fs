@@ -99,3 +99,17 @@ module Calibration =
           FixedReplicas = maximum
           FixedHolds = share (fun v -> v = Verdict.Holds) (fun (_, _, f) -> f)
           FixedViolated = share (fun v -> v = Verdict.Violated) (fun (_, _, f) -> f) }
+
+    /// The spreads and replica counts of the coverage study (the real checks' range).
+    let coverageGrid = [ 0.3; 0.5; 0.8 ], [ 4; 8; 16; 48 ]
+
+    /// The sequential study: spread 0.5, 4 replicas per rung doubling to 32, at the boundaries of both
+    /// claims (where Holds and Violated are each a wrong verdict) and inside and outside them.
+    let sequentialCases (trials: int) =
+        [ sequential "at most -0.5 + 0.05, true slope on the bound" Claim.AtMost 0.05 -0.45 0.5 4 32 trials
+          sequential "equal to -0.5 within 0.1, true slope on the upper edge" Claim.Sharp 0.1 -0.4 0.5 4 32 trials
+          sequential "equal to -0.5 within 0.1, true slope on the lower edge" Claim.Sharp 0.1 -0.6 0.5 4 32 trials
+          sequential "at most -0.5 + 0.05, true slope 0.1 inside" Claim.AtMost 0.05 -0.55 0.5 4 32 trials
+          sequential "at most -0.5 + 0.05, true slope 0.2 inside" Claim.AtMost 0.05 -0.65 0.5 4 32 trials
+          sequential "at most -0.5 + 0.05, true slope 0.1 outside" Claim.AtMost 0.05 -0.35 0.5 4 32 trials
+          sequential "equal to -0.5 within 0.1, true slope at the centre" Claim.Sharp 0.1 -0.5 0.5 4 32 trials ]

@@ -46,10 +46,6 @@ module Ladder =
     [<Literal>]
     let Alpha = 0.05
 
-    /// Undecided after its second look or later, a ladder stops early when the replicas estimated to decide exceed this many times its maximum.
-    [<Literal>]
-    let FutilityFactor = 4
-
     /// The procedure as the reports state it.
     let sequentialMethod =
         "group-sequential looks at doubling replicas per rung; two-sided error 0.05 spent over the looks by a Pocock-type function alpha ln(1 + (e - 1) tau), tau = replicas / maximum, each look's interval at 1 minus its share (Bonferroni over looks, valid for any correlation between them)"
@@ -133,8 +129,9 @@ module Ladder =
 
     /// Draws the ladder's replicas in looks (see <see cref="sequentialMethod"/>) and judges each:
     /// <c>judge rungs confidence</c> gives the fit at that confidence, the verdict and whatever else the
-    /// check keeps. It stops at a decided verdict, at the budget, when more replicas cannot decide
-    /// (Inconclusive without an estimate) or would need far more than the budget. The same seed and
+    /// check keeps. It stops at a decided verdict, at the budget, or when more replicas cannot decide
+    /// (Inconclusive without an estimate). There is no futility stop: stopping an undecided check on an
+    /// estimate of the replicas it would need cost a fifth of the power on the synthetic ladders. The same seed and
     /// budget give the same looks and the same bits (a seconds budget aside, which depends on the machine
     /// and is recorded when it binds). Returns the rungs, the last judgement and the record of the looks.
     let runSequential
@@ -155,8 +152,6 @@ module Ladder =
                 match verdict with
                 | _ when j = last -> Some(stopAfter verdict)
                 | Verdict.Inconclusive None -> Some Stop.Undecidable
-                // Not at the first look: with few replicas the degrees of freedom, hence the estimate, are at their worst.
-                | Verdict.Inconclusive(Some needed) when j > 0 && needed > FutilityFactor * looks[last] -> Some Stop.Futile
                 | Verdict.Inconclusive _ ->
                     // The next look's cost from this one's: replicas so far cost the elapsed time.
                     let elapsed = clock.Elapsed.TotalSeconds

@@ -56,8 +56,6 @@ type Stop =
     | ReplicaBudget
     /// The next look was estimated to end beyond the check's seconds.
     | TimeBudget
-    /// After the second look or later, the replicas estimated to decide were far beyond the budget (more than 4 times the maximum).
-    | Futile
     /// More replicas cannot decide: the slope sits on the boundary, or a reference's floor is not resolved.
     | Undecidable
 
@@ -66,7 +64,6 @@ type Stop =
         | Decided -> "decided"
         | ReplicaBudget -> "replica budget spent"
         | TimeBudget -> "time budget spent"
-        | Futile -> "futile (would need far more replicas than the budget)"
         | Undecidable -> "undecidable by more replicas"
 
 /// One look of a sequential ladder: the replicas per rung so far, the interval's confidence at this

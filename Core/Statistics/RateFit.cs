@@ -54,14 +54,17 @@ public sealed record PrefactorFit(double LogPrefactor, double StandardError, int
 /// the rung means, and the interval then under-covers (the former weighted fit: 91% for 4 replicas
 /// of lognormal spread 0.8, and 93.3% over the ladders of its test). Measured coverage of this
 /// interval on lognormal ladders is in the tests and the README.</para>
-/// <para>When any rung has a single replica (or no spread), there is nothing to estimate its
-/// variance from: the fit then scales by the residuals, <c>sqrt(RSS / (K - 2) / Sxx)</c>, with
+/// <para>When any rung has fewer than <see cref="MinimumReplicas"/> replicas (or no spread), its variance
+/// cannot be estimated usefully (two replicas give one degree of freedom): the fit then scales by the residuals, <c>sqrt(RSS / (K - 2) / Sxx)</c>, with
 /// K - 2 degrees of freedom.</para>
 /// <para>The log-corrected fit, for the critical dimension where the rate is x^s log x, fits
 /// <c>log(ybar / log x)</c> instead.</para>
 /// </remarks>
 public static class LogLogFit
 {
+    /// <summary>Replicas every rung needs for the variance to come from the replicas; with fewer the residuals set the scale.</summary>
+    public const int MinimumReplicas = 3;
+
     /// <summary>Fits log(mean error) against log(x). Needs at least 3 rungs, x &gt; 0 and positive mean errors.</summary>
     public static RateFit Fit(IReadOnlyList<double> x, IReadOnlyList<IReadOnlyList<double>> replicates, double confidence = 0.95)
         => FitCore(x, replicates, confidence, logCorrected: false);
@@ -116,7 +119,7 @@ public static class LogLogFit
 
         if (!(sxx > 0)) throw new ArgumentException("the rungs need at least two distinct x", nameof(x));
         double slope = sxy / sxx, intercept = my - slope * mx;
-        var (se, dof) = variance.All(v => v > 0)
+        var (se, dof) = variance.All(v => v > 0) && replicates.All(r => r.Count >= MinimumReplicas)
             ? FromReplicas(lx, mx, sxx, variance, replicates)
             : FromResiduals(lx, ly, slope, intercept, sxx);
         double t = StudentT.InvCDF(0, 1, dof, 0.5 + confidence / 2);

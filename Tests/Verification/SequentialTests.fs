@@ -38,10 +38,11 @@ let tests =
             Expect.equal clear Verdict.Holds "far below the bound"
             Expect.equal record.Looks.Length 1 "one look"
             Expect.equal record.Stop Stop.Decided "decided"
-            // On the boundary itself nothing decides: every look is drawn, or the design stops as futile.
+            // On the boundary itself nothing decides: every look is drawn.
             let _, (_, hard, ()), record = run ladder -0.45 0.8 1
             Expect.isTrue hard.IsInconclusive $"on the boundary: {hard.Name}"
-            Expect.isTrue (record.Stop = Stop.ReplicaBudget || record.Stop = Stop.Futile || record.Stop = Stop.Undecidable) $"stopped: {record.Stop.Name}"
+            Expect.equal record.Stop Stop.ReplicaBudget $"stopped: {record.Stop.Name}"
+            Expect.equal (List.last record.Looks).Replicas 32 "at the budget"
             Expect.isTrue (record.Looks |> List.pairwise |> List.forall (fun (a, b) -> b.Replicas = 2 * a.Replicas)) "doubling looks"
         }
 
@@ -60,7 +61,7 @@ let tests =
             let ladder = { Ladder.sequential xs 4 64 0.0 with Seconds = Some 0.001 }
             let _, _, record = Ladder.runSequential "test" 3 ladder ignore slow None judge
             Expect.equal record.Looks.Length 1 "no second look"
-            Expect.isTrue (record.Stop = Stop.TimeBudget || record.Stop = Stop.Futile || record.Stop = Stop.Undecidable) $"stopped: {record.Stop.Name}"
+            Expect.equal record.Stop Stop.TimeBudget $"stopped: {record.Stop.Name}"
         }
 
         test "At the boundary of each claim a wrong verdict stays within its half of alpha over 2000 synthetic ladders, and a clear case needs fewer replicas than the fixed design" {

@@ -180,7 +180,8 @@ let tests =
             // A unit bug: the velocities come out five times too large. The N-cell systems then miss rho^t
             // by a fixed amount (about E|4 v|^2), and the error stops falling.
             let broken = Solvers.mapStates "velocities x5" (fun moved -> for k in 0 .. moved.Velocities.Length - 1 do moved.Velocities[k] <- 5.0 * moved.Velocities[k])
-            let ladder = (MeanField.Verification.Ladder.fixedDesign [ 128.0; 256.0; 512.0; 1024.0 ] 2 0.0)
+            // Four replicas per rung: the interval's variance comes from the replicas from three on.
+            let ladder = (MeanField.Verification.Ladder.fixedDesign [ 128.0; 256.0; 512.0; 1024.0 ] 4 0.0)
             let run solver = (MeanFieldRate.check scenario "default" 1.0 8000).Run(Solvers.context solver 8 ladder)
             let result = run broken
             Expect.equal result.Verdict Verdict.Violated $"slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}]"
