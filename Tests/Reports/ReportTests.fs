@@ -14,7 +14,22 @@ open MeanField.Tests
 let private rung x (errors: float[]) fitted =
     { X = x; Errors = errors; Seeds = Array.init errors.Length (fun r -> 1000 * int x + r); Fitted = fitted; Seconds = 0.25; Control = None }
 
+/// Two looks of a sequential ladder, the second undecided at its budget.
+let private twoLooks verdict =
+    { Method = Ladder.sequentialMethod
+      Alpha = 0.05
+      MaxReplicas = 6
+      Looks =
+        [ { Replicas = 3; Confidence = 0.9821; Slope = -0.95; Lower = -1.45; Upper = -0.45; Verdict = Verdict.Inconclusive(Some 60); Seconds = 0.75 }
+          { Replicas = 6; Confidence = 0.9679; Slope = -1.0123456; Lower = -1.3097; Upper = -0.7149; Verdict = verdict; Seconds = 1.5 } ]
+      Stop = Stop.ReplicaBudget }
+
+/// A control variate on a rung: the adjusted replicas beside the raw ones.
+let private withControl (r: Rung) =
+    { r with Control = Some { Values = r.Errors |> Array.map (fun e -> 2.0 * e); Expectation = 2.0 * Array.average r.Errors; Coefficient = 0.5; Adjusted = r.Errors |> Array.map (fun e -> 0.5 * (e + Array.average r.Errors)); VarianceRatio = 0.25 } }
+
 let private check id claim kind theory verdict floor =
+    let sequential = id = "inconclusive"
     { Id = id
       Title = $"Check {id}"
       Source = "Theorem 4.2"
@@ -24,14 +39,16 @@ let private check id claim kind theory verdict floor =
         Measurement.Rate
             { XLabel = "N"
               ErrorLabel = "E W2^2(mu_N, rho)"
-              Rungs = [ rung 125.0 [| 0.0125; 0.0131; 0.0119 |] false; rung 250.0 [| 0.00625; 0.0061; 0.0066 |] true; rung 500.0 [| 0.0031; 0.00325; 0.0030 |] true; rung 1000.0 [| 0.00155; 0.0016; 0.0015 |] true ]
+              Rungs =
+                [ rung 125.0 [| 0.0125; 0.0131; 0.0119 |] false; rung 250.0 [| 0.00625; 0.0061; 0.0066 |] true; rung 500.0 [| 0.0031; 0.00325; 0.0030 |] true; rung 1000.0 [| 0.00155; 0.0016; 0.0015 |] true ]
+                |> List.map (fun r -> if sequential then withControl r else r)
               FitKind = kind
               Fit = RateFit(-1.0123456, -1.5, 0.0234, 1.0, 0.95, -1.3097, -0.7149, -0.9876)
               Claim = claim
               Theory = theory
               Tolerance = { Name = "fg-rate"; Slope = 0.05; Reason = "finite ladders" }
               ReferenceFloor = floor
-              Sequential = Ladder.singleLook 3 (RateFit(-1.0123456, -1.5, 0.0234, 1.0, 0.95, -1.3097, -0.7149, -0.9876)) verdict 1.5 }
+              Sequential = if sequential then twoLooks verdict else Ladder.singleLook 3 (RateFit(-1.0123456, -1.5, 0.0234, 1.0, 0.95, -1.3097, -0.7149, -0.9876)) verdict 1.5 }
       Verdict = verdict
       Reference = { Description = "samples of the law"; Components = MeanField.Core.Solvers.CodeComponents.None; UsesSolver = false }
       Notes = [ "A note." ]
@@ -177,7 +194,7 @@ let tests =
             Expect.stringContains e.Message "checks[0]" "names the entry"
         }
 
-        test "JUnit XML has one test case per check: violated fails, inconclusive is skipped" {
+        test "JUnit XML has one test case per check: violated and inconclusive fail, not applicable is skipped" {
             let xml = VerificationJUnit.Build sampleRun
             let cases = xml.Descendants(Xml.Linq.XName.Get "testcase") |> List.ofSeq
             Expect.equal cases.Length sampleRun.Checks.Length "one per check"
@@ -186,7 +203,7 @@ let tests =
             Expect.isTrue (has "violated" "failure") "failure"
             Expect.isTrue (has "error" "error") "a solver's failure is an error"
             Expect.isTrue (has "not-applicable" "skipped") "not applicable is skipped, not passed"
-            Expect.isTrue (has "inconclusive" "skipped") "skipped"
+            Expect.isTrue (has "inconclusive" "failure") "a gate that cannot decide fails"
             Expect.isFalse (has "holds" "failure" || has "holds" "skipped") "a pass"
         }
 
