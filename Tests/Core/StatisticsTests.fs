@@ -47,21 +47,27 @@ let tests =
             Expect.isEmpty outside $"coverage outside 0.95 +- 3 MC sd: %A{outside} (all: %A{rates})"
         }
 
-        test "The interval's degrees of freedom come from the replicas, fewer for a heavy-tailed error" {
-            let light = fit (synthetic (Random 3) -0.5 (sqrt (log 1.09)) 16)
-            let heavy = fit (synthetic (Random 3) -0.5 (sqrt (log 1.64)) 16)
-            Expect.isGreaterThan light.DegreesOfFreedom 4.0 "more than K - 2"
-            Expect.isLessThan light.DegreesOfFreedom (6.0 * 15.0 + 1e-9) "at most the replicas' sum of R - 1"
-            Expect.isLessThan heavy.DegreesOfFreedom light.DegreesOfFreedom "a heavier tail, fewer degrees of freedom"
+        test "The interval's degrees of freedom are Satterthwaite's from the replicas, between the smallest rung's R - 1 and their sum" {
+            let r = fit (synthetic (Random 3) -0.5 (sqrt (log 1.09)) 16)
+            Expect.isGreaterThan r.DegreesOfFreedom 15.0 "more than one rung's R - 1 (and than K - 2)"
+            Expect.isLessThan r.DegreesOfFreedom (6.0 * 15.0 + 1e-9) "at most the replicas' sum of R - 1"
         }
 
-        test "Excess kurtosis is near 0 for normal samples and near 6 for exponential ones" {
-            let rng = Random 11
-            let normal = Array.init 200000 (fun _ -> sqrt (-2.0 * log (1.0 - rng.NextDouble())) * cos (2.0 * Math.PI * rng.NextDouble()))
-            let exponential = Array.init 200000 (fun _ -> -log (1.0 - rng.NextDouble()))
-            Expect.isLessThan (abs (LogLogFit.ExcessKurtosis normal)) 0.1 "normal: 0"
-            Expect.isLessThan (abs (LogLogFit.ExcessKurtosis exponential - 6.0)) 0.5 "exponential: 6"
-            Expect.equal (LogLogFit.ExcessKurtosis [| 1.0; 2.0; 3.0 |]) 0.0 "undefined below four values: 0"
+        test "The jackknife variance of a log mean: the definition on three values, the delta method for a small spread, more for one large replica" {
+            let byHand = [ log 2.5; log 2.0; log 1.5 ]
+            let average = List.average byHand
+            let expected = 2.0 / 3.0 * (byHand |> List.sumBy (fun l -> (l - average) ** 2.0))
+            Expect.floatClose Accuracy.veryHigh (LogLogFit.LogMeanVariance [| 1.0; 2.0; 3.0 |]) expected "(R - 1) / R sum of squares of the leave-one-out logs"
+            let small = Array.init 8 (fun i -> 1.0 + 0.001 * float (i - 4))
+            let mean = Array.average small
+            let delta = (small |> Array.sumBy (fun v -> (v - mean) ** 2.0)) / 7.0 / (8.0 * mean * mean)
+            Expect.floatClose { absolute = 0.0; relative = 1e-3 } (LogLogFit.LogMeanVariance small) delta "the delta method's s^2 / (R ybar^2) for a small spread"
+            let skewed = [| 1.0; 1.0; 1.0; 10.0 |]
+            let m = Array.average skewed
+            let deltaSkewed = (skewed |> Array.sumBy (fun v -> (v - m) ** 2.0)) / 3.0 / (4.0 * m * m)
+            Expect.isGreaterThan (LogLogFit.LogMeanVariance skewed) deltaSkewed "one large replica weighs more than the delta method says"
+            Expect.equal (LogLogFit.LogMeanVariance [| 5.0 |]) 0.0 "one value: 0"
+            Expect.equal (LogLogFit.LogMeanVariance [| 1.0; 0.0; 0.0 |]) infinity "a mean without one value of 0: undefined"
         }
 
         test "The standard error narrows as replicas are added, like 1 / sqrt(R), and the interval faster (more degrees of freedom)" {
