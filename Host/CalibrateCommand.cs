@@ -14,7 +14,7 @@ internal static class CalibrateCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var trials = new Option<int>("--trials") { Description = "Synthetic ladders per configuration (the Monte Carlo error falls as 1 / sqrt of it).", DefaultValueFactory = _ => 4000 };
+        var trials = WholeNumberOptions.Create("--trials", "Synthetic ladders per configuration (the Monte Carlo error falls as 1 / sqrt of it).", 4000);
         var command = new Command("calibrate", "Measure the rate interval's coverage and the sequential design's error rates on synthetic ladders (Markdown on standard output).") { trials };
         command.SetAction(parse => Run(parse.GetValue(trials), output, error));
         return command;

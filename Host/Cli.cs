@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 
 namespace MeanField.Host;
 
@@ -17,6 +19,13 @@ public static class Cli
         root.Add(SolveCommand.Create(output, error));
         root.Add(CalibrateCommand.Create(output, error));
         var parse = root.Parse(args);
+        if (UnknownOption(parse) is { } unknown)
+        {
+            string command = parse.CommandResult.Command == root ? "meanfield" : $"meanfield {parse.CommandResult.Command.Name}";
+            error.WriteLine($"{command}: unknown option '{unknown}' (see {command} --help)");
+            return ExitCodes.BadInput;
+        }
+
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors) error.WriteLine($"meanfield: {e.Message}");
@@ -24,5 +33,23 @@ public static class Cli
         }
 
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    /// <summary>
+    /// A token that looks like an option but is none of the command's: left unmatched, or taken by a
+    /// positional argument (<c>reference --quiet</c> would otherwise read "--quiet" as the scenario's
+    /// path). Negative numbers and a lone "-" are values.
+    /// </summary>
+    private static string? UnknownOption(ParseResult parse)
+    {
+        static bool LooksLikeOption(string token) =>
+            token.Length > 1 && token[0] == '-' && !double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
+        foreach (var child in parse.CommandResult.Children)
+        {
+            if (child is ArgumentResult argument && argument.Tokens.FirstOrDefault(t => LooksLikeOption(t.Value)) is { } token) return token.Value;
+        }
+
+        return parse.UnmatchedTokens.FirstOrDefault(LooksLikeOption);
     }
 }

@@ -33,14 +33,14 @@ internal static class ReferenceCommand
         var method = new Option<string>("--method") { Description = "particles (large-M cloud), grid (d = 1 Vlasov), lagrangian or euler (monokinetic limit).", DefaultValueFactory = _ => "grid" };
         method.AcceptOnlyFromAmong(Methods);
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Output folder (replaced when the run succeeds).", DefaultValueFactory = _ => new DirectoryInfo("reference-output") };
-        var resolution = new Option<int?>("--resolution")
-        {
-            Description = "particles: M (default 100000); grid: velocity cells (default: the x grid's points); lagrangian: label cells (default 64); euler: finite-volume cells (default 800).",
-        };
-        var seed = new Option<int?>("--seed") { Description = "particles: the reference's seed (default: the scenario's seed + 1, a stream apart from the N-cell runs)." };
+        var resolution = WholeNumberOptions.Optional(
+            "--resolution",
+            "particles: M (default 100000); grid: velocity cells (default: the x grid's points); lagrangian: label cells (default 64); euler: finite-volume cells (default 800).");
+        var quiet = new Option<bool>("--quiet") { Description = "No progress bar (for scripts)." };
+        var seed = WholeNumberOptions.Optional("--seed", "particles: the reference's seed (default: the scenario's seed + 1, a stream apart from the N-cell runs).");
         var command = new Command("reference", "Solve the mean-field limit (V) or its monokinetic limit (E) and write the reference with its error estimate.")
         {
-            scenarioArg, method, outDir, resolution, seed,
+            scenarioArg, method, outDir, resolution, seed, quiet,
         };
         command.SetAction(parse => Run(
             parse.GetValue(scenarioArg),
@@ -48,12 +48,13 @@ internal static class ReferenceCommand
             parse.GetRequiredValue(outDir),
             parse.GetValue(resolution),
             parse.GetValue(seed),
+            parse.GetValue(quiet),
             output,
             error));
         return command;
     }
 
-    private static int Run(FileInfo? file, string method, DirectoryInfo outDir, int? resolution, int? seed, TextWriter output, TextWriter error)
+    private static int Run(FileInfo? file, string method, DirectoryInfo outDir, int? resolution, int? seed, bool quiet, TextWriter output, TextWriter error)
     {
         Scenario scenario;
         string source;
@@ -74,13 +75,13 @@ internal static class ReferenceCommand
         {
             var clock = Stopwatch.StartNew();
             using var folder = new AtomicDirectory(outDir.FullName);
-            var summary = method switch
+            var summary = ConsoleProgress.Run(error, quiet, $"reference --method {method}, t = 0 .. {Fmt(scenario.Time.Horizon)}", scenario.Time.Horizon, reached => method switch
             {
-                "particles" => Particles(scenario, resolution ?? 100_000, seed ?? scenario.Seed + 1, folder),
-                "grid" => Grid(scenario, resolution ?? scenario.Domain.Grid, folder),
-                "lagrangian" => Lagrangian(scenario, resolution ?? 64, folder),
-                _ => Euler(scenario, resolution ?? 800, folder),
-            };
+                "particles" => Particles(scenario, resolution ?? 100_000, seed ?? scenario.Seed + 1, folder, reached),
+                "grid" => Grid(scenario, resolution ?? scenario.Domain.Grid, folder, reached),
+                "lagrangian" => Lagrangian(scenario, resolution ?? 64, folder, reached),
+                _ => Euler(scenario, resolution ?? 800, folder, reached),
+            });
             File.WriteAllText(folder.PathOf("scenario.yaml"), ScenarioWriter.Write(scenario));
             using (var stream = File.Create(folder.PathOf("summary.json")))
             {
@@ -141,7 +142,7 @@ internal static class ReferenceCommand
     private static IEnumerable<double> OutputTimes(Scenario scenario) =>
         Enumerable.Range(0, scenario.StepCount / scenario.StepsPerOutput + 1).Select(k => k * scenario.StepsPerOutput * scenario.Time.Step);
 
-    private static ReferenceSummary Particles(Scenario scenario, int count, int seed, AtomicDirectory folder)
+    private static ReferenceSummary Particles(Scenario scenario, int count, int seed, AtomicDirectory folder, Action<double> reached)
     {
         var model = HybridModel.FromScenario(scenario);
         if (model.Alignment is Core.Kernels.IRadialAlignmentKernel) model = model.WithMeshAlignment(model.MeshSpacing);
@@ -152,7 +153,12 @@ internal static class ReferenceCommand
             SimulationCsv.WriteSnapshotHeader(w, scenario.Dimension);
             foreach (double t in OutputTimes(scenario))
             {
-                while (sim.StepIndex < (int)Math.Round(t / model.Step)) sim.Step();
+                while (sim.StepIndex < (int)Math.Round(t / model.Step))
+                {
+                    sim.Step();
+                    reached(sim.Time);
+                }
+
                 SimulationCsv.WriteSnapshot(w, sim.Time, sim.State);
                 times.Add(sim.Time);
             }
@@ -179,7 +185,7 @@ internal static class ReferenceCommand
             seed);
     }
 
-    private static ReferenceSummary Grid(Scenario scenario, int velocityCells, AtomicDirectory folder)
+    private static ReferenceSummary Grid(Scenario scenario, int velocityCells, AtomicDirectory folder, Action<double> reached)
     {
         var model = HybridModel.FromScenario(scenario);
         var density = InitialDensity.OneDimensional(scenario.Initial);
@@ -197,6 +203,7 @@ internal static class ReferenceCommand
                 ReferenceCsv.WriteGrid(grid, solver);
                 ReferenceCsv.WriteMoments(moments, solver);
                 times.Add(solver.Time);
+                reached(solver.Time);
             }
         }
 
@@ -221,7 +228,7 @@ internal static class ReferenceCommand
             [("mass_change", solver.Mass - solver.InitialMass), ("minimum_value", solver.MinimumValue), ("boundary_flux", solver.BoundaryFlux), ("momentum", solver.Momentum)]);
     }
 
-    private static ReferenceSummary Lagrangian(Scenario scenario, int cells, AtomicDirectory folder)
+    private static ReferenceSummary Lagrangian(Scenario scenario, int cells, AtomicDirectory folder, Action<double> reached)
     {
         var model = HybridModel.FromScenario(scenario);
         var data = (MonokineticSpec)scenario.Initial;
@@ -235,6 +242,7 @@ internal static class ReferenceCommand
                 if (!reference.AdvanceTo(t)) break;
                 ReferenceCsv.WriteLabels(w, reference);
                 times.Add(reference.Time);
+                reached(reference.Time);
             }
         }
 
@@ -268,7 +276,7 @@ internal static class ReferenceCommand
             diagnostics);
     }
 
-    private static ReferenceSummary Euler(Scenario scenario, int cells, AtomicDirectory folder)
+    private static ReferenceSummary Euler(Scenario scenario, int cells, AtomicDirectory folder, Action<double> reached)
     {
         var model = HybridModel.FromScenario(scenario);
         var data = (MonokineticSpec)scenario.Initial;
@@ -284,6 +292,7 @@ internal static class ReferenceCommand
                 lagrangian.AdvanceTo(t);
                 ReferenceCsv.WriteEuler(w, euler);
                 times.Add(euler.Time);
+                reached(euler.Time);
             }
         }
 

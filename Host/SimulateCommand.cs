@@ -6,7 +6,6 @@ using MeanField.Core.Scenarios;
 using MeanField.Core.Solvers;
 using MeanField.Reports.Output;
 using MeanField.Reports.Simulation;
-using Spectre.Console;
 
 namespace MeanField.Host;
 
@@ -21,7 +20,7 @@ internal static class SimulateCommand
         var scenarioArg = new Argument<FileInfo?>("scenario") { Description = "Scenario YAML; the embedded default when omitted.", Arity = ArgumentArity.ZeroOrOne };
         var outOption = new Option<DirectoryInfo>("--out") { Description = "Output folder (replaced when the run succeeds).", DefaultValueFactory = _ => new DirectoryInfo("simulation-output") };
         var quietOption = new Option<bool>("--quiet") { Description = "No progress bar (for scripts)." };
-        var threadsOption = new Option<int>("--threads") { Description = "Worker threads for the alignment sum (-1: all cores).", DefaultValueFactory = _ => -1 };
+        var threadsOption = WholeNumberOptions.Create("--threads", "Worker threads for the alignment sum (-1: all cores).", -1);
         var initialOption = new Option<FileInfo?>("--initial") { Description = "Start from these cells (CSV: i,x1..xd,v1..vd[,m]) instead of sampling the scenario's initial law; N is their number." };
         var command = new Command("simulate", "Run the particle system (P) and write its trajectory and summary.")
         {
@@ -67,9 +66,8 @@ internal static class SimulateCommand
         try
         {
             using var folder = new AtomicDirectory(outDir.FullName);
-            var summaries = quiet
-                ? Simulate(scenario, given, folder, threads, _ => { })
-                : WithProgress(error, scenario, p => Simulate(scenario, given, folder, threads, p));
+            var summaries = ConsoleProgress.Run(
+                error, quiet, $"simulate N = {scenario.Particles}", scenario.StepCount, p => Simulate(scenario, given, folder, threads, step => p(step)));
             WriteOutputs(scenario, source, folder, summaries);
             folder.Commit();
             output.WriteLine($"simulate: {scenario.Particles} cells in d = {scenario.Dimension}, t = 0 .. {scenario.Time.Horizon:G6}, seed {scenario.Seed}: wrote {outDir.FullName}");
@@ -83,20 +81,6 @@ internal static class SimulateCommand
     }
 
     private sealed record Result(List<Summary> Rows, double[] Field, HybridSimulation Simulation);
-
-    private static Result WithProgress(TextWriter error, Scenario scenario, Func<Action<int>, Result> run)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
-        Result? result = null;
-        console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask($"simulate N = {scenario.Particles}", maxValue: scenario.StepCount);
-                result = run(step => task.Value = step);
-            });
-        return result!;
-    }
 
     private static Result Simulate(Scenario scenario, ParticleState? given, AtomicDirectory folder, int threads, Action<int> progress)
     {

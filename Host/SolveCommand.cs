@@ -17,7 +17,7 @@ internal static class SolveCommand
     {
         var folder = new Argument<DirectoryInfo?>("workdir") { Description = "The run's work folder (protocol version 1).", Arity = ArgumentArity.ZeroOrOne };
         var mesh = new Option<bool>("--mesh") { Description = "Evaluate the alignment by the particle-mesh method (own:mesh)." };
-        var threads = new Option<int>("--threads") { Description = "Worker threads (-1: all cores); the bits do not depend on it.", DefaultValueFactory = _ => 1 };
+        var threads = WholeNumberOptions.Create("--threads", "Worker threads (-1: all cores); the bits do not depend on it.", 1);
         var version = new Option<bool>("--version") { Description = "Print the tool's version and exit." };
         var command = new Command("solve", "Solve (P) in a work folder of the external-solver protocol (version 1): scenario.yaml and initial.csv in, particles.csv out.")
         {

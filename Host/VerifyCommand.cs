@@ -33,18 +33,18 @@ internal static class VerifyCommand
         var check = new Option<string[]>("--check") { Description = "Run only this check (repeatable); see the report's summary for the names.", AllowMultipleArgumentsPerToken = false };
         var scenario = new Option<FileInfo?>("--scenario") { Description = "Scenario YAML whose model replaces the default in its own dimension." };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Report folder (replaced when the run completes).", DefaultValueFactory = _ => new DirectoryInfo("verification-report") };
-        var seed = new Option<int>("--seed") { Description = "Root seed; every replica's seed derives from it.", DefaultValueFactory = _ => DefaultSeed };
+        var seed = WholeNumberOptions.Create("--seed", "Root seed; every replica's seed derives from it.", DefaultSeed);
         var baseline = new Option<FileInfo?>("--baseline") { Description = "A stored results.json: a worse verdict or slope fails the run." };
         var junit = new Option<FileInfo?>("--junit") { Description = "Also write a JUnit XML file, one test case per check." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress display." };
         var solver = new Option<string?>("--solver") { Description = "The solver under test: own (default), own:mesh, or assembly:PATH.dll:Namespace.Type (a type implementing MeanField.Core.Solvers.IParticleSolver)." };
         var solverCommand = new Option<string?>("--solver-command") { Description = "The solver under test as an external program speaking protocol 1 (docs/solver-protocol.md), e.g. \"python3 my_solver.py\"." };
         var solverTimeout = new Option<double>("--solver-timeout") { Description = "Seconds one run of --solver-command may take before it is killed.", DefaultValueFactory = _ => 600 };
-        var solverJobs = new Option<int>("--solver-jobs") { Description = "Runs of --solver-command at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var solverJobs = WholeNumberOptions.Create("--solver-jobs", "Runs of --solver-command at once (default: one per core).", Environment.ProcessorCount);
         var solverOrder = new Option<double?>("--solver-order") { Description = "The order in dt the solver under test declares (the convergence checks hold it to it; without it they are informational)." };
         var power = new Option<bool>("--power") { Description = "Measure the suite's power: run it on the own solver and on each built-in mutant (a plausible bug), and write the detection matrix." };
         var allowDifferent = new Option<bool>("--allow-different-solvers") { Description = "Compare with a --baseline made by another solver." };
-        var maxReplicas = new Option<int?>("--max-replicas") { Description = "Replicas per rung a rate check may draw at most (it stops earlier when decided); below a check's first look, a fixed design at that look. Default: the suite's, four times the first look." };
+        var maxReplicas = WholeNumberOptions.Optional("--max-replicas", "Replicas per rung a rate check may draw at most (it stops earlier when decided); below a check's first look, a fixed design at that look. Default: the suite's, four times the first look.");
         var checkSeconds = new Option<double?>("--check-seconds") { Description = "Seconds a check may run: no further look starts that is estimated to end beyond them (the report says when this stopped a check). Default: the suite's (quick 120, full 900)." };
         var command = new Command("verify", "Check by measurement that the solver under test reproduces the paper's rates, and write a report.")
         {

@@ -82,8 +82,8 @@ internal sealed class YamlSection
     public int Int(string key)
     {
         string text = Scalar(key).Value!;
-        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
-            throw new ScenarioException(Key(key), text, "expected a whole number");
+        if (!WholeNumber.TryParse(text, out int value, out string reason))
+            throw new ScenarioException(Key(key), text, reason);
         return value;
     }
 

@@ -13,8 +13,54 @@ public sealed class AtomicDirectory : IDisposable
         Target = Path.GetFullPath(target);
         string parent = Path.GetDirectoryName(Target) ?? throw new ArgumentException($"'{target}' has no parent folder", nameof(target));
         Directory.CreateDirectory(parent);
-        Staging = Path.Combine(parent, $".{Path.GetFileName(Target)}.partial-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        RemoveStale(parent, Path.GetFileName(Target));
+        Staging = Path.Combine(parent, $"{StagingPrefix(Path.GetFileName(Target))}{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Staging);
+    }
+
+    private static string StagingPrefix(string name) => $".{name}.partial-";
+
+    /// <summary>
+    /// Removes the staging folders for the same target that a killed run left behind: those whose
+    /// process (the id in their name) is gone. A live process's folder is left alone, whoever it is.
+    /// </summary>
+    private static void RemoveStale(string parent, string name)
+    {
+        string prefix = StagingPrefix(name);
+        foreach (string folder in Directory.EnumerateDirectories(parent, prefix + "*"))
+        {
+            string rest = Path.GetFileName(folder)[prefix.Length..];
+            int dash = rest.IndexOf('-');
+            if (dash <= 0 || !int.TryParse(rest[..dash], out int pid) || IsAlive(pid)) continue;
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Another run is removing it too, or a file is held open: leave it for the next run.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Where the finished folder will be.</summary>

@@ -53,7 +53,7 @@ let tests =
         runsAndWrites "grid" [] [ "grid.csv"; "moments.csv" ]
         runsAndWrites "lagrangian" [ "--resolution"; "16" ] [ "labels.csv" ]
         runsAndWrites "euler" [ "--resolution"; "400" ] [ "euler.csv" ]
-        runsAndWrites "particles" [ "--resolution"; "1000" ] [ "cloud.csv" ]
+        runsAndWrites "particles" [ "--resolution"; "1e3"; "--quiet" ] [ "cloud.csv" ]
         refused [ "$mono"; "--method"; "grid" ] "initial.kind"
         refused [ "$cold"; "--method"; "grid" ] "initial.velocity_std"
         refused [ "$d2"; "--method"; "grid" ] "dimension"
