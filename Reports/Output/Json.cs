@@ -14,4 +14,12 @@ public static class Json
         if (double.IsFinite(value)) writer.WriteNumber(name, value);
         else writer.WriteNull(name);
     }
+
+    /// <summary>Writes an array of numbers (each finite: replicas, seeds, ladders).</summary>
+    public static void WriteNumberArray(this Utf8JsonWriter writer, string name, IEnumerable<double> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (double v in values) writer.WriteNumberValue(v);
+        writer.WriteEndArray();
+    }
 }

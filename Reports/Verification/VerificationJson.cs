@@ -113,9 +113,7 @@ public static class VerificationJson
             w.WriteNumberOrNull("mean", rung.Mean);
             w.WriteNumberOrNull("standard_deviation", rung.StandardDeviation);
             w.WriteNumber("seconds", rung.Seconds);
-            w.WriteStartArray("errors");
-            foreach (var e in rung.Errors) w.WriteNumberValue(e);
-            w.WriteEndArray();
+            w.WriteNumberArray("errors", rung.Errors);
             w.WriteStartArray("seeds");
             foreach (var s in rung.Seeds) w.WriteNumberValue(s);
             w.WriteEndArray();
@@ -125,12 +123,8 @@ public static class VerificationJson
                 w.WriteNumber("expectation", control.Value.Expectation);
                 w.WriteNumber("coefficient", control.Value.Coefficient);
                 w.WriteNumberOrNull("variance_ratio", control.Value.VarianceRatio);
-                w.WriteStartArray("values");
-                foreach (var v in control.Value.Values) w.WriteNumberValue(v);
-                w.WriteEndArray();
-                w.WriteStartArray("adjusted");
-                foreach (var v in control.Value.Adjusted) w.WriteNumberValue(v);
-                w.WriteEndArray();
+                w.WriteNumberArray("values", control.Value.Values);
+                w.WriteNumberArray("adjusted", control.Value.Adjusted);
                 w.WriteEndObject();
             }
             else w.WriteNull("control");
