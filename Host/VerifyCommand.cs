@@ -242,8 +242,16 @@ internal static class VerifyCommand
         typeof(VerifyCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     /// <summary>The git commit of the working directory, when git and a repository are there.</summary>
+    /// <summary>
+    /// The toolkit's commit: the source revision the build embedded (after '+' in the informational
+    /// version), so an installed tool run inside another repository still names its own; else the
+    /// working directory's <c>git rev-parse HEAD</c>.
+    /// </summary>
     private static string Commit()
     {
+        string version = ToolVersion();
+        int plus = version.IndexOf('+');
+        if (plus >= 0 && plus < version.Length - 1) return version[(plus + 1)..];
         try
         {
             using var git = Process.Start(new ProcessStartInfo("git", "rev-parse HEAD") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
