@@ -11,6 +11,7 @@ using MeanField.Core.Transport;
 using MeanField.Reports.Output;
 using MeanField.Reports.References;
 using MeanField.Reports.Simulation;
+using MeanField.Reports.Snapshots;
 
 namespace MeanField.Host;
 
@@ -38,24 +39,40 @@ internal static class ReferenceCommand
             "particles: M (default 100000); grid: velocity cells (default: the x grid's points); lagrangian: label cells (default 64); euler: finite-volume cells (default 800).");
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar (for scripts)." };
         var seed = WholeNumberOptions.Optional("--seed", "particles: the reference's seed (default: the scenario's seed + 1, a stream apart from the N-cell runs).");
+        var snapshots = new SnapshotOptions();
         var command = new Command("reference", "Solve the mean-field limit (V) or its monokinetic limit (E) and write the reference with its error estimate.")
         {
             scenarioArg, method, outDir, resolution, seed, quiet,
         };
+        foreach (var o in snapshots.All) command.Options.Add(o);
         command.SetAction(parse => Run(
             parse.GetValue(scenarioArg),
-            parse.GetRequiredValue(method),
+            new Request(
+                parse.GetRequiredValue(method),
+                parse.GetValue(resolution),
+                parse.GetValue(seed),
+                parse.GetValue(quiet),
+                parse.GetValue(snapshots.Format),
+                parse.GetValue(snapshots.Snapshots),
+                snapshots.Given(parse)),
             parse.GetRequiredValue(outDir),
-            parse.GetValue(resolution),
-            parse.GetValue(seed),
-            parse.GetValue(quiet),
             output,
             error));
         return command;
     }
 
-    private static int Run(FileInfo? file, string method, DirectoryInfo outDir, int? resolution, int? seed, bool quiet, TextWriter output, TextWriter error)
+    /// <summary>What the command line asked for; the snapshot options apply to <c>--method particles</c>.</summary>
+    private sealed record Request(string Method, int? Resolution, int? Seed, bool Quiet, SnapshotFormats Formats, SnapshotSelection Snapshots, bool SnapshotsGiven);
+
+    private static int Run(FileInfo? file, Request request, DirectoryInfo outDir, TextWriter output, TextWriter error)
     {
+        var (method, resolution, seed, quiet, _, _, _) = request;
+        if (request.SnapshotsGiven && method != "particles")
+        {
+            error.WriteLine($"meanfield reference: --format and --snapshots apply to --method particles (cell snapshots), not --method {method}");
+            return ExitCodes.BadInput;
+        }
+
         Scenario scenario;
         string source;
         try
@@ -77,7 +94,7 @@ internal static class ReferenceCommand
             using var folder = new AtomicDirectory(outDir.FullName);
             var summary = ConsoleProgress.Run(error, quiet, $"reference --method {method}, t = 0 .. {Fmt(scenario.Time.Horizon)}", scenario.Time.Horizon, reached => method switch
             {
-                "particles" => Particles(scenario, resolution ?? 100_000, seed ?? scenario.Seed + 1, folder, reached),
+                "particles" => Particles(scenario, resolution ?? 100_000, seed ?? scenario.Seed + 1, (folder, request), reached),
                 "grid" => Grid(scenario, resolution ?? scenario.Domain.Grid, folder, reached),
                 "lagrangian" => Lagrangian(scenario, resolution ?? 64, folder, reached),
                 _ => Euler(scenario, resolution ?? 800, folder, reached),
@@ -142,16 +159,17 @@ internal static class ReferenceCommand
     private static IEnumerable<double> OutputTimes(Scenario scenario) =>
         Enumerable.Range(0, scenario.StepCount / scenario.StepsPerOutput + 1).Select(k => k * scenario.StepsPerOutput * scenario.Time.Step);
 
-    private static ReferenceSummary Particles(Scenario scenario, int count, int seed, AtomicDirectory folder, Action<double> reached)
+    private static ReferenceSummary Particles(Scenario scenario, int count, int seed, (AtomicDirectory Folder, Request Request) into, Action<double> reached)
     {
+        var folder = into.Folder;
         var model = HybridModel.FromScenario(scenario);
         if (model.Alignment is Core.Kernels.IRadialAlignmentKernel) model = model.WithMeshAlignment(model.MeshSpacing);
         var sim = new HybridSimulation(model, InitialData.Sample(scenario.Initial, scenario.Dimension, count, seed));
         var times = new List<double>();
-        using (var w = new StreamWriter(folder.PathOf("cloud.csv")))
+        var outputs = OutputTimes(scenario).ToList();
+        using (var snapshots = new SnapshotSeries(folder.Staging, "cloud.csv", scenario.Dimension, into.Request.Formats, into.Request.Snapshots))
         {
-            SimulationCsv.WriteSnapshotHeader(w, scenario.Dimension);
-            foreach (double t in OutputTimes(scenario))
+            foreach (double t in outputs)
             {
                 while (sim.StepIndex < (int)Math.Round(t / model.Step))
                 {
@@ -159,9 +177,11 @@ internal static class ReferenceCommand
                     reached(sim.Time);
                 }
 
-                SimulationCsv.WriteSnapshot(w, sim.Time, sim.State);
+                snapshots.Record(sim.Time, times.Count == outputs.Count - 1, sim.State, sim.Field);
                 times.Add(sim.Time);
             }
+
+            snapshots.Finish();
         }
 
         // Sampling error: W2^2 between two disjoint halves of a subsample, each of n cells, is about

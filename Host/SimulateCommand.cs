@@ -6,12 +6,14 @@ using MeanField.Core.Scenarios;
 using MeanField.Core.Solvers;
 using MeanField.Reports.Output;
 using MeanField.Reports.Simulation;
+using MeanField.Reports.Snapshots;
 
 namespace MeanField.Host;
 
 /// <summary>
-/// <c>meanfield simulate [scenario.yaml] --out DIR</c>: runs (P) and writes snapshots, the summary
-/// (CSV and JSON), the scenario as run, and SVG pictures, all or nothing.
+/// <c>meanfield simulate [scenario.yaml] --out DIR</c>: runs (P) and writes snapshots (CSV, VTK, as
+/// <c>--format</c> and <c>--snapshots</c> say), the summary (CSV and JSON), the scenario as run, and SVG
+/// pictures, all or nothing.
 /// </summary>
 internal static class SimulateCommand
 {
@@ -22,23 +24,28 @@ internal static class SimulateCommand
         var quietOption = new Option<bool>("--quiet") { Description = "No progress bar (for scripts)." };
         var threadsOption = WholeNumberOptions.Create("--threads", "Worker threads for the alignment sum (-1: all cores).", -1);
         var initialOption = new Option<FileInfo?>("--initial") { Description = "Start from these cells (CSV: i,x1..xd,v1..vd[,m]) instead of sampling the scenario's initial law; N is their number." };
+        var snapshots = new SnapshotOptions();
         var command = new Command("simulate", "Run the particle system (P) and write its trajectory and summary.")
         {
             scenarioArg, outOption, quietOption, threadsOption, initialOption,
         };
+        foreach (var o in snapshots.All) command.Options.Add(o);
         command.SetAction(parse => Run(
             parse.GetValue(scenarioArg),
             parse.GetRequiredValue(outOption),
-            parse.GetValue(quietOption),
-            parse.GetValue(threadsOption),
+            new Settings(parse.GetValue(quietOption), parse.GetValue(threadsOption), parse.GetValue(snapshots.Format), parse.GetValue(snapshots.Snapshots)),
             parse.GetValue(initialOption),
             output,
             error));
         return command;
     }
 
-    private static int Run(FileInfo? scenarioFile, DirectoryInfo outDir, bool quiet, int threads, FileInfo? initialFile, TextWriter output, TextWriter error)
+    /// <summary>How the run is shown and what it writes.</summary>
+    private sealed record Settings(bool Quiet, int Threads, SnapshotFormats Formats, SnapshotSelection Snapshots);
+
+    private static int Run(FileInfo? scenarioFile, DirectoryInfo outDir, Settings settings, FileInfo? initialFile, TextWriter output, TextWriter error)
     {
+        int threads = settings.Threads;
         Scenario scenario;
         ParticleState? given = null;
         try
@@ -67,7 +74,7 @@ internal static class SimulateCommand
         {
             using var folder = new AtomicDirectory(outDir.FullName);
             var summaries = ConsoleProgress.Run(
-                error, quiet, $"simulate N = {scenario.Particles}", scenario.StepCount, p => Simulate(scenario, given, folder, threads, step => p(step)));
+                error, settings.Quiet, $"simulate N = {scenario.Particles}", scenario.StepCount, p => Simulate(scenario, given, folder, settings, step => p(step)));
             WriteOutputs(scenario, source, folder, summaries);
             folder.Commit();
             output.WriteLine($"simulate: {scenario.Particles} cells in d = {scenario.Dimension}, t = 0 .. {scenario.Time.Horizon:G6}, seed {scenario.Seed}: wrote {outDir.FullName}");
@@ -82,19 +89,19 @@ internal static class SimulateCommand
 
     private sealed record Result(List<Summary> Rows, double[] Field, HybridSimulation Simulation);
 
-    private static Result Simulate(Scenario scenario, ParticleState? given, AtomicDirectory folder, int threads, Action<int> progress)
+    private static Result Simulate(Scenario scenario, ParticleState? given, AtomicDirectory folder, Settings settings, Action<int> progress)
     {
         var model = HybridModel.FromScenario(scenario);
         var initial = given ?? InitialData.Sample(scenario.Initial, scenario.Dimension, scenario.Particles, scenario.Seed);
-        var sim = new HybridSimulation(model, initial, threads);
+        var sim = new HybridSimulation(model, initial, settings.Threads);
         var rows = new List<Summary>();
-        using var snapshots = new StreamWriter(folder.PathOf("particles.csv"));
-        SimulationCsv.WriteSnapshotHeader(snapshots, scenario.Dimension);
+        using var snapshots = new SnapshotSeries(folder.Staging, "particles.csv", scenario.Dimension, settings.Formats, settings.Snapshots);
+        int lastOutput = scenario.StepCount - scenario.StepCount % scenario.StepsPerOutput;
 
         void Record()
         {
             rows.Add(Diagnostics.Summarize(sim.Time, sim.State, sim.Field.Mass, sim.Field.MaxGradientNorm()));
-            SimulationCsv.WriteSnapshot(snapshots, sim.Time, sim.State);
+            snapshots.Record(sim.Time, sim.StepIndex == lastOutput, sim.State, sim.Field);
         }
 
         Record();
@@ -104,6 +111,8 @@ internal static class SimulateCommand
             if (step % scenario.StepsPerOutput == 0) Record();
             progress(step);
         }
+
+        snapshots.Finish();
 
         var field = new double[model.Grid.NodeCount];
         sim.Field.GetNodalValues(field);

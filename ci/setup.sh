@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# What the tests need beyond the .NET SDK: NumPy for the example Python solver
+# What the tests need beyond the .NET SDK: Debian's python3-vtk9, which reads the VTK output back in
+# its test (Tests/Host/SnapshotOutputTests.fs; skipped where it cannot be installed), and NumPy for the example Python solver
 # (examples/python-solver), from Debian's python3-numpy (it serves /usr/bin/python3; the first
 # python3 on PATH may be a pyenv shim without it, and the example then re-runs itself there).
 set -euo pipefail
@@ -12,4 +13,10 @@ if ! /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1; then
   else
     echo "ci/setup.sh: NumPy is missing for /usr/bin/python3 and this is not root: install python3-numpy for the example solver's test" >&2
   fi
+fi
+if ! /usr/bin/python3 -c 'import vtk' >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "ci/setup.sh: installing python3-vtk9"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq python3-vtk9 >/dev/null || echo "ci/setup.sh: python3-vtk9 could not be installed; its test is skipped" >&2
 fi
