@@ -94,7 +94,7 @@ internal static class ReferenceCommand
             using var folder = new AtomicDirectory(outDir.FullName);
             var summary = ConsoleProgress.Run(error, quiet, $"reference --method {method}, t = 0 .. {Fmt(scenario.Time.Horizon)}", scenario.Time.Horizon, reached => method switch
             {
-                "particles" => Particles(scenario, resolution ?? 100_000, seed ?? scenario.Seed + 1, (folder, request), reached),
+                "particles" => Particles(scenario, new ParticleRun(resolution ?? 100_000, seed ?? scenario.Seed + 1, request.Formats, request.Snapshots), folder, reached),
                 "grid" => Grid(scenario, resolution ?? scenario.Domain.Grid, folder, reached),
                 "lagrangian" => Lagrangian(scenario, resolution ?? 64, folder, reached),
                 _ => Euler(scenario, resolution ?? 800, folder, reached),
@@ -159,15 +159,18 @@ internal static class ReferenceCommand
     private static IEnumerable<double> OutputTimes(Scenario scenario) =>
         Enumerable.Range(0, scenario.StepCount / scenario.StepsPerOutput + 1).Select(k => k * scenario.StepsPerOutput * scenario.Time.Step);
 
-    private static ReferenceSummary Particles(Scenario scenario, int count, int seed, (AtomicDirectory Folder, Request Request) into, Action<double> reached)
+    /// <summary>The particle reference's size, seed and snapshots.</summary>
+    private sealed record ParticleRun(int Count, int Seed, SnapshotFormats Formats, SnapshotSelection Snapshots);
+
+    private static ReferenceSummary Particles(Scenario scenario, ParticleRun run, AtomicDirectory folder, Action<double> reached)
     {
-        var folder = into.Folder;
+        int count = run.Count;
         var model = HybridModel.FromScenario(scenario);
         if (model.Alignment is Core.Kernels.IRadialAlignmentKernel) model = model.WithMeshAlignment(model.MeshSpacing);
-        var sim = new HybridSimulation(model, InitialData.Sample(scenario.Initial, scenario.Dimension, count, seed));
+        var sim = new HybridSimulation(model, InitialData.Sample(scenario.Initial, scenario.Dimension, count, run.Seed));
         var times = new List<double>();
         var outputs = OutputTimes(scenario).ToList();
-        using (var snapshots = new SnapshotSeries(folder.Staging, "cloud.csv", scenario.Dimension, into.Request.Formats, into.Request.Snapshots))
+        using (var snapshots = new SnapshotSeries(folder.Staging, "cloud.csv", scenario.Dimension, run.Formats, run.Snapshots))
         {
             foreach (double t in outputs)
             {
@@ -202,7 +205,7 @@ internal static class ReferenceCommand
             $"about 2 E W2^2(mu_{n}, rho); the M-cell cloud's own error is smaller by the sampling rate from {n} to {count}",
             times,
             [("cells", count), ("subsample", n)],
-            seed);
+            run.Seed);
     }
 
     private static ReferenceSummary Grid(Scenario scenario, int velocityCells, AtomicDirectory folder, Action<double> reached)
