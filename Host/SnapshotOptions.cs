@@ -5,7 +5,7 @@ using MeanField.Reports.Snapshots;
 namespace MeanField.Host;
 
 /// <summary>
-/// <c>--format csv|vtk</c> (several separated by commas, or the option repeated) and
+/// <c>--format csv|parquet|vtk</c> (several separated by commas, or the option repeated) and
 /// <c>--snapshots all|last|none|K</c>: what particle snapshots a run writes, shared by
 /// <c>simulate</c> and <c>reference --method particles</c>.
 /// </summary>
@@ -13,7 +13,7 @@ internal sealed class SnapshotOptions
 {
     public Option<SnapshotFormats> Format { get; } = new("--format")
     {
-        Description = "Snapshot formats: csv (one CSV), vtk (a ParaView time series in vtk/: cells .vtp, field .vti, .pvd collections), or both as csv,vtk.",
+        Description = "Snapshot formats: csv (one CSV), parquet (the same columns in one Parquet file, for pandas and polars), vtk (a ParaView time series in vtk/: cells .vtp, field .vti, .pvd collections), or several as csv,vtk.",
         DefaultValueFactory = _ => SnapshotFormats.Csv,
         AllowMultipleArgumentsPerToken = false,
         Arity = ArgumentArity.OneOrMore,

@@ -11,13 +11,16 @@ public enum SnapshotFormats
 
     /// <summary>A VTK time series for ParaView: the cells as .vtp, the field as .vti, a .pvd for each (<see cref="VtkXml"/>).</summary>
     Vtk = 2,
+
+    /// <summary>The CSV's rows in one Apache Parquet file, a row group per time (<see cref="ParquetSnapshotWriter"/>).</summary>
+    Parquet = 4,
 }
 
 /// <summary>Parsing of <c>--format</c> values.</summary>
 public static class SnapshotFormatNames
 {
     /// <summary>The names <c>--format</c> takes, each with its format.</summary>
-    public static readonly IReadOnlyList<(string Name, SnapshotFormats Format)> All = [("csv", SnapshotFormats.Csv), ("vtk", SnapshotFormats.Vtk)];
+    public static readonly IReadOnlyList<(string Name, SnapshotFormats Format)> All = [("csv", SnapshotFormats.Csv), ("vtk", SnapshotFormats.Vtk), ("parquet", SnapshotFormats.Parquet)];
 
     /// <summary>Formats from names separated by commas (<c>csv,vtk</c>), or the reason they are refused.</summary>
     public static bool TryParse(IEnumerable<string> words, out SnapshotFormats formats, out string reason)

@@ -5,7 +5,7 @@ namespace MeanField.Reports.Snapshots;
 
 /// <summary>
 /// The snapshots of a run: the output times the selection keeps, written in every format asked for.
-/// The files go into the run's (staging) folder: <c>CSVNAME</c> for CSV, <c>vtk/</c> for VTK.
+/// The files go into the run's (staging) folder: <c>CSVNAME</c> for CSV, the same stem with <c>.parquet</c> for Parquet, <c>vtk/</c> for VTK.
 /// </summary>
 public sealed class SnapshotSeries : IDisposable
 {
@@ -22,6 +22,7 @@ public sealed class SnapshotSeries : IDisposable
         if (selection != SnapshotSelection.None)
         {
             if (formats.HasFlag(SnapshotFormats.Csv)) writers.Add(new CsvSnapshotWriter(Path.Combine(folder, csvName), dimension));
+            if (formats.HasFlag(SnapshotFormats.Parquet)) writers.Add(new ParquetSnapshotWriter(Path.Combine(folder, Path.ChangeExtension(csvName, ".parquet")), dimension));
             if (formats.HasFlag(SnapshotFormats.Vtk)) writers.Add(new VtkSnapshotWriter(Path.Combine(folder, "vtk"), "cells"));
         }
 

@@ -159,6 +159,42 @@ print(o.GetNumberOfPoints(), o.GetNumberOfVerts(), np.abs(p[:, :2] - rows[:, 2:4
                 Expect.equal printed "2000 2000 0.0 0.0 128x128x1 3 1" "points, vertices, exact coordinates, the grid, a 3-vector grad phi, a positive field")
         }
 
+        test "The Parquet snapshots hold particles.csv's columns and values bit for bit, a row group per kept time, as Apache Arrow's C++ reader sees them" {
+            withTemp (fun dir ->
+                let out = Path.Combine(dir, "run")
+                let code, _, stderr = run [ "simulate"; "--out"; out; "--format"; "csv,parquet"; "--snapshots"; "8"; "--quiet" ]
+                Expect.equal code 0 stderr
+                let csv = csvByTime (Path.Combine(out, "particles.csv"))
+                // ParquetSharp wraps the parquet-cpp reader that pyarrow and pandas use: not the library that wrote the file.
+                use file = new ParquetSharp.ParquetFileReader(Path.Combine(out, "particles.parquet"))
+                let meta = file.FileMetaData
+                let names = [ for c in 0 .. meta.NumColumns - 1 -> meta.Schema.Column(c).Name ]
+                Expect.equal names [ "t"; "i"; "x1"; "x2"; "v1"; "v2" ] "particles.csv's header"
+                Expect.equal meta.NumRowGroups csv.Count "a row group per kept time (0, 0.8, 1.6, 2)"
+                Expect.equal meta.NumRows (int64 (2000 * csv.Count)) "2000 rows per time"
+                let times = csv |> Map.keys |> Array.ofSeq
+                for g in 0 .. meta.NumRowGroups - 1 do
+                    use group = file.RowGroup g
+                    let n = int group.MetaData.NumRows
+                    let doubles (c: int) =
+                        use column = group.Column c
+                        column.LogicalReader<float>().ReadAll n
+                    let index =
+                        use column = group.Column 1
+                        column.LogicalReader<int>().ReadAll n
+                    let t = doubles 0
+                    Expect.isTrue (t |> Array.forall ((=) times[g])) $"row group {g}: t = {times[g]} throughout"
+                    Expect.equal index [| 0 .. 1999 |] $"row group {g}: cells in order"
+                    let rows = csv[times[g]]
+                    for c in 2 .. 5 do
+                        let values = doubles c
+                        for i in 0 .. n - 1 do
+                            if values[i] <> rows[i][c] then failtest $"row group {g}, {names[c]} of cell {i}: {values[i]:R} in Parquet, {rows[i][c]:R} in the CSV"
+                let parquet = FileInfo(Path.Combine(out, "particles.parquet")).Length
+                let text = FileInfo(Path.Combine(out, "particles.csv")).Length
+                Expect.isLessThan (float parquet) (0.6 * float text) $"smaller than the CSV ({parquet} against {text} bytes)")
+        }
+
         test "--snapshots keeps all, the last, none or every k-th output time, the last included; the summary keeps every time" {
             withTemp (fun dir ->
                 let snapshotTimes (selection: string) =
