@@ -88,13 +88,24 @@ internal static class ReferenceCommand
             return ExitCodes.BadInput;
         }
 
+        if (method == "particles")
+        {
+            // The particle reference runs the mesh alignment whenever the kernel allows it (as Particles does).
+            var asRun = scenario.Alignment.Build() is Core.Kernels.IRadialAlignmentKernel
+                ? scenario with { Alignment = scenario.Alignment with { Method = AlignmentMethod.Mesh } }
+                : scenario;
+            int count = resolution ?? DefaultParticleResolution;
+            var budget = new RunBudgetGate.Run("reference", asRun with { Particles = count, Seed = seed ?? scenario.Seed + 1 }, count, null, HeldOutputs.None, -1);
+            if (!RunBudgetGate.Admit(budget, error)) return ExitCodes.BadInput;
+        }
+
         try
         {
             var clock = Stopwatch.StartNew();
             using var folder = new AtomicDirectory(outDir.FullName);
             var summary = ConsoleProgress.Run(error, quiet, $"reference --method {method}, t = 0 .. {Fmt(scenario.Time.Horizon)}", scenario.Time.Horizon, reached => method switch
             {
-                "particles" => Particles(scenario, new ParticleRun(resolution ?? 100_000, seed ?? scenario.Seed + 1, request.Formats, request.Snapshots), folder, reached),
+                "particles" => Particles(scenario, new ParticleRun(resolution ?? DefaultParticleResolution, seed ?? scenario.Seed + 1, request.Formats, request.Snapshots), folder, reached),
                 "grid" => Grid(scenario, resolution ?? scenario.Domain.Grid, folder, reached),
                 "lagrangian" => Lagrangian(scenario, resolution ?? 64, folder, reached),
                 _ => Euler(scenario, resolution ?? 800, folder, reached),
@@ -158,6 +169,9 @@ internal static class ReferenceCommand
 
     private static IEnumerable<double> OutputTimes(Scenario scenario) =>
         Enumerable.Range(0, scenario.StepCount / scenario.StepsPerOutput + 1).Select(k => k * scenario.StepsPerOutput * scenario.Time.Step);
+
+    /// <summary>M of the particle reference when <c>--resolution</c> is not given.</summary>
+    private const int DefaultParticleResolution = 100_000;
 
     /// <summary>The particle reference's size, seed and snapshots.</summary>
     private sealed record ParticleRun(int Count, int Seed, SnapshotFormats Formats, SnapshotSelection Snapshots);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using MeanField.Core.Dynamics;
 using MeanField.Core.Scenarios;
 using MeanField.Core.Solvers;
 
@@ -62,6 +63,12 @@ internal static class SolveCommand
             error.WriteLine($"meanfield solve: {e.Message}");
             return ExitCodes.BadInput;
         }
+
+        // The solution holds every output time's cells (and gradient grids) until they are written.
+        var asRun = mesh ? problem.Scenario with { Alignment = problem.Scenario.Alignment with { Method = AlignmentMethod.Mesh } } : problem.Scenario;
+        int outputs = problem.OutputTimes.Count;
+        var held = new HeldOutputs(outputs, problem.WantsGradient ? outputs : 0);
+        if (!RunBudgetGate.Admit(new RunBudgetGate.Run("solve", asRun, problem.Initial.Count, problem.Initial, held, threads), error)) return ExitCodes.BadInput;
 
         SolverSolution solution;
         try

@@ -67,7 +67,7 @@ public sealed class MeshAlignment
         if (n == 0) return;
 
         var origin = _origin;
-        int needed = 0;
+        double extent = 0;
         for (int a = 0; a < d; a++)
         {
             var x = state.X(a);
@@ -80,10 +80,10 @@ public sealed class MeshAlignment
 
             // Three nodes of margin below (the stencil reaches i0 - 2) and above (i0 + 3).
             origin[a] = lo - 3 * Spacing;
-            needed = Math.Max(needed, (int)Math.Ceiling((hi - lo) / Spacing) + 8);
+            extent = Math.Max(extent, hi - lo);
         }
 
-        EnsureBox(2 * needed);
+        EnsureBox(BoxPointsFor(extent, Spacing));
         Deposit(state, origin);
         foreach (var field in _fields)
         {
@@ -95,15 +95,39 @@ public sealed class MeshAlignment
         Gather(state, origin, alignment);
     }
 
-    /// <summary>Allocates the FFT box (a power of two at least <paramref name="minimum"/> per direction) and psi's transform on it.</summary>
-    private void EnsureBox(int minimum)
+    /// <summary>
+    /// Points per direction of the FFT box for cells spanning <paramref name="extent"/> along their widest
+    /// axis: the extent in spacings plus the stencil's margin (8 nodes), doubled so the circular
+    /// convolution is the linear one, rounded up to a power of two (16 at least).
+    /// </summary>
+    public static int BoxPointsFor(double extent, double spacing)
     {
-        if (_points >= minimum) return;
+        long minimum = 2 * ((long)Math.Ceiling(extent / spacing) + 8);
         int points = 16;
-        while (points < minimum) points *= 2;
+        while (points < minimum && points < 1 << 30) points *= 2;
+        return points;
+    }
+
+    /// <summary>
+    /// The bytes the workspace allocates for a box of <paramref name="points"/>^d nodes: the (d + 2)/2
+    /// complex fields, the deposit blocks' private copies (boxes up to 2^20 nodes), psi's transform, and
+    /// the set-up's squared distances, profile and complex psi (garbage after, but part of the peak).
+    /// </summary>
+    public static long WorkspaceBytes(int dimension, int points)
+    {
+        double nodes = Math.Pow(points, dimension);
+        int fields = (dimension + 2) / 2, blocks = nodes <= MaxNodesForBlocks ? DepositBlocks : 1;
+        // In floating point: a box of cells spread far enough overflows a long, and is simply too large.
+        return (long)Math.Min(nodes * (16.0 * fields * blocks + 8 + 8 + 8 + 16), long.MaxValue);
+    }
+
+    /// <summary>Allocates the FFT box (<paramref name="points"/> per direction, from <see cref="BoxPointsFor"/>) and psi's transform on it.</summary>
+    private void EnsureBox(int points)
+    {
+        if (_points >= points) return;
         long nodes = (long)Math.Pow(points, _dimension);
         if (nodes > 1L << 27)
-            throw new InvalidOperationException($"the cells spread over {minimum} mesh spacings of {Spacing}: an FFT box of {points}^{_dimension} nodes is too large; use a larger alignment.mesh_spacing");
+            throw new InvalidOperationException($"the cells spread so far that an FFT box of {points}^{_dimension} nodes (twice their extent in mesh spacings of {Spacing}) is too large; use a larger alignment.mesh_spacing");
         _points = points;
         var grid = new PeriodicGrid(_dimension, points, points * Spacing, new double[_dimension]);
         _transform = new SpectralTransform(grid, _maxThreads);

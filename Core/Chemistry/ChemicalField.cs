@@ -205,6 +205,18 @@ public sealed class ChemicalField
     /// <summary>Cells are deposited in this many blocks with private grids, whatever the thread count.</summary>
     private const int DepositGrids = 4;
 
+    /// <summary>
+    /// The bytes a field on <paramref name="nodes"/> nodes in d dimensions allocates: its coefficients and
+    /// scratch (complex), nodal values, gradient and derivative wavenumbers (d each), the three ETD
+    /// weights, and the block deposit's private grids where it has them; the FFT's per-thread lines are
+    /// one grid line each and left out. For estimates before a run (<see cref="Dynamics.RunBudget"/>).
+    /// </summary>
+    public static long BytesFor(int dimension, long nodes) =>
+        nodes * (16 + 16 + 8 + 16L * dimension + 24 + (nodes <= MaxNodesForBlocks ? 8L * DepositGrids : 0));
+
+    /// <summary>The bytes the deposit keeps per cell (its normalisation and first row).</summary>
+    public const int BytesPerCell = sizeof(double) + sizeof(int);
+
     /// <summary>Largest grid deposited through private block grids (2^20 nodes: 8 MB per block).</summary>
     private const int MaxNodesForBlocks = 1 << 20;
 

@@ -18,6 +18,42 @@ let private deadProcessId () =
         p.WaitForExit()
         p.Id
 
+/// The default scenario in d = 3 on a 64-wide box, by the mesh, its cells spread over a ball of radius 30:
+/// the mesh's FFT box would need 4096^3 nodes (terabytes).
+let private spreadMeshScenario =
+    ScenarioReader.DefaultText()
+        .Replace("dimension: 2", "dimension: 3")
+        .Replace("center: [0.0, 0.0]", "center: [0.0, 0.0, 0.0]")
+        .Replace("grid: 128", "grid: 256")
+        .Replace("box: 16.0", "box: 64.0")
+        .Replace("sigma: 0.5", "sigma: 0.5\n  method: mesh")
+        .Replace("  shape: ball\n  center: [0.0, 0.0, 0.0]\n  radius: 1.0", "  shape: ball\n  center: [0.0, 0.0, 0.0]\n  radius: 30.0")
+
+/// Starts the built tool as a process, reads its standard error until a line contains <c>expected</c>
+/// (or it exits, or 2 minutes pass), then kills it: for runs that would go on for days.
+let private stderrUntil (args: string list) (expected: string) =
+    let dll = Path.Combine(System.AppContext.BaseDirectory, "meanfield.dll")
+    let psi = ProcessStartInfo("dotnet", UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true)
+    psi.ArgumentList.Add dll
+    for a in args do psi.ArgumentList.Add a
+    match Process.Start psi with
+    | null -> failtest "could not start the tool"
+    | p ->
+        use p = p
+        let lines = System.Collections.Generic.List<string>()
+        let found = new System.Threading.ManualResetEventSlim(false)
+        p.ErrorDataReceived.Add(fun e ->
+            match e.Data with
+            | null -> found.Set()
+            | line ->
+                lock lines (fun () -> lines.Add line)
+                if line.Contains expected then found.Set())
+        p.BeginErrorReadLine()
+        let seen = found.Wait(System.TimeSpan.FromMinutes 2.0)
+        if not p.HasExited then p.Kill(entireProcessTree = true)
+        p.WaitForExit()
+        seen, lock lines (fun () -> String.concat "\n" lines)
+
 [<Tests>]
 let tests =
     testList "MeanField.Host.CommandLine" [
@@ -63,6 +99,37 @@ let tests =
             let code, _, stderr = run [ "calibrate"; "--trials"; "2.5" ]
             Expect.equal code 2 stderr
             Expect.stringContains stderr "--trials 2.5: expected a whole number, not a fraction" stderr
+        }
+
+        test "A run whose estimated memory exceeds the machine's is refused before it starts, with the estimate by part and what shrinks the largest, exit code 2, nothing written" {
+            withTemp (fun dir ->
+                let file = Path.Combine(dir, "spread.yaml")
+                File.WriteAllText(file, spreadMeshScenario)
+                let out = Path.Combine(dir, "never")
+                for args, command in
+                    [ [ "simulate"; file; "--out"; out; "--quiet" ], "meanfield simulate"
+                      [ "reference"; file; "--method"; "particles"; "--resolution"; "1e4"; "--out"; out; "--quiet" ], "meanfield reference" ] do
+                    let code, _, stderr = run args
+                    Expect.equal code 2 $"{args}: {stderr}"
+                    Expect.stringContains stderr $"{command}: the run needs an estimated" stderr
+                    Expect.stringContains stderr "TB (cells" "the estimate with its parts"
+                    Expect.stringContains stderr "of memory available here" stderr
+                    Expect.stringContains stderr "FFT box is the largest part: a larger alignment.mesh_spacing (now 0.05)" stderr
+                    Expect.isFalse (Directory.Exists out) "nothing written")
+        }
+
+        test "A direct sum estimated to take more than an hour is warned of before the run, naming alignment.method: mesh; the default run gets no warning" {
+            withTemp (fun dir ->
+                let file = Path.Combine(dir, "million.yaml")
+                File.WriteAllText(file, ScenarioReader.DefaultText().Replace("particles: 2000", "particles: 1e6"))
+                let seen, stderr = stderrUntil [ "simulate"; file; "--out"; Path.Combine(dir, "out"); "--quiet" ] "warning:"
+                Expect.isTrue seen $"a warning before the run ({stderr})"
+                Expect.stringContains stderr "meanfield simulate: warning: the direct alignment sum over 1000000 cells is estimated to take" stderr
+                Expect.stringContains stderr "pairs/s measured here" "the measured rate"
+                Expect.stringContains stderr "alignment.method: mesh" "the remedy"
+                let code, _, stderr = run [ "simulate"; "--out"; Path.Combine(dir, "default"); "--snapshots"; "none"; "--quiet" ]
+                Expect.equal code 0 stderr
+                Expect.isFalse (stderr.Contains "warning") $"no warning for 2000 cells: {stderr}")
         }
 
         test "A new run removes the staging folders that killed runs left for the same target, and keeps a live process's" {
