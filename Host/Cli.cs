@@ -7,8 +7,8 @@ namespace MeanField.Host;
 /// <summary>The command line: <c>meanfield simulate</c>, <c>distance</c>, <c>verify</c>, <c>compare</c>, <c>reference</c> and <c>solve</c>.</summary>
 public static class Cli
 {
-    /// <summary>Parses and runs; returns the exit code (see <see cref="ExitCodes"/>).</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <summary>The command tree: every command with its options and their help texts (which the README's option tables repeat word for word).</summary>
+    public static RootCommand Build(TextWriter output, TextWriter error)
     {
         var root = new RootCommand("Simulate hybrid models of collective cell motion with chemotaxis and verify their mean-field theorems.");
         root.Add(SimulateCommand.Create(output, error));
@@ -18,6 +18,13 @@ public static class Cli
         root.Add(ReferenceCommand.Create(output, error));
         root.Add(SolveCommand.Create(output, error));
         root.Add(CalibrateCommand.Create(output, error));
+        return root;
+    }
+
+    /// <summary>Parses and runs; returns the exit code (see <see cref="ExitCodes"/>).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = Build(output, error);
         var parse = root.Parse(args);
         if (UnknownOption(parse) is { } unknown)
         {

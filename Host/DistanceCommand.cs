@@ -13,9 +13,10 @@ internal static class DistanceCommand
     {
         var first = new Argument<FileInfo>("A") { Description = "First cloud (CSV: one point per row)." };
         var second = new Argument<FileInfo>("B") { Description = "Second cloud." };
-        var p = new Option<double>("--p") { Description = "The exponent p >= 1 of W_p.", DefaultValueFactory = _ => 2.0 };
+        var p = new Option<double>("--p") { HelpName = "P", Description = "The exponent p >= 1 of W_p.", DefaultValueFactory = _ => 2.0 };
         var method = new Option<string>("--method")
         {
+            HelpName = "auto|exact|1d|sinkhorn",
             Description = "auto (1d for D = 1, exact up to 20000 x 20000 pairs, sinkhorn beyond), exact, 1d or sinkhorn (approximate).",
             DefaultValueFactory = _ => "auto",
         };

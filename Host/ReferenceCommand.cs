@@ -31,13 +31,14 @@ internal static class ReferenceCommand
             Description = "Scenario YAML; when omitted, the embedded vlasov-d1 (particles, grid) or monokinetic-d1 (lagrangian, euler).",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var method = new Option<string>("--method") { Description = "particles (large-M cloud), grid (d = 1 Vlasov), lagrangian or euler (monokinetic limit).", DefaultValueFactory = _ => "grid" };
+        var method = new Option<string>("--method") { HelpName = "particles|grid|lagrangian|euler", Description = "particles (large-M cloud), grid (d = 1 Vlasov), lagrangian or euler (monokinetic limit).", DefaultValueFactory = _ => "grid" };
         method.AcceptOnlyFromAmong(Methods);
-        var outDir = new Option<DirectoryInfo>("--out") { Description = "Output folder (replaced when the run succeeds).", DefaultValueFactory = _ => new DirectoryInfo("reference-output") };
+        var outDir = new Option<DirectoryInfo>("--out") { HelpName = "DIR", Description = "Output folder (replaced when the run succeeds).", DefaultValueFactory = _ => new DirectoryInfo("reference-output") };
         var resolution = WholeNumberOptions.Optional(
             "--resolution",
-            "particles: M (default 100000); grid: velocity cells (default: the x grid's points); lagrangian: label cells (default 64); euler: finite-volume cells (default 800).");
-        var quiet = new Option<bool>("--quiet") { Description = "No progress bar (for scripts)." };
+            "particles: M (default 100000); grid: velocity cells (default: the x grid's points); lagrangian: label cells (default 64); euler: finite-volume cells (default 800).",
+            "R");
+        var quiet = CommonOptions.Quiet();
         var seed = WholeNumberOptions.Optional("--seed", "particles: the reference's seed (default: the scenario's seed + 1, a stream apart from the N-cell runs).");
         var snapshots = new SnapshotOptions();
         var command = new Command("reference", "Solve the mean-field limit (V) or its monokinetic limit (E) and write the reference with its error estimate.")
@@ -52,7 +53,7 @@ internal static class ReferenceCommand
                 parse.GetValue(resolution),
                 parse.GetValue(seed),
                 parse.GetValue(quiet),
-                parse.GetValue(snapshots.Format),
+                snapshots.FormatsOf(parse),
                 parse.GetValue(snapshots.Snapshots),
                 snapshots.Given(parse)),
             parse.GetRequiredValue(outDir),

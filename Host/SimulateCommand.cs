@@ -20,10 +20,10 @@ internal static class SimulateCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var scenarioArg = new Argument<FileInfo?>("scenario") { Description = "Scenario YAML; the embedded default when omitted.", Arity = ArgumentArity.ZeroOrOne };
-        var outOption = new Option<DirectoryInfo>("--out") { Description = "Output folder (replaced when the run succeeds).", DefaultValueFactory = _ => new DirectoryInfo("simulation-output") };
-        var quietOption = new Option<bool>("--quiet") { Description = "No progress bar (for scripts)." };
-        var threadsOption = WholeNumberOptions.Create("--threads", "Worker threads for the alignment sum (-1: all cores).", -1);
-        var initialOption = new Option<FileInfo?>("--initial") { Description = "Start from these cells (CSV: i,x1..xd,v1..vd[,m]) instead of sampling the scenario's initial law; N is their number." };
+        var outOption = new Option<DirectoryInfo>("--out") { HelpName = "DIR", Description = "Output folder (replaced when the run succeeds).", DefaultValueFactory = _ => new DirectoryInfo("simulation-output") };
+        var quietOption = CommonOptions.Quiet();
+        var threadsOption = WholeNumberOptions.Create("--threads", "Worker threads (-1: all cores); the bits do not depend on it.", -1);
+        var initialOption = new Option<FileInfo?>("--initial") { HelpName = "FILE", Description = "Start from these cells (CSV: i,x1..xd,v1..vd[,m]) instead of sampling the scenario's initial law; N is their number." };
         var snapshots = new SnapshotOptions();
         var command = new Command("simulate", "Run the particle system (P) and write its trajectory and summary.")
         {
@@ -33,7 +33,7 @@ internal static class SimulateCommand
         command.SetAction(parse => Run(
             parse.GetValue(scenarioArg),
             parse.GetRequiredValue(outOption),
-            new Settings(parse.GetValue(quietOption), parse.GetValue(threadsOption), parse.GetValue(snapshots.Format), parse.GetValue(snapshots.Snapshots)),
+            new Settings(parse.GetValue(quietOption), parse.GetValue(threadsOption), snapshots.FormatsOf(parse), parse.GetValue(snapshots.Snapshots)),
             parse.GetValue(initialOption),
             output,
             error));

@@ -13,8 +13,8 @@ internal sealed class SnapshotOptions
 {
     public Option<SnapshotFormats> Format { get; } = new("--format")
     {
-        Description = "Snapshot formats: csv (one CSV), parquet (the same columns in one Parquet file, for pandas and polars), vtk (a ParaView time series in vtk/: cells .vtp, field .vti, .pvd collections), or several as csv,vtk.",
-        DefaultValueFactory = _ => SnapshotFormats.Csv,
+        Description = "Snapshot formats: csv (one CSV, the default), parquet (the same columns in one Parquet file, for pandas and polars), vtk (a ParaView time series in vtk/: cells .vtp, field .vti, .pvd collections), or several as csv,vtk.",
+        HelpName = "csv|parquet|vtk",
         AllowMultipleArgumentsPerToken = false,
         Arity = ArgumentArity.OneOrMore,
         CustomParser = ParseFormats,
@@ -22,12 +22,16 @@ internal sealed class SnapshotOptions
 
     public Option<SnapshotSelection> Snapshots { get; } = new("--snapshots")
     {
+        HelpName = "all|last|none|K",
         Description = "Which output times get a particle snapshot: all (default), last, none, or K (every K-th, the last included). The summary has every output time.",
         DefaultValueFactory = _ => SnapshotSelection.All,
         CustomParser = ParseSelection,
     };
 
     public IEnumerable<Option> All => [Format, Snapshots];
+
+    /// <summary>The formats asked for: CSV when <c>--format</c> is not given.</summary>
+    public SnapshotFormats FormatsOf(ParseResult parse) => parse.GetValue(Format) is var f and not SnapshotFormats.None ? f : SnapshotFormats.Csv;
 
     /// <summary>Whether either option was given on the command line.</summary>
     public bool Given(ParseResult parse) => parse.GetResult(Format) is { Implicit: false } || parse.GetResult(Snapshots) is { Implicit: false };

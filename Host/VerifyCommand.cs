@@ -28,24 +28,24 @@ internal static class VerifyCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var suite = new Option<string>("--suite") { Description = "quick (minutes, for CI) or full (publication sizes).", DefaultValueFactory = _ => "quick" };
+        var suite = new Option<string>("--suite") { HelpName = "quick|full", Description = "quick (minutes, for CI) or full (publication sizes).", DefaultValueFactory = _ => "quick" };
         suite.AcceptOnlyFromAmong("quick", "full");
-        var check = new Option<string[]>("--check") { Description = "Run only this check (repeatable); see the report's summary for the names.", AllowMultipleArgumentsPerToken = false };
-        var scenario = new Option<FileInfo?>("--scenario") { Description = "Scenario YAML whose model replaces the default in its own dimension." };
-        var outDir = new Option<DirectoryInfo>("--out") { Description = "Report folder (replaced when the run completes).", DefaultValueFactory = _ => new DirectoryInfo("verification-report") };
+        var check = new Option<string[]>("--check") { HelpName = "NAME", Description = "Run only this check (repeatable): a name from the table of checks in the README, or from a report's summary.", AllowMultipleArgumentsPerToken = false };
+        var scenario = new Option<FileInfo?>("--scenario") { HelpName = "FILE", Description = "Scenario YAML whose model replaces the default in its own dimension." };
+        var outDir = new Option<DirectoryInfo>("--out") { HelpName = "DIR", Description = "Report folder (replaced when the run completes).", DefaultValueFactory = _ => new DirectoryInfo("verification-report") };
         var seed = WholeNumberOptions.Create("--seed", "Root seed; every replica's seed derives from it.", DefaultSeed);
-        var baseline = new Option<FileInfo?>("--baseline") { Description = "A stored results.json: a worse verdict or slope fails the run." };
-        var junit = new Option<FileInfo?>("--junit") { Description = "Also write a JUnit XML file, one test case per check." };
-        var quiet = new Option<bool>("--quiet") { Description = "No progress display." };
-        var solver = new Option<string?>("--solver") { Description = "The solver under test: own (default), own:mesh, or assembly:PATH.dll:Namespace.Type (a type implementing MeanField.Core.Solvers.IParticleSolver)." };
-        var solverCommand = new Option<string?>("--solver-command") { Description = "The solver under test as an external program speaking protocol 1 (docs/solver-protocol.md), e.g. \"python3 my_solver.py\"." };
-        var solverTimeout = new Option<double>("--solver-timeout") { Description = "Seconds one run of --solver-command may take before it is killed.", DefaultValueFactory = _ => 600 };
+        var baseline = new Option<FileInfo?>("--baseline") { HelpName = "FILE", Description = "A stored results.json: a worse verdict or slope fails the run." };
+        var junit = new Option<FileInfo?>("--junit") { HelpName = "FILE", Description = "Also write a JUnit XML file, one test case per check." };
+        var quiet = CommonOptions.Quiet();
+        var solver = new Option<string?>("--solver") { HelpName = "own|own:mesh|assembly:PATH.dll:TYPE", Description = "The solver under test: own (default), own:mesh, or assembly:PATH.dll:Namespace.Type (a type implementing MeanField.Core.Solvers.IParticleSolver)." };
+        var solverCommand = new Option<string?>("--solver-command") { HelpName = "CMD", Description = "The solver under test as an external program speaking protocol 1 (docs/solver-protocol.md), e.g. \"python3 my_solver.py\"." };
+        var solverTimeout = new Option<double>("--solver-timeout") { HelpName = "S", Description = "Seconds one run of --solver-command may take before it is killed.", DefaultValueFactory = _ => 600 };
         var solverJobs = WholeNumberOptions.Create("--solver-jobs", "Runs of --solver-command at once (default: one per core).", Environment.ProcessorCount);
-        var solverOrder = new Option<double?>("--solver-order") { Description = "The order in dt the solver under test declares (the convergence checks hold it to it; without it they are informational)." };
+        var solverOrder = new Option<double?>("--solver-order") { HelpName = "P", Description = "The order in dt the solver under test declares (the convergence checks hold it to it; without it they are informational)." };
         var power = new Option<bool>("--power") { Description = "Measure the suite's power: run it on the own solver and on each built-in mutant (a plausible bug), and write the detection matrix." };
         var allowDifferent = new Option<bool>("--allow-different-solvers") { Description = "Compare with a --baseline made by another solver." };
         var maxReplicas = WholeNumberOptions.Optional("--max-replicas", "Replicas per rung a rate check may draw at most (it stops earlier when decided); below a check's first look, a fixed design at that look. Default: the suite's, four times the first look.");
-        var checkSeconds = new Option<double?>("--check-seconds") { Description = "Seconds a check may run: no further look starts that is estimated to end beyond them (the report says when this stopped a check). Default: the suite's (quick 120, full 900)." };
+        var checkSeconds = new Option<double?>("--check-seconds") { HelpName = "S", Description = "Seconds a check may run: no further look starts that is estimated to end beyond them (the report says when this stopped a check). Default: the suite's (quick 120, full 900)." };
         var command = new Command("verify", "Check by measurement that the solver under test reproduces the paper's rates, and write a report.")
         {
             suite, check, scenario, outDir, seed, baseline, junit, quiet, solver, solverCommand, solverTimeout, solverJobs, solverOrder, allowDifferent, power, maxReplicas, checkSeconds,

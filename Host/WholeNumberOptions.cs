@@ -15,14 +15,16 @@ internal static class WholeNumberOptions
     public static Option<int> Create(string name, string description, int defaultValue) => new(name)
     {
         Description = description,
+        HelpName = "N",
         DefaultValueFactory = _ => defaultValue,
         CustomParser = result => Parse(name, result) ?? 0,
     };
 
     /// <summary>A whole-number option that may be absent.</summary>
-    public static Option<int?> Optional(string name, string description) => new(name)
+    public static Option<int?> Optional(string name, string description, string helpName = "N") => new(name)
     {
         Description = description,
+        HelpName = helpName,
         CustomParser = result => Parse(name, result),
     };
 

@@ -54,6 +54,22 @@ let private stderrUntil (args: string list) (expected: string) =
         p.WaitForExit()
         seen, lock lines (fun () -> String.concat "\n" lines)
 
+/// The README in the source tree (the tests run from Tests/bin/Release/net10.0).
+let private readme = Path.GetFullPath(Path.Combine(System.AppContext.BaseDirectory, "..", "..", "..", "..", "README.md"))
+
+/// The README's option table of a command: (option with its value name, words), the table's escaped pipes undone.
+let private readmeOptions (text: string) (command: string) =
+    let head = $"Options of `meanfield {command}` (as `meanfield {command} --help` gives them):"
+    let start = text.IndexOf head
+    if start < 0 then failtest $"the README has no option table for meanfield {command}"
+    text.Substring(start).Split('\n')
+    |> Seq.skip 4
+    |> Seq.takeWhile (fun line -> line.StartsWith "| `")
+    |> Seq.map (fun line ->
+        let cells = System.Text.RegularExpressions.Regex.Split(line.Trim(), @"(?<!\\)\|") |> Array.map (fun c -> c.Trim().Replace("\\|", "|"))
+        cells[1].Trim('`'), cells[2])
+    |> List.ofSeq
+
 [<Tests>]
 let tests =
     testList "MeanField.Host.CommandLine" [
@@ -130,6 +146,27 @@ let tests =
                 let code, _, stderr = run [ "simulate"; "--out"; Path.Combine(dir, "default"); "--snapshots"; "none"; "--quiet" ]
                 Expect.equal code 0 stderr
                 Expect.isFalse (stderr.Contains "warning") $"no warning for 2000 cells: {stderr}")
+        }
+
+        test "Every command's help lists every option of the README's table for it, with the README's words, and no other" {
+            let text = File.ReadAllText readme
+            let root = MeanField.Host.Cli.Build(TextWriter.Null, TextWriter.Null)
+            for command in root.Subcommands do
+                let fromHelp =
+                    [ for o in command.Options do
+                          if o.Name <> "--help" then
+                              let value = if o.ValueType = typeof<bool> then "" else " " + (match o.HelpName with null -> failtest $"{o.Name} has no value name" | h -> h)
+                              o.Name + value, (match o.Description with null -> failtest $"{o.Name} has no description" | d -> d) ]
+                let fromReadme = readmeOptions text command.Name
+                Expect.equal (List.map fst fromReadme) (List.map fst fromHelp) $"meanfield {command.Name}: the same options, in the same order"
+                for (option, words), (_, help) in List.zip fromReadme fromHelp do
+                    Expect.equal words help $"meanfield {command.Name} {option}: the README's words are the help's"
+                use out = new StringWriter()
+                let code = MeanField.Host.Cli.Run([| command.Name; "--help" |], out, TextWriter.Null)
+                Expect.equal code 0 "help exits 0"
+                for option, help in fromHelp do
+                    Expect.stringContains (out.ToString()) (option.Split(' ')[0]) $"meanfield {command.Name} --help shows {option}"
+                    Expect.stringContains (out.ToString().Replace("\n", " ").Replace("  ", " ")) (help.Split(' ') |> Array.take 3 |> String.concat " ") $"and its words"
         }
 
         test "A new run removes the staging folders that killed runs left for the same target, and keeps a live process's" {
