@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Microsoft.FSharp.Core;
 using MeanField.Reports.Verification;
 using MeanField.Verification;
 
@@ -12,15 +13,17 @@ namespace MeanField.Host;
 /// </summary>
 internal static class CalibrateCommand
 {
+
     public static Command Create(TextWriter output, TextWriter error)
     {
         var trials = WholeNumberOptions.Create("--trials", "Synthetic ladders per configuration (the Monte Carlo error falls as 1 / sqrt of it).", 4000);
-        var command = new Command("calibrate", "Measure the rate interval's coverage and the sequential design's error rates on synthetic ladders (Markdown on standard output).") { trials };
-        command.SetAction(parse => Run(parse.GetValue(trials), output, error));
+        var quiet = CommonOptions.Quiet();
+        var command = new Command("calibrate", "Measure the rate interval's coverage and the sequential design's error rates on synthetic ladders (Markdown on standard output).") { trials, quiet };
+        command.SetAction(parse => Run(parse.GetValue(trials), parse.GetValue(quiet), output, error));
         return command;
     }
 
-    private static int Run(int trials, TextWriter output, TextWriter error)
+    private static int Run(int trials, bool quiet, TextWriter output, TextWriter error)
     {
         if (trials < 10)
         {
@@ -30,8 +33,13 @@ internal static class CalibrateCommand
 
         var clock = Stopwatch.StartNew();
         var grid = Calibration.coverageGrid;
-        var coverage = Calibration.coverage(grid.Item1, grid.Item2, trials);
-        var sequential = Calibration.sequentialCases(trials);
+        int configurations = grid.Item1.Length * grid.Item2.Length + Calibration.sequentialCaseCount;
+        var (coverage, sequential) = ConsoleProgress.Run(error, quiet, $"calibrate, {trials} ladders per configuration", configurations, progress =>
+        {
+            int done = 0;
+            var completed = FuncConvert.FromAction(() => progress(++done));
+            return (Calibration.coverage(grid.Item1, grid.Item2, trials, completed), Calibration.sequentialCases(trials, completed));
+        });
         CalibrationMarkdown.Render(output, coverage, sequential, clock.Elapsed.TotalSeconds);
         return ExitCodes.Success;
     }

@@ -23,4 +23,25 @@ internal static class ConsoleProgress
             });
         return result;
     }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> under a spinner with the elapsed time, for work whose length is not
+    /// known in advance (Spectre shows nothing when standard error is not a terminal).
+    /// </summary>
+    public static T Status<T>(TextWriter error, bool quiet, string description, Func<T> run)
+    {
+        if (quiet) return run();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
+        T result = default!;
+        console.Progress()
+            .Columns(new SpinnerColumn(), new TaskDescriptionColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(description);
+                task.IsIndeterminate = true;
+                result = run();
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
 }

@@ -23,15 +23,21 @@ internal static class DistanceCommand
         method.AcceptOnlyFromAmong("auto", "exact", "1d", "sinkhorn");
         var weights = new Option<bool>("--weights") { Description = "The last column of each row is the point's weight." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
-        var command = new Command("distance", "Wasserstein distance W_p between two point clouds.") { first, second, p, method, weights, json };
+        var quiet = CommonOptions.Quiet();
+        var command = new Command("distance", "Wasserstein distance W_p between two point clouds.") { first, second, p, method, weights, json, quiet };
         command.SetAction(parse => Run(
-            parse.GetRequiredValue(first), parse.GetRequiredValue(second), parse.GetValue(p), parse.GetValue(method)!,
-            parse.GetValue(weights), parse.GetValue(json), output, error));
+            new Request(parse.GetRequiredValue(first), parse.GetRequiredValue(second), parse.GetValue(p), parse.GetValue(method)!, parse.GetValue(weights), parse.GetValue(json), parse.GetValue(quiet)),
+            output,
+            error));
         return command;
     }
 
-    private static int Run(FileInfo a, FileInfo b, double p, string methodName, bool weighted, bool json, TextWriter output, TextWriter error)
+    /// <summary>What the command line asked for.</summary>
+    private sealed record Request(FileInfo A, FileInfo B, double P, string Method, bool Weighted, bool Json, bool Quiet);
+
+    private static int Run(Request request, TextWriter output, TextWriter error)
     {
+        var (a, b, p, methodName, weighted, json, quiet) = request;
         if (!(p >= 1) || !double.IsFinite(p))
         {
             error.WriteLine($"meanfield distance: option '--p' = {p.ToString(CultureInfo.InvariantCulture)}: must be a finite number >= 1");
@@ -49,9 +55,13 @@ internal static class DistanceCommand
         {
             var ca = CloudCsv.Read(a.FullName, weighted);
             var cb = CloudCsv.Read(b.FullName, weighted);
-            var clock = Stopwatch.StartNew();
-            var result = Wasserstein.Compute(ca, cb, p, method);
-            double seconds = clock.Elapsed.TotalSeconds;
+            // Timed inside the display, so the seconds are the solver's alone.
+            var (result, seconds) = ConsoleProgress.Status(error, quiet, $"distance: W{p.ToString("G", CultureInfo.InvariantCulture)} of {ca.Count} x {cb.Count} points in D = {ca.Dimension}", () =>
+            {
+                var clock = Stopwatch.StartNew();
+                var computed = Wasserstein.Compute(ca, cb, p, method);
+                return (computed, clock.Elapsed.TotalSeconds);
+            });
             if (json)
             {
                 using var buffer = new MemoryStream();

@@ -54,8 +54,9 @@ module Calibration =
 
     let private binomialError (p: float) (trials: int) = sqrt (p * (1.0 - p) / float trials)
 
-    /// The coverage of the 95% interval for each spread and replica count, over <c>trials</c> ladders of 6 rungs.
-    let coverage (spreads: float list) (replicas: int list) (trials: int) =
+    /// The coverage of the 95% interval for each spread and replica count, over <c>trials</c> ladders of 6 rungs;
+    /// <c>completed</c> is called after each configuration (for a progress bar).
+    let coverage (spreads: float list) (replicas: int list) (trials: int) (completed: unit -> unit) =
         [ for spread in spreads do
               for r in replicas ->
                   let ladder = { Slope = -0.5; Spread = spread; Rungs = 6 }
@@ -68,6 +69,7 @@ module Calibration =
                       |> Array.filter id
                       |> Array.length
                   let p = float covered / float trials
+                  completed ()
                   { Spread = spread; Replicas = r; Trials = trials; Coverage = p; MonteCarloError = binomialError p trials } ]
 
     /// The verdicts of a sequential check (theory -0.5, tolerance <c>tolerance</c>) over <c>trials</c>
@@ -105,11 +107,21 @@ module Calibration =
 
     /// The sequential study: spread 0.5, 4 replicas per rung doubling to 32, at the boundaries of both
     /// claims (where Holds and Violated are each a wrong verdict) and inside and outside them.
-    let sequentialCases (trials: int) =
-        [ sequential "at most -0.5 + 0.05, true slope on the bound" Claim.AtMost 0.05 -0.45 0.5 4 32 trials
-          sequential "equal to -0.5 within 0.1, true slope on the upper edge" Claim.Sharp 0.1 -0.4 0.5 4 32 trials
-          sequential "equal to -0.5 within 0.1, true slope on the lower edge" Claim.Sharp 0.1 -0.6 0.5 4 32 trials
-          sequential "at most -0.5 + 0.05, true slope 0.1 inside" Claim.AtMost 0.05 -0.55 0.5 4 32 trials
-          sequential "at most -0.5 + 0.05, true slope 0.2 inside" Claim.AtMost 0.05 -0.65 0.5 4 32 trials
-          sequential "at most -0.5 + 0.05, true slope 0.1 outside" Claim.AtMost 0.05 -0.35 0.5 4 32 trials
-          sequential "equal to -0.5 within 0.1, true slope at the centre" Claim.Sharp 0.1 -0.5 0.5 4 32 trials ]
+    let private sequentialStudy =
+        [ "at most -0.5 + 0.05, true slope on the bound", Claim.AtMost, 0.05, -0.45
+          "equal to -0.5 within 0.1, true slope on the upper edge", Claim.Sharp, 0.1, -0.4
+          "equal to -0.5 within 0.1, true slope on the lower edge", Claim.Sharp, 0.1, -0.6
+          "at most -0.5 + 0.05, true slope 0.1 inside", Claim.AtMost, 0.05, -0.55
+          "at most -0.5 + 0.05, true slope 0.2 inside", Claim.AtMost, 0.05, -0.65
+          "at most -0.5 + 0.05, true slope 0.1 outside", Claim.AtMost, 0.05, -0.35
+          "equal to -0.5 within 0.1, true slope at the centre", Claim.Sharp, 0.1, -0.5 ]
+
+    /// The number of cases of the sequential study.
+    let sequentialCaseCount = List.length sequentialStudy
+
+    /// The sequential study over <c>trials</c> ladders per case; <c>completed</c> is called after each case.
+    let sequentialCases (trials: int) (completed: unit -> unit) =
+        [ for case, claim, tolerance, trueSlope in sequentialStudy ->
+              let row = sequential case claim tolerance trueSlope 0.5 4 32 trials
+              completed ()
+              row ]

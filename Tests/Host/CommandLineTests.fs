@@ -169,6 +169,19 @@ let tests =
                     Expect.stringContains (out.ToString().Replace("\n", " ").Replace("  ", " ")) (help.Split(' ') |> Array.take 3 |> String.concat " ") $"and its words"
         }
 
+        test "Every long-running command takes --quiet, which silences its progress on standard error" {
+            let root = MeanField.Host.Cli.Build(TextWriter.Null, TextWriter.Null)
+            for name in [ "simulate"; "reference"; "verify"; "calibrate"; "distance" ] do
+                let command = root.Subcommands |> Seq.find (fun c -> c.Name = name)
+                Expect.isTrue (command.Options |> Seq.exists (fun o -> o.Name = "--quiet")) $"meanfield {name} takes --quiet"
+            let code, _, shown = run [ "calibrate"; "--trials"; "300" ]
+            Expect.equal code 0 shown
+            Expect.stringContains shown "calibrate, 300 ladders per configuration" "the progress without --quiet (a run of seconds: Spectre reports a non-terminal at intervals)"
+            let code, _, silent = run [ "calibrate"; "--trials"; "10"; "--quiet" ]
+            Expect.equal code 0 silent
+            Expect.equal silent "" "nothing on standard error with --quiet"
+        }
+
         test "A new run removes the staging folders that killed runs left for the same target, and keeps a live process's" {
             withTemp (fun dir ->
                 let target = Path.Combine(dir, "out")
