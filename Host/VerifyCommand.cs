@@ -45,10 +45,15 @@ internal static class VerifyCommand
         var power = new Option<bool>("--power") { Description = "Measure the suite's power: run it on the own solver and on each built-in mutant (a plausible bug), and write the detection matrix." };
         var allowDifferent = new Option<bool>("--allow-different-solvers") { Description = "Compare with a --baseline made by another solver." };
         var maxReplicas = WholeNumberOptions.Optional("--max-replicas", "Replicas per rung a rate check may draw at most (it stops earlier when decided); below a check's first look, a fixed design at that look. Default: the suite's, four times the first look.");
+        var plan = new Option<FileInfo?>("--plan") { HelpName = "FILE", Description = "With the suite options: write the plan of independent work units (one per check, with estimated seconds) to FILE and run nothing; with --run-unit or --merge: the plan they follow." };
+        var runUnit = WholeNumberOptions.Optional("--run-unit", "Run work unit K of --plan (one check) and write its result into --work.", "K");
+        var work = new Option<DirectoryInfo?>("--work") { HelpName = "DIR", Description = "The folder the units of a sharded run share (one result file per unit)." };
+        var merge = new Option<DirectoryInfo?>("--merge") { HelpName = "DIR", Description = "Build the report at --out from the units' results in DIR (with --plan); missing units are named and nothing is written." };
         var checkSeconds = new Option<double?>("--check-seconds") { HelpName = "S", Description = "Seconds a check may run: no further look starts that is estimated to end beyond them (the report says when this stopped a check). Default: the suite's (quick 120, full 900)." };
         var command = new Command("verify", "Check by measurement that the solver under test reproduces the paper's rates, and write a report.")
         {
             suite, check, scenario, outDir, seed, baseline, junit, quiet, solver, solverCommand, solverTimeout, solverJobs, solverOrder, allowDifferent, power, maxReplicas, checkSeconds,
+            plan, runUnit, work, merge,
         };
         command.SetAction(parse => Run(
             new Request(
@@ -58,35 +63,40 @@ internal static class VerifyCommand
                 parse.GetValue(allowDifferent),
                 parse.GetValue(power),
                 parse.GetValue(maxReplicas),
-                parse.GetValue(checkSeconds)),
+                parse.GetValue(checkSeconds),
+                new UnitOptions(parse.GetValue(plan), parse.GetValue(runUnit), parse.GetValue(work), parse.GetValue(merge))),
             output,
             error));
         return command;
     }
 
     /// <summary>What the command line asked for.</summary>
-    private sealed record Request(
+    internal sealed record Request(
         string Suite, string[] Checks, FileInfo? Scenario, DirectoryInfo Out, int Seed, FileInfo? Baseline, FileInfo? JUnit, bool Quiet,
-        SolverOptions Solver, bool AllowDifferentSolvers, bool Power, int? MaxReplicas, double? CheckSeconds);
+        SolverOptions Solver, bool AllowDifferentSolvers, bool Power, int? MaxReplicas, double? CheckSeconds, UnitOptions Units);
 
-    private static int Run(Request request, TextWriter output, TextWriter error)
+    /// <summary>A request made ready: the suite with its budget, the solver under test (the caller disposes it), and the baseline's checks.</summary>
+    internal sealed record Prepared(Suite Suite, IParticleSolver Solver, int Seed, string ScenarioText, string Source, IReadOnlyList<CheckSummary>? Before);
+
+    /// <summary>The suite, the solver and the baseline a request names, checked; null after writing why to <paramref name="error"/> (bad input).</summary>
+    internal static Prepared? Prepare(Request request, TextWriter error)
     {
-        var (suiteName, checks, scenarioFile, outDir, seed, baselineFile, junitFile, quiet, solverOptions, allowDifferent, powerRun, maxReplicas, checkSeconds) = request;
+        var (suiteName, checks, scenarioFile, _, seed, baselineFile, _, _, solverOptions, allowDifferent, powerRun, maxReplicas, checkSeconds, _) = request;
         if (maxReplicas is < 1)
         {
             error.WriteLine($"meanfield verify: --max-replicas {maxReplicas} must be at least 1");
-            return ExitCodes.BadInput;
+            return null;
         }
 
         if (checkSeconds is { } cs && !(cs > 0 && double.IsFinite(cs)))
         {
             error.WriteLine($"meanfield verify: --check-seconds {cs.ToString(CultureInfo.InvariantCulture)} must be a positive number of seconds");
-            return ExitCodes.BadInput;
+            return null;
         }
         if (powerRun && (solverOptions.Solver is not null || solverOptions.Command is not null || baselineFile is not null))
         {
             error.WriteLine("meanfield verify: --power runs the own solver and its mutants: it takes no --solver, --solver-command or --baseline");
-            return ExitCodes.BadInput;
+            return null;
         }
 
         IParticleSolver solver;
@@ -97,10 +107,8 @@ internal static class VerifyCommand
         catch (Exception e) when (e is ArgumentException or SolverFailureException)
         {
             error.WriteLine($"meanfield verify: {e.Message}");
-            return ExitCodes.BadInput;
+            return null;
         }
-
-        using var disposable = solver as IDisposable;
 
         var model = SuiteModule.defaultModel;
         string scenarioText = "embedded defaults", source = "the embedded defaults";
@@ -116,7 +124,8 @@ internal static class VerifyCommand
             catch (ScenarioException e)
             {
                 error.WriteLine($"meanfield verify: {e.Message}");
-                return ExitCodes.BadInput;
+                (solver as IDisposable)?.Dispose();
+                return null;
             }
         }
 
@@ -125,7 +134,8 @@ internal static class VerifyCommand
         if (chosen.IsError)
         {
             error.WriteLine($"meanfield verify: {chosen.ErrorValue}");
-            return ExitCodes.BadInput;
+            (solver as IDisposable)?.Dispose();
+            return null;
         }
 
         IReadOnlyList<CheckSummary>? before = null;
@@ -138,7 +148,8 @@ internal static class VerifyCommand
                 if (stored.Solver != solver.Identity.Name && !allowDifferent)
                 {
                     error.WriteLine($"meanfield verify: baseline '{baselineFile.FullName}' was made by the solver '{stored.Solver}', this run's is '{solver.Identity.Name}': pass --allow-different-solvers to compare them");
-                    return ExitCodes.BadInput;
+                    (solver as IDisposable)?.Dispose();
+                    return null;
                 }
 
                 before = stored.Checks;
@@ -146,7 +157,8 @@ internal static class VerifyCommand
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
                 error.WriteLine($"meanfield verify: baseline '{baselineFile.FullName}': {e.Message}");
-                return ExitCodes.BadInput;
+                (solver as IDisposable)?.Dispose();
+                return null;
             }
         }
 
@@ -154,6 +166,16 @@ internal static class VerifyCommand
             maxReplicas is { } m ? FSharpOption<int>.Some(m) : FSharpOption<int>.None,
             checkSeconds is { } sec ? FSharpOption<double>.Some(sec) : FSharpOption<double>.None,
             chosen.ResultValue);
+        return new Prepared(suite, solver, seed, scenarioText, source, before);
+    }
+
+    private static int Run(Request request, TextWriter output, TextWriter error)
+    {
+        if (request.Units.Mode != UnitMode.None) return VerifyUnits.Run(request, output, error);
+        if (Prepare(request, error) is not { } prepared) return ExitCodes.BadInput;
+        var (suite, solver, seed, scenarioText, source, before) = prepared;
+        using var disposable = solver as IDisposable;
+        var (_, _, _, outDir, _, _, _, quiet, _, _, powerRun, _, _, _) = request;
         // Without the live display (logs, CI), one line per check as it finishes: a long run shows where it is.
         var finished = Microsoft.FSharp.Core.FuncConvert.FromAction<CheckResult>(c =>
         {
@@ -161,10 +183,22 @@ internal static class VerifyCommand
         });
         RunResult Execute(Action<ProgressStep> progress) =>
             SuiteModule.run(suite, new RunSettings(solver, seed, scenarioText, Microsoft.FSharp.Core.FuncConvert.FromAction(progress), finished));
-        var info = new RunInfo(ToolVersion(), Commit(), RuntimeInformation.FrameworkDescription,
-            $"{RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} cores", source);
-        if (powerRun) return RunPower(suite, new RunSettings(solver, seed, scenarioText, Microsoft.FSharp.Core.FuncConvert.FromAction<ProgressStep>(_ => { }), finished), info, outDir, output);
+        if (powerRun) return RunPower(suite, new RunSettings(solver, seed, scenarioText, Microsoft.FSharp.Core.FuncConvert.FromAction<ProgressStep>(_ => { }), finished), Info(source), outDir, output);
         var run = quiet ? Execute(_ => { }) : WithProgress(error, suite, Execute);
+        return Report(run, prepared, request, output);
+    }
+
+    /// <summary>The machine, the tool and the scenario's source, as every output records them.</summary>
+    internal static RunInfo Info(string source) =>
+        new(ToolVersion(), Commit(), RuntimeInformation.FrameworkDescription,
+            $"{RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.ProcessArchitecture}, {Environment.ProcessorCount} cores", source);
+
+    /// <summary>Writes a run's report folder (and JUnit file), prints a line per check, and gives the exit code.</summary>
+    internal static int Report(RunResult run, Prepared prepared, Request request, TextWriter output)
+    {
+        var (_, _, _, outDir, _, baselineFile, junitFile, _, _, _, _, _, _, _) = request;
+        var before = prepared.Before;
+        var info = Info(prepared.Source);
         var comparison = before is null
             ? null
             : Baseline.compare(ListModule.OfSeq(before), ListModule.OfSeq(run.Checks.Select(Baseline.summarize))).ToList();

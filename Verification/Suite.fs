@@ -261,6 +261,30 @@ module Suite =
           Notes = notes
           Seconds = seconds }
 
+    /// Runs one check of a suite, given the results of the checks before it; a failed solver run is its
+    /// Error verdict, a missing output its Not applicable (the suite goes on either way).
+    let runEntry (settings: RunSettings) (earlier: CheckResult list) (check: Check, l: Ladder) =
+        let started = Stopwatch.StartNew()
+        let context = { Solver = settings.Solver; Seed = settings.Seed; Ladder = l; Progress = settings.Progress; Earlier = earlier }
+        let result =
+            try
+                check.Run context
+            with e ->
+                match failure e with
+                | Some f -> unjudged check f started.Elapsed.TotalSeconds
+                | None -> reraise ()
+        settings.Finished result
+        result
+
+    /// The run's result from its checks' results, in the suite's order.
+    let assemble (suite: Suite) (settings: RunSettings) (checks: CheckResult list) (seconds: float) =
+        { Suite = suite.Name
+          Seed = settings.Seed
+          Solver = settings.Solver.Identity
+          Checks = checks
+          ConfigurationHash = configurationHash suite settings.Seed settings.ScenarioText settings.Solver.Identity
+          Seconds = seconds }
+
     /// Runs every check of the suite in order on the solver under test, each given the results before it.
     /// A check whose solver run fails gets the Error verdict (the others go on); one that needs an output the
     /// solver does not give, Not applicable.
@@ -268,22 +292,6 @@ module Suite =
         let clock = Stopwatch.StartNew()
         let checks =
             (([]: CheckResult list), suite.Entries)
-            ||> List.fold (fun earlier (check, l) ->
-                let started = Stopwatch.StartNew()
-                let context = { Solver = settings.Solver; Seed = settings.Seed; Ladder = l; Progress = settings.Progress; Earlier = List.rev earlier }
-                let result =
-                    try
-                        check.Run context
-                    with e ->
-                        match failure e with
-                        | Some f -> unjudged check f started.Elapsed.TotalSeconds
-                        | None -> reraise ()
-                settings.Finished result
-                result :: earlier)
+            ||> List.fold (fun earlier entry -> runEntry settings (List.rev earlier) entry :: earlier)
             |> List.rev
-        { Suite = suite.Name
-          Seed = settings.Seed
-          Solver = settings.Solver.Identity
-          Checks = checks
-          ConfigurationHash = configurationHash suite settings.Seed settings.ScenarioText settings.Solver.Identity
-          Seconds = clock.Elapsed.TotalSeconds }
+        assemble suite settings checks clock.Elapsed.TotalSeconds
