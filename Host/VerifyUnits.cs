@@ -49,10 +49,16 @@ internal static class VerifyUnits
     /// <summary>A unit as the plan lists it, with where its estimate came from.</summary>
     internal sealed record PlannedUnit(int Index, string Check, double EstimatedSeconds, string CostSource);
 
+    /// <summary>The simulated wall time of the units on a number of workers, and the speed-up over one.</summary>
+    internal sealed record Simulated(int Workers, double Seconds, double SpeedUp);
+
     /// <summary>The plan file.</summary>
     internal sealed record Plan(
         string Format, string ToolVersion, string ConfigurationHash, SuiteOptions Options, PlannedUnit[] Units, string[] Derived,
-        double EstimatedSeconds, double CriticalPathSeconds);
+        double EstimatedSeconds, double CriticalPathSeconds, Simulated[] Simulated);
+
+    /// <summary>The worker counts the plan simulates.</summary>
+    private static readonly int[] SimulatedWorkers = [1, 2, 16, 64, 256];
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -87,11 +93,14 @@ internal static class VerifyUnits
             units,
             [.. WorkUnits.derived(prepared.Suite)],
             units.Sum(u => u.EstimatedSeconds),
-            units.Select(u => u.EstimatedSeconds).DefaultIfEmpty(0).Max());
+            units.Select(u => u.EstimatedSeconds).DefaultIfEmpty(0).Max(),
+            Simulate(units));
         var path = request.Units.Plan!.FullName;
         WriteAtomically(path, stream => JsonSerializer.Serialize(stream, plan, Json));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"verify --plan: {units.Length} units ({plan.Derived.Length} derived checks at the merge), estimated {plan.EstimatedSeconds:F0} s in all, the longest {plan.CriticalPathSeconds:F0} s: wrote {path}"));
+        foreach (var w in plan.Simulated)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  on {w.Workers} workers: {w.Seconds:F0} s ({w.SpeedUp:F1}x)"));
         return ExitCodes.Success;
     }
 
@@ -234,6 +243,17 @@ internal static class VerifyUnits
         }
 
         return prepared;
+    }
+
+    private static Simulated[] Simulate(PlannedUnit[] units)
+    {
+        var costs = ListModule.OfSeq(units.Select(u => u.EstimatedSeconds));
+        double one = WorkUnits.makespan(1, costs);
+        return [.. SimulatedWorkers.Select(w =>
+        {
+            double seconds = WorkUnits.makespan(w, costs);
+            return new Simulated(w, seconds, seconds > 0 ? one / seconds : 1);
+        })];
     }
 
     private static SuiteOptions Options(VerifyCommand.Request request)

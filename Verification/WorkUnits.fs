@@ -33,6 +33,17 @@ module WorkUnits =
         |> List.filter (fun (c, _) -> c.Needs.IsEmpty)
         |> List.mapi (fun i (c, _) -> { Index = i; Check = c.Id; EstimatedSeconds = cost c.Id })
 
+    /// The wall time of the units on <c>workers</c> workers, simulated from their costs: longest first, each
+    /// to the least loaded worker (Graham's LPT list schedule, within 4/3 of the best schedule). It is at
+    /// least the longest unit (the critical path: the units are independent) and the total over the workers.
+    let makespan (workers: int) (costs: float list) =
+        if workers < 1 then invalidArg (nameof workers) $"{workers} workers: at least one is needed"
+        let loads = Array.zeroCreate<float> workers
+        for c in List.sortDescending costs do
+            let k = Array.findIndex ((=) (Array.min loads)) loads
+            loads[k] <- loads[k] + c
+        Array.max loads
+
     /// The checks computed at the merge, from the units' results.
     let derived (suite: Suite) =
         suite.Entries |> List.filter (fun (c, _) -> not c.Needs.IsEmpty) |> List.map (fun (c, _) -> c.Id)

@@ -52,6 +52,23 @@ let private syntheticSuite =
     let ladder = Ladder.fixedDesign [] 0 0.0
     { Name = "synthetic"; Entries = [ measured, ladder; derived, ladder ] }
 
+/// deploy/k8s/NAME in the source tree, its YAML documents parsed.
+let private manifests (name: string) =
+    let path = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "deploy", "k8s", name))
+    use reader = new StringReader(File.ReadAllText path)
+    let stream = YamlDotNet.RepresentationModel.YamlStream()
+    stream.Load reader
+    [ for d in stream.Documents -> d.RootNode :?> YamlDotNet.RepresentationModel.YamlMappingNode ]
+
+let private child (path: string list) (node: YamlDotNet.RepresentationModel.YamlNode) =
+    (node, path) ||> List.fold (fun n key -> (n :?> YamlDotNet.RepresentationModel.YamlMappingNode).Children[YamlDotNet.RepresentationModel.YamlScalarNode key])
+
+let private scalar path node = (child path node :?> YamlDotNet.RepresentationModel.YamlScalarNode).Value
+
+let private containerArgs (job: YamlDotNet.RepresentationModel.YamlNode) =
+    let container = (child [ "spec"; "template"; "spec"; "containers" ] job :?> YamlDotNet.RepresentationModel.YamlSequenceNode).Children[0]
+    [ for a in (child [ "args" ] container :?> YamlDotNet.RepresentationModel.YamlSequenceNode).Children -> nonNull (a :?> YamlDotNet.RepresentationModel.YamlScalarNode).Value ]
+
 [<Tests>]
 let tests =
     testList "MeanField.Host.sharding" [
@@ -118,6 +135,33 @@ let tests =
                 let code, _, stderr = run [ "verify"; "--run-unit"; "9"; "--plan"; plan; "--work"; work ]
                 Expect.equal code 2 stderr
                 Expect.stringContains stderr "--run-unit 9: the plan has units 0 to 2" stderr)
+        }
+
+        test "The Kubernetes manifests run one unit per index of an Indexed Job, as many as the quick suite has, and their arguments are the tool's" {
+            let job = manifests "verify-job.yaml" |> List.find (fun d -> scalar [ "kind" ] d = "Job")
+            Expect.equal (scalar [ "spec"; "completionMode" ] job) "Indexed" "an Indexed Job"
+            let units = WorkUnits.plan (Suite.quick Suite.defaultModel) (fun _ -> 0.0)
+            Expect.equal (scalar [ "spec"; "completions" ] job) (string units.Length) "a completion per unit of the quick suite"
+            Expect.isTrue (int (scalar [ "spec"; "backoffLimitPerIndex" ] job) >= 1) "a failed unit is retried"
+            let args = containerArgs job
+            Expect.equal (args |> List.skipWhile ((<>) "--run-unit") |> List.item 1) "$(JOB_COMPLETION_INDEX)" "the index is the unit"
+            let merge = manifests "verify-merge.yaml" |> List.exactlyOne
+            for args in [ args |> List.map (fun a -> if a = "$(JOB_COMPLETION_INDEX)" then "3" else a); containerArgs merge ] do
+                let parse = (MeanField.Host.Cli.Build(TextWriter.Null, TextWriter.Null)).Parse(List.toArray args)
+                Expect.isEmpty parse.Errors $"meanfield {String.Join(' ', args)} parses"
+                Expect.isEmpty parse.UnmatchedTokens "every argument is an option of verify"
+        }
+
+        test "The simulated wall time is the sum on one worker, the longest unit on as many workers as units, and between the bounds in between" {
+            let costs = [ 46.0; 42.0; 28.0; 26.0; 16.0; 13.0; 11.0; 10.0; 7.0; 6.0; 5.0; 4.0; 4.0; 3.0; 2.0; 1.0; 1.0; 0.6 ]
+            Expect.floatClose Accuracy.veryHigh (WorkUnits.makespan 1 costs) (List.sum costs) "one worker: the sum"
+            Expect.equal (WorkUnits.makespan 18 costs) 46.0 "a worker per unit: the longest"
+            Expect.equal (WorkUnits.makespan 256 costs) 46.0 "more workers than units change nothing"
+            for w in [ 2; 3; 4; 8 ] do
+                let m = WorkUnits.makespan w costs
+                Expect.isTrue (m >= max 46.0 (List.sum costs / float w) && m <= List.sum costs / float w + 46.0) $"{w} workers: {m} within the list-schedule bounds"
+            // Graham's example: LPT gives 7 where 6 is best (3+3 | 2+2+2), within its 4/3 bound.
+            Expect.equal (WorkUnits.makespan 2 [ 3.0; 3.0; 2.0; 2.0; 2.0 ]) 7.0 "LPT on the classic instance"
         }
 
         test "Derived checks are no units: the merge computes them from the units' results, as the single process does" {
