@@ -103,20 +103,43 @@ internal sealed class CandidateNetwork
     /// <summary>Pricing passes run (the last one found nothing to add).</summary>
     public int PricingPasses { get; private set; }
 
+    private long _augmentations, _nodesPopped, _arcsRelaxed, _repricedRows, _seedArcs;
+    private long _augmentTicks, _pricingTicks;
+
+    /// <summary>Where <see cref="Run"/> spent its time, with the seeding's seconds measured by the caller.</summary>
+    public ExactTransportProfile Profile(double seedSeconds)
+    {
+        long arcs = 0;
+        for (int i = 0; i < _n; i++) arcs += _arcCount[i];
+        return new ExactTransportProfile(
+            seedSeconds, Seconds(_augmentTicks), Seconds(_pricingTicks), _seedArcs, arcs,
+            _augmentations, _nodesPopped, _arcsRelaxed, PricingPasses, _repricedRows);
+    }
+
+    private static double Seconds(long ticks) => (double)ticks / System.Diagnostics.Stopwatch.Frequency;
+
     /// <summary>The row potentials and, for the columns, the c-transform g_j = min_i (c_ij - f_i) from the last pricing pass.</summary>
     public TransportDual Dual() => new((double[])_u.Clone(), (double[])_columnTransform.Clone());
 
     /// <summary>Runs shortest paths and pricing until pricing finds no violated pair.</summary>
     public void Run(int maxNewArcsPerRow)
     {
+        for (int i = 0; i < _n; i++) _seedArcs += _arcCount[i];
+        bool added;
         do
         {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
             for (int s = 0; s < _n; s++)
             {
                 while (_supply[s] > _tolerance) Augment(s);
             }
+
+            long priced = System.Diagnostics.Stopwatch.GetTimestamp();
+            _augmentTicks += priced - start;
+            added = Price(maxNewArcsPerRow);
+            _pricingTicks += System.Diagnostics.Stopwatch.GetTimestamp() - priced;
         }
-        while (Price(maxNewArcsPerRow));
+        while (added);
 
         double primal = 0, dual = 0;
         for (int i = 0; i < _n; i++)
@@ -156,6 +179,7 @@ internal sealed class CandidateNetwork
     /// </summary>
     private void Augment(int s)
     {
+        _augmentations++;
         _epoch++;
         _popped.Clear();
         _queue.Clear();
@@ -167,11 +191,13 @@ internal sealed class CandidateNetwork
             if (_done[node] == _epoch || d > _dist[node]) continue;
             _done[node] = _epoch;
             _popped.Add(node);
+            _nodesPopped++;
             if (node < _n)
             {
                 double ui = _u[node];
                 int[] column = _arcColumn[node];
                 double[] cost = _arcCost[node];
+                _arcsRelaxed += _arcCount[node];
                 for (int k = 0; k < _arcCount[node]; k++)
                 {
                     int j = column[k];
@@ -190,6 +216,7 @@ internal sealed class CandidateNetwork
                 }
 
                 // Backward arcs carry flow, so they are tight: their reduced cost is zero.
+                _arcsRelaxed += _flowCount[j];
                 for (int k = 0; k < _flowCount[j]; k++) Reach(_flowRow[j][k], d, node, _flowArc[j][k]);
             }
         }
@@ -336,6 +363,7 @@ internal sealed class CandidateNetwork
 
             if (!rowChanged) continue;
             added = true;
+            _repricedRows++;
             Release(i);
         }
 

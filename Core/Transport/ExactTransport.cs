@@ -47,9 +47,15 @@ public static class ExactTransport
         ArgumentNullException.ThrowIfNull(b);
         GroundCost.CheckExponent(p);
         GroundCost.CheckCompatible(a, b);
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         var network = new CandidateNetwork(a, b, p, Neighbours(a.Dimension));
+        double seeded = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
         network.Run(MaxNewArcsPerRow);
         plan = network.Plan();
-        return new TransportResult(p, "exact", true, network.PrimalCost, network.PrimalCost - network.DualObjective) { Dual = network.Dual() };
+        return new TransportResult(p, "exact", true, network.PrimalCost, network.PrimalCost - network.DualObjective)
+        {
+            Dual = network.Dual(),
+            Profile = network.Profile(seeded),
+        };
     }
 }

@@ -27,7 +27,29 @@ public sealed record TransportResult(double P, string Method, bool IsExact, doub
 
     /// <summary>The epsilon stages of <see cref="SinkhornTransport"/>, in order (empty for exact solvers).</summary>
     public IReadOnlyList<SinkhornStage> Stages { get; init; } = [];
+
+    /// <summary>Where the exact solver's time went (null for other solvers).</summary>
+    public ExactTransportProfile? Profile { get; init; }
 }
+
+/// <summary>
+/// Where <see cref="ExactTransport"/> spent its time and how much work each phase did: seeding the
+/// candidate arcs (nearest neighbours) and the potentials, the shortest-path augmentations, and the
+/// pricing passes over all n m pairs.
+/// </summary>
+/// <param name="SeedSeconds">Nearest neighbours, the monotone plan and the first potentials.</param>
+/// <param name="AugmentSeconds">Every Dijkstra search and augmentation.</param>
+/// <param name="PricingSeconds">Every pricing pass.</param>
+/// <param name="SeedArcs">Candidate arcs before the first pricing pass.</param>
+/// <param name="FinalArcs">Candidate arcs at the end.</param>
+/// <param name="Augmentations">Shortest-path searches (each ends in an augmentation, or strands round-off supply).</param>
+/// <param name="NodesPopped">Nodes settled by Dijkstra over every search.</param>
+/// <param name="ArcsRelaxed">Arcs relaxed (forward candidates and backward flow arcs) over every search.</param>
+/// <param name="PricingPasses">Pricing passes (the last finds nothing to add).</param>
+/// <param name="RepricedRows">Rows that gained arcs and gave their flow back, over every pass.</param>
+public sealed record ExactTransportProfile(
+    double SeedSeconds, double AugmentSeconds, double PricingSeconds, long SeedArcs, long FinalArcs,
+    long Augmentations, long NodesPopped, long ArcsRelaxed, int PricingPasses, long RepricedRows);
 
 /// <summary>
 /// Dual potentials with <c>f_i + g_j &lt;= |x_i - y_j|^p</c> for every pair; the dual objective is

@@ -41,6 +41,22 @@ public static class TransportJson
             w.WriteEndArray();
         }
 
+        if (result.Profile is { } profile)
+        {
+            w.WriteStartObject("profile");
+            w.WriteNumber("seed_seconds", profile.SeedSeconds);
+            w.WriteNumber("augment_seconds", profile.AugmentSeconds);
+            w.WriteNumber("pricing_seconds", profile.PricingSeconds);
+            w.WriteNumber("seed_arcs", profile.SeedArcs);
+            w.WriteNumber("final_arcs", profile.FinalArcs);
+            w.WriteNumber("augmentations", profile.Augmentations);
+            w.WriteNumber("nodes_popped", profile.NodesPopped);
+            w.WriteNumber("arcs_relaxed", profile.ArcsRelaxed);
+            w.WriteNumber("pricing_passes", profile.PricingPasses);
+            w.WriteNumber("repriced_rows", profile.RepricedRows);
+            w.WriteEndObject();
+        }
+
         w.WriteNumber("seconds", seconds);
         w.WriteEndObject();
     }

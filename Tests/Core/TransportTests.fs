@@ -65,6 +65,28 @@ let private expectMarginals (plan: TransportPlan) (a: PointCloud) (b: PointCloud
 [<Tests>]
 let tests =
     testList "MeanField.Core.Transport" [
+        test "The exact solver's profile accounts for its work: an augmentation per unit of row supply at least, a settled node per search, arcs only added, phases within the wall time" {
+            let rng = Random(7)
+            let a = uniform rng 2 300 1.0 0.0
+            let b = uniform rng 2 1200 1.0 0.0
+            let clock = Diagnostics.Stopwatch.StartNew()
+            let result = ExactTransport.Solve(a, b, 2.0)
+            let elapsed = clock.Elapsed.TotalSeconds
+            match result.Profile with
+            | null -> failtest "an exact solve has a profile"
+            | p ->
+                // 300 rows of supply 4 (= 1200 / gcd) against columns of demand 1: each augmentation moves one unit.
+                Expect.isGreaterThanOrEqual p.Augmentations 1200L "one augmentation per unit of flow at least"
+                Expect.isGreaterThanOrEqual p.NodesPopped p.Augmentations "each search settles its source at least"
+                Expect.isGreaterThanOrEqual p.ArcsRelaxed p.NodesPopped "a settled row relaxes its arcs"
+                Expect.isGreaterThanOrEqual p.FinalArcs p.SeedArcs "pricing only adds arcs"
+                Expect.isGreaterThanOrEqual p.PricingPasses 1 "one pass certifies at least"
+                Expect.isTrue (p.RepricedRows = 0L || p.PricingPasses >= 2) "a pass that adds arcs is followed by another"
+                let phases = p.SeedSeconds + p.AugmentSeconds + p.PricingSeconds
+                Expect.isTrue (p.SeedSeconds >= 0.0 && p.AugmentSeconds >= 0.0 && p.PricingSeconds > 0.0 && phases <= elapsed) $"phases {phases} s within {elapsed} s"
+            Expect.isNull (box (AssignmentTransport.Solve(a, a, 2.0)).Profile) "the dense solver has none"
+        }
+
         test "Both exact solvers equal brute force over all permutations for n <= 7 in D = 1..6, p = 1, 2 and 3" {
             let rng = Random(42)
             for d in 1..6 do
