@@ -12,8 +12,8 @@ $py -c 'import numpy' 2>/dev/null || { apt-get update -qq && apt-get install -y 
 dotnet build Host -c Release -nologo -v quiet >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-echo "| clouds | n x m | D | total (s) | seed (s) | augment (s) | pricing (s) | passes | arcs seed -> final | augmentations | nodes popped | arcs relaxed | repriced rows |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| clouds | n x m | D | total (s) | seed (s) | augment (s) | pricing (s) | passes | arcs seed -> final | seeded flow | augmentations | nodes popped | arcs relaxed | repriced rows |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for family in uniform-d4 uniform clusters curve; do
   $py - "$family" "$work" <<'PY'
 import sys, numpy as np
@@ -37,6 +37,6 @@ import sys, json
 family, r = sys.argv[1], json.load(open(sys.argv[2]))
 p = r["profile"]
 print(f"| {family} | {r['n']} x {r['m']} | {r['dimension']} | {r['seconds']:.2f} | {p['seed_seconds']:.2f} | {p['augment_seconds']:.2f} | {p['pricing_seconds']:.2f} | "
-      f"{p['pricing_passes']} | {p['seed_arcs']} -> {p['final_arcs']} | {p['augmentations']} | {p['nodes_popped']:.3g} | {p['arcs_relaxed']:.3g} | {p['repriced_rows']} |")
+      f"{p['pricing_passes']} | {p['seed_arcs']} -> {p['final_arcs']} | {p['seeded_flow']:.0%} | {p['augmentations']} | {p['nodes_popped']:.3g} | {p['arcs_relaxed']:.3g} | {p['repriced_rows']} |")
 PY
 done

@@ -92,6 +92,7 @@ internal sealed class CandidateNetwork
         _columnsOfB = CostRow.Columns(b);
         SeedArcs(Math.Min(neighbours, Math.Min(_n, _m)));
         SeedPotentials();
+        SeedFlow();
     }
 
     /// <summary>Primal cost sum pi_ij c_ij in the clouds' own mass.</summary>
@@ -105,6 +106,7 @@ internal sealed class CandidateNetwork
 
     private long _augmentations, _nodesPopped, _arcsRelaxed, _repricedRows, _seedArcs;
     private long _augmentTicks, _pricingTicks;
+    private double _seededFlow;
 
     /// <summary>Where <see cref="Run"/> spent its time, with the seeding's seconds measured by the caller.</summary>
     public ExactTransportProfile Profile(double seedSeconds)
@@ -113,7 +115,7 @@ internal sealed class CandidateNetwork
         for (int i = 0; i < _n; i++) arcs += _arcCount[i];
         return new ExactTransportProfile(
             seedSeconds, Seconds(_augmentTicks), Seconds(_pricingTicks), _seedArcs, arcs,
-            _augmentations, _nodesPopped, _arcsRelaxed, PricingPasses, _repricedRows);
+            _seededFlow / _total, _augmentations, _nodesPopped, _arcsRelaxed, PricingPasses, _repricedRows);
     }
 
     private static double Seconds(long ticks) => (double)ticks / System.Diagnostics.Stopwatch.Frequency;
@@ -495,6 +497,31 @@ internal sealed class CandidateNetwork
             double lowest = double.PositiveInfinity;
             for (int k = 0; k < _arcCount[i]; k++) lowest = Math.Min(lowest, _arcCost[i][k] - _v[_arcColumn[i][k]]);
             _u[i] = lowest;
+        }
+    }
+
+    /// <summary>
+    /// A first flow on the tight arcs of the seed potentials (reduced cost zero, as <see cref="Augment"/>
+    /// evaluates it), greedily in row order: the optimality conditions hold for it (flow only on tight
+    /// arcs, every reduced cost non-negative), so the shortest paths go on from it, and each unit placed
+    /// here is one search fewer. It matters most for n against k n points, whose unit augmentations
+    /// would otherwise number k n.
+    /// </summary>
+    private void SeedFlow()
+    {
+        for (int i = 0; i < _n; i++)
+        {
+            double ui = _u[i];
+            for (int k = 0; k < _arcCount[i] && _supply[i] > _tolerance; k++)
+            {
+                int j = _arcColumn[i][k];
+                if (_demand[j] <= _tolerance || _arcCost[i][k] - ui - _v[j] > 0) continue;
+                double theta = Math.Min(_supply[i], _demand[j]);
+                AddFlow(i, k, theta);
+                _supply[i] -= theta;
+                _demand[j] -= theta;
+                _seededFlow += theta;
+            }
         }
     }
 

@@ -34,7 +34,7 @@ public sealed record TransportResult(double P, string Method, bool IsExact, doub
 
 /// <summary>
 /// Where <see cref="ExactTransport"/> spent its time and how much work each phase did: seeding the
-/// candidate arcs (nearest neighbours) and the potentials, the shortest-path augmentations, and the
+/// candidate arcs (nearest neighbours), the potentials and a first flow on their tight arcs, the shortest-path augmentations, and the
 /// pricing passes over all n m pairs.
 /// </summary>
 /// <param name="SeedSeconds">Nearest neighbours, the monotone plan and the first potentials.</param>
@@ -42,6 +42,7 @@ public sealed record TransportResult(double P, string Method, bool IsExact, doub
 /// <param name="PricingSeconds">Every pricing pass.</param>
 /// <param name="SeedArcs">Candidate arcs before the first pricing pass.</param>
 /// <param name="FinalArcs">Candidate arcs at the end.</param>
+/// <param name="SeededFlow">The share of the total mass the seeding placed on tight arcs before any search.</param>
 /// <param name="Augmentations">Shortest-path searches (each ends in an augmentation, or strands round-off supply).</param>
 /// <param name="NodesPopped">Nodes settled by Dijkstra over every search.</param>
 /// <param name="ArcsRelaxed">Arcs relaxed (forward candidates and backward flow arcs) over every search.</param>
@@ -49,7 +50,7 @@ public sealed record TransportResult(double P, string Method, bool IsExact, doub
 /// <param name="RepricedRows">Rows that gained arcs and gave their flow back, over every pass.</param>
 public sealed record ExactTransportProfile(
     double SeedSeconds, double AugmentSeconds, double PricingSeconds, long SeedArcs, long FinalArcs,
-    long Augmentations, long NodesPopped, long ArcsRelaxed, int PricingPasses, long RepricedRows);
+    double SeededFlow, long Augmentations, long NodesPopped, long ArcsRelaxed, int PricingPasses, long RepricedRows);
 
 /// <summary>
 /// Dual potentials with <c>f_i + g_j &lt;= |x_i - y_j|^p</c> for every pair; the dual objective is

@@ -49,6 +49,7 @@ public static class TransportJson
             w.WriteNumber("pricing_seconds", profile.PricingSeconds);
             w.WriteNumber("seed_arcs", profile.SeedArcs);
             w.WriteNumber("final_arcs", profile.FinalArcs);
+            w.WriteNumber("seeded_flow", profile.SeededFlow);
             w.WriteNumber("augmentations", profile.Augmentations);
             w.WriteNumber("nodes_popped", profile.NodesPopped);
             w.WriteNumber("arcs_relaxed", profile.ArcsRelaxed);
