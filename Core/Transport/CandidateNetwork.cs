@@ -445,6 +445,10 @@ internal sealed class CandidateNetwork
     /// p = 2 the optimal plan does not change when one cloud is translated, so two clouds far apart
     /// get the neighbours of the plan they will actually use.
     /// </summary>
+    /// <summary>Neighbours for a point of a cloud of <paramref name="own"/> points against one of <paramref name="other"/>: k, fewer for the larger (16 at least).</summary>
+    private static int Scaled(int neighbours, int other, int own) =>
+        own <= other ? neighbours : Math.Min(neighbours, Math.Max(16, (int)((long)neighbours * other / own)));
+
     private void SeedArcs(int neighbours)
     {
         var sets = new List<int>[_n];
@@ -452,9 +456,11 @@ internal sealed class CandidateNetwork
         foreach (var (i, j) in MonotonePlan()) sets[i].Add(j);
         var shift = new double[_a.Dimension];
         for (int k = 0; k < shift.Length; k++) shift[k] = Mean(_b, k) - Mean(_a, k);
-        var rowNeighbours = Nearest(Translated(_a, shift, 1), _b, neighbours);
+        // The larger cloud's points look for fewer neighbours, in the ratio of the sizes: each point of
+        // either cloud then has about as many arcs from each direction (k n arcs each way).
+        var rowNeighbours = Nearest(Translated(_a, shift, 1), _b, Scaled(neighbours, _m, _n));
         for (int i = 0; i < _n; i++) sets[i].AddRange(rowNeighbours[i]);
-        var columnNeighbours = Nearest(Translated(_b, shift, -1), _a, neighbours);
+        var columnNeighbours = Nearest(Translated(_b, shift, -1), _a, Scaled(neighbours, _n, _m));
         for (int j = 0; j < _m; j++)
         {
             foreach (int i in columnNeighbours[j]) sets[i].Add(j);
