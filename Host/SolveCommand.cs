@@ -3,6 +3,7 @@ using System.Text;
 using MeanField.Core.Dynamics;
 using MeanField.Core.Scenarios;
 using MeanField.Core.Solvers;
+using MeanField.Reports.Output;
 
 namespace MeanField.Host;
 
@@ -82,7 +83,7 @@ internal static class SolveCommand
         }
 
         // Written under temporary names and renamed: a reader never sees half a file.
-        WriteAtomically(Path.Combine(folder.FullName, "particles.csv"), w =>
+        AtomicFile.WriteText(Path.Combine(folder.FullName, "particles.csv"), w =>
         {
             w.Write(CellsCsv.SnapshotHeader(problem.Scenario.Dimension) + "\n");
             CellsCsv.WriteSnapshot(w, 0, problem.Initial);
@@ -90,7 +91,7 @@ internal static class SolveCommand
         });
         if (solution.Gradients is { } gradients)
         {
-            WriteAtomically(Path.Combine(folder.FullName, "gradient.csv"), w =>
+            AtomicFile.WriteText(Path.Combine(folder.FullName, "gradient.csv"), w =>
             {
                 w.Write(CellsCsv.GradientHeader(problem.Scenario.Dimension) + "\n");
                 for (int k = 0; k < solution.Times.Count; k++) CellsCsv.WriteGradient(w, solution.Times[k], gradients[k]);
@@ -99,12 +100,5 @@ internal static class SolveCommand
 
         output.WriteLine($"solve: {problem.Initial.Count} cells in d = {problem.Scenario.Dimension} to t = {problem.Scenario.Time.Horizon:G6}: wrote {folder.FullName}");
         return ExitCodes.Success;
-    }
-
-    private static void WriteAtomically(string path, Action<TextWriter> write)
-    {
-        string staging = path + ".partial";
-        using (var w = new StreamWriter(staging, false, new UTF8Encoding(false)) { NewLine = "\n" }) write(w);
-        File.Move(staging, path, overwrite: true);
     }
 }

@@ -211,9 +211,7 @@ internal static class VerifyCommand
 
         if (junitFile is not null)
         {
-            string staging = junitFile.FullName + ".partial";
-            VerificationJUnit.Build(run).Save(staging);
-            File.Move(staging, junitFile.FullName, overwrite: true);
+            AtomicFile.Write(junitFile.FullName, stream => VerificationJUnit.Build(run).Save(stream));
         }
 
         foreach (var c in run.Checks) output.WriteLine($"{c.Id}: {Summary(c)}");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MeanField.Reports.Output;
 using MeanField.Verification;
 using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
@@ -96,7 +97,7 @@ internal static class VerifyUnits
             units.Select(u => u.EstimatedSeconds).DefaultIfEmpty(0).Max(),
             Simulate(units));
         var path = request.Units.Plan!.FullName;
-        WriteAtomically(path, stream => JsonSerializer.Serialize(stream, plan, Json));
+        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, plan, Json));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"verify --plan: {units.Length} units ({plan.Derived.Length} derived checks at the merge), estimated {plan.EstimatedSeconds:F0} s in all, the longest {plan.CriticalPathSeconds:F0} s: wrote {path}"));
         foreach (var w in plan.Simulated)
@@ -128,7 +129,7 @@ internal static class VerifyUnits
         var result = WorkUnits.run(prepared.Suite, settings, planned);
         Directory.CreateDirectory(work.FullName);
         string path = Path.Combine(work.FullName, FileName(unit));
-        WriteAtomically(path, stream => WorkUnits.writeResult(stream, new UnitResult(plan.ConfigurationHash, planned, result)));
+        AtomicFile.Write(path, stream => WorkUnits.writeResult(stream, new UnitResult(plan.ConfigurationHash, planned, result)));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"verify --run-unit {k}: {unit.Check} {result.Verdict.Name} in {result.Seconds:F1} s: wrote {path}"));
         return ExitCodes.Success;
     }
@@ -289,13 +290,5 @@ internal static class VerifyUnits
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
-    }
-
-    /// <summary>Writes through <paramref name="write"/> under a temporary name beside <paramref name="path"/>, then renames it: a reader never sees half a file.</summary>
-    private static void WriteAtomically(string path, Action<Stream> write)
-    {
-        string staging = $"{path}.partial-{Environment.ProcessId}";
-        using (var stream = File.Create(staging)) write(stream);
-        File.Move(staging, path, overwrite: true);
     }
 }
