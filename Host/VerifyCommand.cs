@@ -17,8 +17,9 @@ namespace MeanField.Host;
 /// <summary>
 /// <c>meanfield verify [--suite quick|full] [--check NAME]... [--scenario FILE] [--out DIR] [--seed N]
 /// [--baseline results.json] [--junit FILE] [--solver own|own:mesh|assembly:PATH:TYPE | --solver-command CMD]
-/// [--max-replicas N] [--check-seconds S]</c>:
-/// runs the theorem checks on the solver under test and writes the report folder.
+/// [--max-replicas N] [--check-seconds S] [--plan FILE [--run-unit K --work DIR | --merge DIR]]</c>:
+/// runs the theorem checks on the solver under test and writes the report folder; with <c>--plan</c>,
+/// splits them into work units run and merged apart (<see cref="VerifyUnits"/>).
 /// Exit code 0 all hold, 1 a check violated, errored or regressed, 2 bad input, 3 inconclusive only.
 /// </summary>
 internal static class VerifyCommand
