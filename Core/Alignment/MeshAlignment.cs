@@ -70,14 +70,7 @@ public sealed class MeshAlignment
         double extent = 0;
         for (int a = 0; a < d; a++)
         {
-            var x = state.X(a);
-            double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-            foreach (double value in x)
-            {
-                lo = Math.Min(lo, value);
-                hi = Math.Max(hi, value);
-            }
-
+            var (lo, hi) = state.PositionRange(a);
             // Three nodes of margin below (the stencil reaches i0 - 2) and above (i0 + 3).
             origin[a] = lo - 3 * Spacing;
             extent = Math.Max(extent, hi - lo);

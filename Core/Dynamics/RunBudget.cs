@@ -117,14 +117,7 @@ public static class RunBudget
         double extent = 0;
         for (int a = 0; a < cells.Dimension; a++)
         {
-            var x = cells.X(a);
-            double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-            foreach (double value in x)
-            {
-                lo = Math.Min(lo, value);
-                hi = Math.Max(hi, value);
-            }
-
+            var (lo, hi) = cells.PositionRange(a);
             extent = Math.Max(extent, hi - lo);
         }
 

@@ -63,6 +63,13 @@ public sealed class ParticleState
 
     public Span<double> V(int component) => Velocities.AsSpan(component * Count, Count);
 
+    /// <summary>The smallest and largest position component <paramref name="component"/> over the particles (NaN if any is NaN).</summary>
+    public (double Min, double Max) PositionRange(int component)
+    {
+        ReadOnlySpan<double> x = X(component);
+        return (System.Numerics.Tensors.TensorPrimitives.Min(x), System.Numerics.Tensors.TensorPrimitives.Max(x));
+    }
+
     public ParticleState Clone()
     {
         var copy = new ParticleState(Dimension, Count) { Masses = _masses };

@@ -12,18 +12,7 @@ open MeanField.Tests.Host.SimulateTests
 let private withTemp f = MeanField.Tests.TempFolder.within "sharding" f
 
 /// The built tool as a separate process: a unit shares no memory (no cached reference) with the planner or the merge.
-let private runProcess (args: string list) =
-    let psi = ProcessStartInfo("dotnet", UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true)
-    psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "meanfield.dll"))
-    for a in args do psi.ArgumentList.Add a
-    match Process.Start psi with
-    | null -> failtest "could not start the tool"
-    | p ->
-        use p = p
-        let err = p.StandardError.ReadToEndAsync()
-        let out = p.StandardOutput.ReadToEnd()
-        p.WaitForExit()
-        p.ExitCode, out, err.Result
+let private runProcess = MeanField.Tests.Processes.meanfield
 
 /// results.json without its wall-clock fields ("seconds", measured times), as text.
 let private withoutSeconds (path: string) =

@@ -64,16 +64,9 @@ let private vtkPython () =
 let private python (script: string) (dir: string) =
     let path = Path.Combine(dir, "read.py")
     File.WriteAllText(path, script)
-    let psi = ProcessStartInfo("/usr/bin/python3", $"\"{path}\"", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = dir)
-    match Process.Start psi with
-    | null -> failtest "could not start python3"
-    | p ->
-        use p = p
-        let out = p.StandardOutput.ReadToEnd()
-        let err = p.StandardError.ReadToEnd()
-        p.WaitForExit()
-        Expect.equal p.ExitCode 0 err
-        out.Trim()
+    let code, out, err = MeanField.Tests.Processes.run "/usr/bin/python3" [ path ] dir
+    Expect.equal code 0 err
+    out.Trim()
 
 [<Tests>]
 let tests =
