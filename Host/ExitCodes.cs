@@ -16,4 +16,7 @@ public static class ExitCodes
 
     /// <summary><c>verify</c>: nothing violated, but some check is inconclusive (more replicas needed).</summary>
     public const int Inconclusive = 3;
+
+    /// <summary><c>verify --merge</c>: a sequential check needs another look; the next wave's plan is written.</summary>
+    public const int NextWave = 4;
 }

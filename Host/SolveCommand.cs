@@ -1,3 +1,4 @@
+using MeanField.Core.Files;
 using System.CommandLine;
 using System.Text;
 using MeanField.Core.Dynamics;

@@ -1,3 +1,4 @@
+using MeanField.Core.Files;
 using Microsoft.FSharp.Core;
 using System.CommandLine;
 using System.Diagnostics;
@@ -46,15 +47,16 @@ internal static class VerifyCommand
         var power = new Option<bool>("--power") { Description = "Measure the suite's power: run it on the own solver and on each built-in mutant (a plausible bug), and write the detection matrix." };
         var allowDifferent = new Option<bool>("--allow-different-solvers") { Description = "Compare with a --baseline made by another solver." };
         var maxReplicas = WholeNumberOptions.Optional("--max-replicas", "Replicas per rung a rate check may draw at most (it stops earlier when decided); below a check's first look, a fixed design at that look. Default: the suite's, four times the first look.");
-        var plan = new Option<FileInfo?>("--plan") { HelpName = "FILE", Description = "With the suite options: write the plan of independent work units (one per check, with estimated seconds) to FILE and run nothing; with --run-unit or --merge: the plan they follow." };
-        var runUnit = WholeNumberOptions.Optional("--run-unit", "Run work unit K of --plan (one check) and write its result into --work.", "K");
-        var work = new Option<DirectoryInfo?>("--work") { HelpName = "DIR", Description = "The folder the units of a sharded run share (one result file per unit)." };
-        var merge = new Option<DirectoryInfo?>("--merge") { HelpName = "DIR", Description = "Build the report at --out from the units' results in DIR (with --plan); missing units are named and nothing is written." };
+        var plan = new Option<FileInfo?>("--plan") { HelpName = "FILE", Description = "With the suite options: write the plan of the first wave of independent work units (whole checks, shared references, batches of replicas, each with estimated seconds) to FILE and run nothing; with --run-unit or --merge: the plan they follow." };
+        var batchReplicas = WholeNumberOptions.Create("--batch-replicas", "With --plan: replicas of one rung per work unit at most.", 4);
+        var runUnit = WholeNumberOptions.Optional("--run-unit", "Run work unit K of --plan's wave and write its result into --work.", "K");
+        var work = new Option<DirectoryInfo?>("--work") { HelpName = "DIR", Description = "The folder the units of a sharded run share (one result file per unit, and the reference runs)." };
+        var merge = new Option<DirectoryInfo?>("--merge") { HelpName = "DIR", Description = "Build the report at --out from the units' results in DIR (with --plan); missing units are named and nothing is written. If a sequential check needs another look, write the next wave's plan into DIR instead and exit 4." };
         var checkSeconds = new Option<double?>("--check-seconds") { HelpName = "S", Description = "Seconds a check may run: no further look starts that is estimated to end beyond them (the report says when this stopped a check). Default: the suite's (quick 120, full 900)." };
         var command = new Command("verify", "Check by measurement that the solver under test reproduces the paper's rates, and write a report.")
         {
             suite, check, scenario, outDir, seed, baseline, junit, quiet, solver, solverCommand, solverTimeout, solverJobs, solverOrder, allowDifferent, power, maxReplicas, checkSeconds,
-            plan, runUnit, work, merge,
+            plan, batchReplicas, runUnit, work, merge,
         };
         command.SetAction(parse => Run(
             new Request(
@@ -65,7 +67,7 @@ internal static class VerifyCommand
                 parse.GetValue(power),
                 parse.GetValue(maxReplicas),
                 parse.GetValue(checkSeconds),
-                new UnitOptions(parse.GetValue(plan), parse.GetValue(runUnit), parse.GetValue(work), parse.GetValue(merge))),
+                new UnitOptions(parse.GetValue(plan), parse.GetValue(runUnit), parse.GetValue(work), parse.GetValue(merge), parse.GetValue(batchReplicas))),
             output,
             error));
         return command;

@@ -1,3 +1,4 @@
+using MeanField.Core.Files;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -26,36 +27,44 @@ internal enum UnitMode
 }
 
 /// <summary>The sharding options of <c>verify</c>.</summary>
-internal sealed record UnitOptions(FileInfo? Plan, int? RunUnit, DirectoryInfo? Work, DirectoryInfo? Merge)
+internal sealed record UnitOptions(FileInfo? Plan, int? RunUnit, DirectoryInfo? Work, DirectoryInfo? Merge, int BatchReplicas = 4)
 {
     public UnitMode Mode => RunUnit is not null ? UnitMode.RunUnit : Merge is not null ? UnitMode.Merge : Plan is not null ? UnitMode.Plan : UnitMode.None;
 }
 
 /// <summary>
 /// A verification run split into independent work units (<see cref="WorkUnits"/>): <c>--plan</c> writes
-/// them with their estimated costs, <c>--run-unit</c> runs one into a shared folder (its result written
-/// under a temporary name, then renamed), <c>--merge</c> builds the report, which is the single-process
-/// run's but for the wall-clock seconds. The plan holds the suite's options and the configuration hash;
-/// a unit or a merge whose suite (scenario file, tool, options) does not give that hash refuses to run.
+/// the first wave with its estimated costs, <c>--run-unit</c> runs one unit of the plan's wave into a
+/// shared folder (its result written under a temporary name, then renamed), <c>--merge</c> builds the
+/// report, which is the single-process run's but for the wall-clock seconds, or, when a sequential check
+/// needs another look, writes the next wave's plan and exits 4. The plan holds the suite's options and the
+/// configuration hash; a unit or a merge whose suite (scenario file, tool, options) does not give that
+/// hash refuses to run, as does one whose earlier results or reference files do not match.
 /// </summary>
 internal static class VerifyUnits
 {
     /// <summary>The plan file's format, checked on reading.</summary>
-    public const string Format = "meanfield-verify-plan/1";
+    public const string Format = "meanfield-verify-plan/2";
 
     /// <summary>The suite options a plan records: everything that determines the numbers.</summary>
     internal sealed record SuiteOptions(
         string Suite, string[] Checks, string? Scenario, string? ScenarioSha256, int Seed, SolverOptions Solver, int? MaxReplicas, double? CheckSeconds);
 
-    /// <summary>A unit as the plan lists it, with where its estimate came from.</summary>
-    internal sealed record PlannedUnit(int Index, string Check, double EstimatedSeconds, string CostSource);
+    /// <summary>
+    /// A unit as the plan lists it: its wave and index, its check and what of it (<c>check</c>, the whole;
+    /// <c>reference</c>, its shared reference run; <c>replicas</c>, replicas first to until - 1 of one rung),
+    /// with its estimated seconds and where the estimate came from.
+    /// </summary>
+    internal sealed record PlannedUnit(
+        int Index, int Wave, string Check, string Kind, int? Rung, int? FirstReplica, int? UntilReplica, double EstimatedSeconds, string CostSource);
 
     /// <summary>The simulated wall time of the units on a number of workers, and the speed-up over one.</summary>
     internal sealed record Simulated(int Workers, double Seconds, double SpeedUp);
 
-    /// <summary>The plan file.</summary>
+    /// <summary>The plan file: the units of its wave (indices 0 to n - 1, one per array task) and those of the waves before.</summary>
     internal sealed record Plan(
-        string Format, string ToolVersion, string ConfigurationHash, SuiteOptions Options, PlannedUnit[] Units, string[] Derived,
+        string Format, string ToolVersion, string ConfigurationHash, SuiteOptions Options, int Wave, int BatchReplicas,
+        PlannedUnit[] Units, PlannedUnit[] EarlierUnits, string[] Derived,
         double EstimatedSeconds, double CriticalPathSeconds, Simulated[] Simulated);
 
     /// <summary>The worker counts the plan simulates.</summary>
@@ -81,28 +90,37 @@ internal static class VerifyUnits
     {
         if (VerifyCommand.Prepare(request, error) is not { } prepared) return ExitCodes.BadInput;
         using var disposable = prepared.Solver as IDisposable;
-        var measured = MeasuredSeconds(request.Baseline);
-        var budgets = prepared.Suite.Entries.ToDictionary(e => e.Item1.Id, e => e.Item2.Seconds);
-        var units = WorkUnits.plan(prepared.Suite, FuncConvert.FromFunc<string, double>(id => measured.TryGetValue(id, out double s) ? s : budgets[id]?.Value ?? 0))
-            .Select(u => new PlannedUnit(u.Index, u.Check, u.EstimatedSeconds, measured.ContainsKey(u.Check) ? $"measured in {request.Baseline!.Name}" : "the check's time budget"))
-            .ToArray();
-        var plan = new Plan(
+        var costs = UnitCosts.FromBaseline(request.Baseline, prepared.Suite);
+        var units = WorkUnits.plan(prepared.Suite, request.Units.BatchReplicas, FuncConvert.FromFunc<WorkUnit, double>(u => costs.Estimate(u).Seconds));
+        var plan = NewPlan(prepared, Options(request), 0, request.Units.BatchReplicas, [.. units.Select(u => Planned(u, costs.Estimate(u).Source))], []);
+        var path = request.Units.Plan!.FullName;
+        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, plan, Json));
+        Describe(plan, path, output);
+        return ExitCodes.Success;
+    }
+
+    private static Plan NewPlan(VerifyCommand.Prepared prepared, SuiteOptions options, int wave, int batch, PlannedUnit[] units, PlannedUnit[] earlier) =>
+        new(
             Format,
             VerifyCommand.ToolVersion(),
             Hash(prepared),
-            Options(request),
+            options,
+            wave,
+            batch,
             units,
+            earlier,
             [.. WorkUnits.derived(prepared.Suite)],
             units.Sum(u => u.EstimatedSeconds),
             units.Select(u => u.EstimatedSeconds).DefaultIfEmpty(0).Max(),
             Simulate(units));
-        var path = request.Units.Plan!.FullName;
-        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, plan, Json));
+
+    private static void Describe(Plan plan, string path, TextWriter output)
+    {
+        var kinds = string.Join(", ", plan.Units.GroupBy(u => u.Kind).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} {g.Key}")));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"verify --plan: {units.Length} units ({plan.Derived.Length} derived checks at the merge), estimated {plan.EstimatedSeconds:F0} s in all, the longest {plan.CriticalPathSeconds:F0} s: wrote {path}"));
+            $"verify --plan: wave {plan.Wave}: {plan.Units.Length} units ({kinds}; {plan.Derived.Length} derived checks at the merge), estimated {plan.EstimatedSeconds:F0} s in all, the longest {plan.CriticalPathSeconds:F0} s: wrote {path}"));
         foreach (var w in plan.Simulated)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  on {w.Workers} workers: {w.Seconds:F0} s ({w.SpeedUp:F1}x)"));
-        return ExitCodes.Success;
     }
 
     private static int RunUnit(VerifyCommand.Request request, TextWriter output, TextWriter error)
@@ -118,19 +136,31 @@ internal static class VerifyUnits
         int k = request.Units.RunUnit!.Value;
         if (plan.Units.FirstOrDefault(u => u.Index == k) is not { } unit)
         {
-            error.WriteLine($"meanfield verify: --run-unit {k}: the plan has units 0 to {plan.Units.Length - 1}");
+            error.WriteLine($"meanfield verify: --run-unit {k}: the plan's wave {plan.Wave} has units 0 to {plan.Units.Length - 1}");
             return ExitCodes.BadInput;
         }
 
+        if (ToWorkUnit(unit, error) is not { } planned) return ExitCodes.BadInput;
+        if (ReadResults(plan, plan.EarlierUnits, work, "--run-unit", error) is not { } earlier) return ExitCodes.BadInput;
         if (Follow(plan, request, error) is not { } prepared) return ExitCodes.BadInput;
         using var disposable = prepared.Solver as IDisposable;
-        var settings = Settings(prepared);
-        var planned = new WorkUnit(unit.Index, unit.Check, unit.EstimatedSeconds);
-        var result = WorkUnits.run(prepared.Suite, settings, planned);
+        var inputs = new UnitInputs(plan.ConfigurationHash, References(work), WorkUnits.known(ListModule.OfSeq(earlier)));
+        UnitResult result;
+        try
+        {
+            result = WorkUnits.run(prepared.Suite, Settings(prepared), inputs, planned);
+        }
+        catch (InvalidDataException e)
+        {
+            error.WriteLine($"meanfield verify: --run-unit {k}: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
         Directory.CreateDirectory(work.FullName);
         string path = Path.Combine(work.FullName, FileName(unit));
-        AtomicFile.Write(path, stream => WorkUnits.writeResult(stream, new UnitResult(plan.ConfigurationHash, planned, result)));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"verify --run-unit {k}: {unit.Check} {result.Verdict.Name} in {result.Seconds:F1} s: wrote {path}"));
+        AtomicFile.Write(path, stream => WorkUnits.writeResult(stream, result));
+        string ended = result.Result is { } r ? r.Value.Verdict.Name : string.Create(CultureInfo.InvariantCulture, $"{result.Replicas.Length} replicas");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"verify --run-unit {k} (wave {plan.Wave}): {unit.Check} {unit.Kind}: {ended} in {result.Seconds:F1} s: wrote {path}"));
         return ExitCodes.Success;
     }
 
@@ -138,14 +168,65 @@ internal static class VerifyUnits
     {
         if (ReadPlan(request, error) is not { } plan) return ExitCodes.BadInput;
         var folder = request.Units.Merge!;
-        var results = new List<CheckResult>();
+        if (ReadResults(plan, [.. plan.EarlierUnits, .. plan.Units], folder, "--merge", error) is not { } results) return ExitCodes.BadInput;
+        if (Follow(plan, request, error) is not { } prepared) return ExitCodes.BadInput;
+        using var disposable = prepared.Solver as IDisposable;
+        MergeOutcome outcome;
+        try
+        {
+            outcome = WorkUnits.merge(prepared.Suite, Settings(prepared), References(folder), ListModule.OfSeq(results));
+        }
+        catch (InvalidDataException e)
+        {
+            error.WriteLine($"meanfield verify: --merge: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        Measured(results, output);
+        switch (outcome)
+        {
+            case MergeOutcome.Complete complete:
+                return VerifyCommand.Report(complete.Item, prepared, request with { Units = request.Units with { Merge = null, Plan = null } }, output);
+            case MergeOutcome.NextWave next:
+                var costs = UnitCosts.FromReplicas(WorkUnits.known(ListModule.OfSeq(results)), prepared.Suite);
+                int wave = plan.Wave + 1;
+                var units = WorkUnits.wave(wave, plan.BatchReplicas, FuncConvert.FromFunc<WorkUnit, double>(u => costs.Estimate(u).Seconds), next.Item);
+                var nextPlan = NewPlan(prepared, plan.Options, wave, plan.BatchReplicas, [.. units.Select(u => Planned(u, costs.Estimate(u).Source))], [.. plan.EarlierUnits, .. plan.Units]);
+                string path = Path.Combine(folder.FullName, string.Create(CultureInfo.InvariantCulture, $"plan-wave-{wave:D2}.json"));
+                AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, nextPlan, Json));
+                var checks = string.Join(", ", units.Select(u => u.Check).Distinct());
+                output.WriteLine($"verify --merge: {checks}: undecided at their look, another wave is needed (nothing else written)");
+                Describe(nextPlan, path, output);
+                return ExitCodes.NextWave;
+            default:
+                throw new InvalidOperationException($"no handling of the merge outcome {outcome}");
+        }
+    }
+
+    /// <summary>The units' measured costs, wave by wave: the sum, the longest (each wave's critical path) and the simulated wall times.</summary>
+    private static void Measured(List<UnitResult> results, TextWriter output)
+    {
+        foreach (var wave in results.GroupBy(r => r.Unit.Wave).OrderBy(g => g.Key))
+        {
+            var costs = ListModule.OfSeq(wave.Select(r => r.Seconds));
+            var longest = wave.MaxBy(r => r.Seconds)!;
+            var simulated = string.Join(", ", SimulatedWorkers.Skip(2).Select(w => string.Create(CultureInfo.InvariantCulture, $"{WorkUnits.makespan(w, costs):F0} s on {w}")));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"verify --merge: wave {wave.Key} measured: {wave.Count()} units, {wave.Sum(r => r.Seconds):F0} s in all, the longest {longest.Seconds:F1} s (unit {longest.Unit.Index}, {longest.Unit.Check}); simulated {simulated}"));
+        }
+    }
+
+    /// <summary>The results of <paramref name="units"/> in <paramref name="folder"/>, or null after naming the missing or foreign ones.</summary>
+    private static List<UnitResult>? ReadResults(Plan plan, PlannedUnit[] units, DirectoryInfo folder, string option, TextWriter error)
+    {
+        var results = new List<UnitResult>();
         var missing = new List<string>();
-        foreach (var unit in plan.Units)
+        foreach (var unit in units)
         {
             string path = Path.Combine(folder.FullName, FileName(unit));
             if (!File.Exists(path))
             {
-                missing.Add($"{unit.Index} ({unit.Check})");
+                missing.Add(string.Create(CultureInfo.InvariantCulture, $"{Name(unit)} ({unit.Check})"));
                 continue;
             }
 
@@ -157,29 +238,60 @@ internal static class VerifyUnits
             }
             catch (Exception e) when (e is IOException or InvalidDataException)
             {
-                error.WriteLine($"meanfield verify: --merge: {path}: {e.Message}");
-                return ExitCodes.BadInput;
+                error.WriteLine($"meanfield verify: {option}: {path}: {e.Message}");
+                return null;
             }
 
-            if (read.ConfigurationHash != plan.ConfigurationHash || read.Unit.Check != unit.Check || read.Result.Id != unit.Check)
+            if (read.ConfigurationHash != plan.ConfigurationHash || read.Unit.Check != unit.Check || read.Unit.Index != unit.Index || read.Unit.Wave != unit.Wave)
             {
-                error.WriteLine($"meanfield verify: --merge: {path} is unit {read.Unit.Index} ({read.Unit.Check}) of the configuration {read.ConfigurationHash}, not unit {unit.Index} ({unit.Check}) of this plan's {plan.ConfigurationHash}");
-                return ExitCodes.BadInput;
+                error.WriteLine($"meanfield verify: {option}: {path} is unit {read.Unit.Index} of wave {read.Unit.Wave} ({read.Unit.Check}) of the configuration {read.ConfigurationHash}, not unit {Name(unit)} ({unit.Check}) of this plan's {plan.ConfigurationHash}");
+                return null;
             }
 
-            results.Add(read.Result);
+            results.Add(read);
         }
 
         if (missing.Count > 0)
         {
-            error.WriteLine($"meanfield verify: --merge {folder.FullName}: {missing.Count} of {plan.Units.Length} units have no result: {string.Join(", ", missing)}; nothing written");
-            return ExitCodes.BadInput;
+            error.WriteLine($"meanfield verify: {option} {folder.FullName}: {missing.Count} of {units.Length} units have no result: {string.Join(", ", missing)}; nothing written");
+            return null;
         }
 
-        if (Follow(plan, request, error) is not { } prepared) return ExitCodes.BadInput;
-        using var disposable = prepared.Solver as IDisposable;
-        var run = WorkUnits.merge(prepared.Suite, Settings(prepared), ListModule.OfSeq(results));
-        return VerifyCommand.Report(run, prepared, request with { Units = request.Units with { Merge = null, Plan = null } }, output);
+        return results;
+    }
+
+    /// <summary>A unit's name in messages: its index, and its wave after the first.</summary>
+    private static string Name(PlannedUnit unit) =>
+        unit.Wave == 0 ? unit.Index.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{unit.Index} of wave {unit.Wave}");
+
+    private static FSharpOption<string> References(DirectoryInfo work) => FSharpOption<string>.Some(Path.Combine(work.FullName, "references"));
+
+    private static PlannedUnit Planned(WorkUnit u, string source) =>
+        u.Work switch
+        {
+            UnitWork.Replicas r => new PlannedUnit(u.Index, u.Wave, u.Check, "replicas", r.Item.Rung, r.Item.First, r.Item.Until, u.EstimatedSeconds, source),
+            var w when w.IsReference => new PlannedUnit(u.Index, u.Wave, u.Check, "reference", null, null, null, u.EstimatedSeconds, source),
+            var w when w.IsCheck => new PlannedUnit(u.Index, u.Wave, u.Check, "check", null, null, null, u.EstimatedSeconds, source),
+            var w => throw new InvalidOperationException($"no plan entry for the unit work {w}"),
+        };
+
+    /// <summary>The unit a plan entry names, or null after saying why.</summary>
+    private static WorkUnit? ToWorkUnit(PlannedUnit u, TextWriter error)
+    {
+        UnitWork? work = (u.Kind, u.Rung, u.FirstReplica, u.UntilReplica) switch
+        {
+            ("check", _, _, _) => UnitWork.Check,
+            ("reference", _, _, _) => UnitWork.Reference,
+            ("replicas", { } rung, { } first, { } until) when first < until => UnitWork.NewReplicas(new ReplicaBatch(rung, first, until)),
+            _ => null,
+        };
+        if (work is null)
+        {
+            error.WriteLine($"meanfield verify: the plan's unit {Name(u)} has the kind '{u.Kind}' (rung {u.Rung}, replicas {u.FirstReplica} to {u.UntilReplica}): not a unit (check, reference, or replicas with a rung and first < until)");
+            return null;
+        }
+
+        return new WorkUnit(u.Index, u.Wave, u.Check, work, u.EstimatedSeconds);
     }
 
     /// <summary>The plan named by <c>--plan</c>, or null after saying why.</summary>
@@ -268,23 +380,7 @@ internal static class VerifyUnits
 
     private static string Hash(VerifyCommand.Prepared p) => SuiteModule.configurationHash(p.Suite, p.Seed, p.ScenarioText, p.Solver.Identity);
 
-    private static string FileName(PlannedUnit unit) => string.Create(CultureInfo.InvariantCulture, $"unit-{unit.Index:D4}-{unit.Check}.json");
-
-    /// <summary>Seconds per check of a stored results.json (the cost model), empty without one.</summary>
-    private static Dictionary<string, double> MeasuredSeconds(FileInfo? results)
-    {
-        var seconds = new Dictionary<string, double>();
-        if (results is null) return seconds;
-        using var stream = results.OpenRead();
-        using var doc = JsonDocument.Parse(stream);
-        foreach (var check in doc.RootElement.GetProperty("checks").EnumerateArray())
-        {
-            if (check.TryGetProperty("id", out var id) && check.TryGetProperty("seconds", out var s) && s.ValueKind == JsonValueKind.Number)
-                seconds[id.GetString()!] = s.GetDouble();
-        }
-
-        return seconds;
-    }
+    private static string FileName(PlannedUnit unit) => string.Create(CultureInfo.InvariantCulture, $"unit-w{unit.Wave:D2}-{unit.Index:D4}-{unit.Check}.json");
 
     private static string Sha256(string path)
     {

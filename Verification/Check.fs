@@ -7,7 +7,22 @@ type CheckContext =
       Ladder: Ladder
       Progress: ProgressStep -> unit
       /// The results of the checks the suite ran before this one (a derived check reads its data there).
-      Earlier: CheckResult list }
+      Earlier: CheckResult list
+      /// Where the ladder's replicas come from: all measured here, or some by other work units.
+      Replicas: ReplicaSource
+      /// Where content-addressed reference runs are kept between processes (work units), if anywhere.
+      ReferenceFolder: string option }
+
+/// How a sharded run splits a check into work units.
+[<RequireQualifiedAccess>]
+type Sharding =
+    /// One unit runs the whole check (its measurement keeps state across replicas, or has no ladder).
+    | Whole
+    /// Units of replica batches: every replica comes through <c>CheckContext.Replicas</c>.
+    | Replicas
+    /// A unit that computes the check's shared reference (into <c>CheckContext.ReferenceFolder</c>), then
+    /// units of replica batches that read it.
+    | ReferenceThenReplicas
 
 /// A check as a suite runs it: an id for --check, a title, and the measurement.
 type Check =
@@ -17,4 +32,6 @@ type Check =
       Needs: string list
       /// What it measures the solver against (shown in the report, also when the check could not run).
       Reference: Reference
+      /// Whole, or replica batches (then <c>Run</c> draws every replica through <c>CheckContext.Replicas</c>).
+      Sharding: Sharding
       Run: CheckContext -> CheckResult }

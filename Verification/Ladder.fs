@@ -18,6 +18,31 @@ type ProgressStep =
     member this.Done = this.Rungs * this.Before + this.Rung * (this.Replicas - this.Before) + (this.Replica - this.Before)
     member this.Total = this.Rungs * this.Replicas
 
+/// One replica of a ladder: its check, its rung (from 0) and its index on the rung (from 0). Its seed is
+/// <c>Seeds.derive root check [rung; replica]</c>, so the key names the replica's numbers on any machine.
+type ReplicaKey = { Check: string; Rung: int; Replica: int }
+
+/// What one replica measured: the error, the control variate's value on the same replica if the ladder
+/// has one, and the seconds it took (for the cost model; no verdict reads them).
+type ReplicaValue = { Error: float; Control: float option; Seconds: float }
+
+/// Where a ladder's replicas come from: those already measured elsewhere (<c>Known</c>, read from other
+/// work units), those this process is to measure (<c>Wanted</c>, each passed to <c>Measured</c> when done),
+/// and none else. A single process knows none and wants all (<see cref="ReplicaSource.all"/>).
+type ReplicaSource =
+    { Known: ReplicaKey -> ReplicaValue option
+      Wanted: ReplicaKey -> bool
+      Measured: ReplicaKey -> ReplicaValue -> unit }
+
+/// A look needs replicas that are neither known nor wanted here: another wave of work units is to measure them.
+exception ReplicasMissing of ReplicaKey list
+
+[<RequireQualifiedAccess>]
+module ReplicaSource =
+
+    /// Every replica measured here: the single-process run.
+    let all = { Known = (fun _ -> None); Wanted = (fun _ -> true); Measured = fun _ _ -> () }
+
 /// A ladder of sizes (or perturbations, or times), each measured by independent replicas drawn in
 /// looks: <c>Replicas</c> per rung first, then doubling, until the verdict is decided or the budget
 /// (<c>MaxReplicas</c>, <c>Seconds</c>) is spent.
@@ -92,27 +117,44 @@ module Ladder =
     /// The replicas of a rung run in parallel, one per core: each is independent and seeded by its index
     /// (<c>Seeds.derive root check [k; r]</c>), so the numbers depend neither on the number of cores nor
     /// on the looks that drew them (<c>measure</c> must be thread-safe).
-    let private extend check root (ladder: Ladder) progress measure (control: ControlVariateSpec option) (rungs: Rung list option) first until =
+    let private extend (source: ReplicaSource) check root (ladder: Ladder) progress measure (control: ControlVariateSpec option) (rungs: Rung list option) first until =
         let count = List.length ladder.Xs
         let report = obj ()
-        ladder.Xs
-        |> List.mapi (fun k x ->
-            let clock = Stopwatch.StartNew()
-            let seeds = Array.init (until - first) (fun i -> Seeds.derive root check [ k; first + i ])
-            let measured =
-                seeds
-                |> Array.Parallel.mapi (fun i seed ->
-                    lock report (fun () -> progress { Check = check; Rung = k; Rungs = count; Replica = first + i; Before = first; Replicas = until })
-                    let error = measure x seed
-                    error, control |> Option.map (fun c -> c.Value x seed))
+        let looked =
+            ladder.Xs
+            |> List.mapi (fun k x ->
+                let clock = Stopwatch.StartNew()
+                let seeds = Array.init (until - first) (fun i -> Seeds.derive root check [ k; first + i ])
+                let measured =
+                    seeds
+                    |> Array.Parallel.mapi (fun i seed ->
+                        let key = { Check = check; Rung = k; Replica = first + i }
+                        match source.Known key with
+                        | Some known -> Ok known
+                        | None when source.Wanted key ->
+                            lock report (fun () -> progress { Check = check; Rung = k; Rungs = count; Replica = first + i; Before = first; Replicas = until })
+                            let replica = Stopwatch.StartNew()
+                            let error = measure x seed
+                            let value = { Error = error; Control = control |> Option.map (fun c -> c.Value x seed); Seconds = replica.Elapsed.TotalSeconds }
+                            source.Measured key value
+                            Ok value
+                        | None -> Error key)
+                k, x, clock.Elapsed.TotalSeconds, seeds, measured)
+        match looked |> List.collect (fun (_, _, _, _, m) -> [ for r in m do match r with Error key -> key | Ok _ -> () ]) with
+        | [] -> ()
+        | missing -> raise (ReplicasMissing missing)
+        looked
+        |> List.map (fun (k, x, elapsed, seeds, results) ->
+            // None is missing here: a missing replica raised above.
+            let measured = results |> Array.choose (function Ok v -> Some v | Error _ -> None)
             let before = rungs |> Option.map (fun r -> List.item k r)
-            let errors = Array.append (before |> Option.map (fun r -> r.Errors) |> Option.defaultValue [||]) (Array.map fst measured)
+            let errors = Array.append (before |> Option.map (fun r -> r.Errors) |> Option.defaultValue [||]) (measured |> Array.map (fun v -> v.Error))
             let allSeeds = Array.append (before |> Option.map (fun r -> r.Seeds) |> Option.defaultValue [||]) seeds
             let rungControl =
                 control
                 |> Option.map (fun c ->
                     let previous = before |> Option.bind (fun r -> r.Control) |> Option.map (fun r -> r.Values) |> Option.defaultValue [||]
-                    let values = Array.append previous (measured |> Array.map (snd >> Option.get))
+                    let values = Array.append previous (measured |> Array.map (fun v -> Option.get v.Control))
                     let expectation = c.Expectation x
                     let adjustment = ControlVariate.Adjust(errors, values, expectation)
                     { Values = values
@@ -120,12 +162,12 @@ module Ladder =
                       Coefficient = adjustment.Coefficient
                       Adjusted = adjustment.Adjusted
                       VarianceRatio = adjustment.VarianceRatio })
-            let seconds = clock.Elapsed.TotalSeconds + (before |> Option.map (fun r -> r.Seconds) |> Option.defaultValue 0.0)
+            let seconds = elapsed + (before |> Option.map (fun r -> r.Seconds) |> Option.defaultValue 0.0)
             { X = x; Errors = errors; Seeds = allSeeds; Fitted = x >= ladder.FitFrom; Seconds = seconds; Control = rungControl })
 
     /// Measures every replica of every rung of a fixed design: <c>measure x seed</c> gives one error.
     let run (check: string) (root: int) (ladder: Ladder) (progress: ProgressStep -> unit) (measure: float -> int -> float) =
-        extend check root ladder progress measure None None 0 ladder.Replicas
+        extend ReplicaSource.all check root ladder progress measure None None 0 ladder.Replicas
 
     /// Draws the ladder's replicas in looks (see <see cref="sequentialMethod"/>) and judges each:
     /// <c>judge rungs confidence</c> gives the fit at that confidence, the verdict and whatever else the
@@ -134,8 +176,11 @@ module Ladder =
     /// estimate of the replicas it would need cost a fifth of the power on the synthetic ladders. The same seed and
     /// budget give the same looks and the same bits (a seconds budget aside, which depends on the machine
     /// and is recorded when it binds). Returns the rungs, the last judgement and the record of the looks.
-    let runSequential
-        (check: string) (root: int) (ladder: Ladder) (progress: ProgressStep -> unit) (measure: float -> int -> float)
+    /// The replicas come from <c>source</c>: a look that needs one it neither knows nor wants raises
+    /// <see cref="ReplicasMissing"/> with all such replicas of the look, once the wanted ones are measured.
+    /// (The seconds budget counts this process's clock: replayed from known replicas it does not bind.)
+    let runSequentialFrom
+        (source: ReplicaSource) (check: string) (root: int) (ladder: Ladder) (progress: ProgressStep -> unit) (measure: float -> int -> float)
         (control: ControlVariateSpec option) (judge: Rung list -> float -> RateFit * Verdict * 'J) =
         let clock = Stopwatch.StartNew()
         let looks = looks ladder
@@ -143,7 +188,7 @@ module Ladder =
         let last = looks.Length - 1
         let rec go j (rungs: Rung list option) (history: Look list) =
             let first = if j = 0 then 0 else looks[j - 1]
-            let rungs = extend check root ladder progress measure control rungs first looks[j]
+            let rungs = extend source check root ladder progress measure control rungs first looks[j]
             let fit, verdict, kept = judge rungs confidences[j]
             let history =
                 { Replicas = looks[j]; Confidence = confidences[j]; Slope = fit.Slope; Lower = fit.Lower; Upper = fit.Upper
@@ -166,3 +211,6 @@ module Ladder =
                 rungs, (fit, verdict, kept), record
             | None -> go (j + 1) (Some rungs) history
         go 0 None []
+
+    /// <see cref="runSequentialFrom"/> with every replica measured here.
+    let runSequential check root ladder progress measure control judge = runSequentialFrom ReplicaSource.all check root ladder progress measure control judge

@@ -263,9 +263,13 @@ module Suite =
 
     /// Runs one check of a suite, given the results of the checks before it; a failed solver run is its
     /// Error verdict, a missing output its Not applicable (the suite goes on either way).
-    let runEntry (settings: RunSettings) (earlier: CheckResult list) (check: Check, l: Ladder) =
+    /// Its replicas come from <c>source</c> and its reference runs are kept in <c>folder</c> (a work unit's);
+    /// <see cref="ReplicasMissing"/> passes through.
+    let runEntryFrom (source: ReplicaSource) (folder: string option) (settings: RunSettings) (earlier: CheckResult list) (check: Check, l: Ladder) =
         let started = Stopwatch.StartNew()
-        let context = { Solver = settings.Solver; Seed = settings.Seed; Ladder = l; Progress = settings.Progress; Earlier = earlier }
+        let context =
+            { Solver = settings.Solver; Seed = settings.Seed; Ladder = l; Progress = settings.Progress; Earlier = earlier
+              Replicas = source; ReferenceFolder = folder }
         let result =
             try
                 check.Run context
@@ -275,6 +279,9 @@ module Suite =
                 | None -> reraise ()
         settings.Finished result
         result
+
+    /// Runs one check of a suite in this process (every replica measured here).
+    let runEntry settings earlier entry = runEntryFrom ReplicaSource.all None settings earlier entry
 
     /// The run's result from its checks' results, in the suite's order.
     let assemble (suite: Suite) (settings: RunSettings) (checks: CheckResult list) (seconds: float) =

@@ -1,37 +1,122 @@
 namespace MeanField.Verification
 
+open System.Collections.Concurrent
 open System.IO
 open System.Text.Json
 open System.Text.Json.Serialization
 
-/// One unit of a sharded verification run: one check that measures. The derived checks (those that read
-/// other checks' results) cost nothing and are computed at the merge.
+/// Replicas <c>First .. Until - 1</c> of one rung of a check's ladder.
+type ReplicaBatch = { Rung: int; First: int; Until: int }
+
+/// What a work unit does for its check.
+[<RequireQualifiedAccess>]
+type UnitWork =
+    /// The whole check (see <see cref="Sharding.Whole"/>).
+    | Check
+    /// The check's shared reference run, into the reference folder, and nothing else.
+    | Reference
+    /// One batch of replicas of the check's ladder.
+    | Replicas of ReplicaBatch
+
+/// One unit of a sharded verification run. The derived checks (those that read other checks' results)
+/// cost nothing and are computed at the merge.
 type WorkUnit =
     { Index: int
+      /// 0 first; each later wave measures the replicas that the merge of the waves before found missing
+      /// (the next look of a sequential ladder).
+      Wave: int
       Check: string
+      Work: UnitWork
       /// Seconds estimated from the cost model (see <c>WorkUnits.plan</c>).
       EstimatedSeconds: float }
 
-/// What a unit writes: its result, with the plan's configuration hash and the unit it ran, so a merge
-/// can tell a result of another plan from its own.
+/// A replica a unit measured.
+type MeasuredReplica = { Key: ReplicaKey; Value: ReplicaValue }
+
+/// What a unit writes: the check's result if the unit ended it (a whole check, or a check whose solver
+/// failed), the replicas it measured, the plan's configuration hash and the unit itself, so a merge can
+/// tell a result of another plan from its own.
 type UnitResult =
     { ConfigurationHash: string
       Unit: WorkUnit
-      Result: CheckResult }
+      Result: CheckResult option
+      Replicas: MeasuredReplica list
+      /// The unit's wall-clock seconds, from start to result (the measured cost).
+      Seconds: float }
+
+/// What a unit is given besides the suite: the plan's configuration hash (written with its result), the
+/// folder of reference files, and the replicas the waves before it measured.
+type UnitInputs =
+    { ConfigurationHash: string
+      ReferenceFolder: string option
+      Known: Map<ReplicaKey, ReplicaValue> }
+
+/// What a merge of the units so far gives: the run's result, or the replicas another wave must measure.
+[<RequireQualifiedAccess>]
+type MergeOutcome =
+    | Complete of RunResult
+    | NextWave of ReplicaKey list
 
 /// A suite split into independent work units, each run alone (a Slurm array task, a Kubernetes indexed
 /// Job's pod) into a shared folder, then merged into the report a single process would have written.
 /// Every replica's seed derives from the root seed, the check, the rung and the replica, never from what
-/// ran before it in the same process, so a unit's result has the same bits wherever it runs.
+/// ran before it in the same process, so a unit's numbers have the same bits wherever it runs.
+///
+/// A check whose replicas are independent (<see cref="Sharding.Replicas"/>) is split into batches of
+/// replicas of one rung; the merge replays its ladder from the measured replicas. A sequential ladder
+/// maps onto waves: wave 0 measures every rung's first look; the merge judges each look as the single
+/// process would and, where a look is undecided, names the next look's replicas, which the next wave
+/// measures. A check with a shared reference (<see cref="Sharding.ReferenceThenReplicas"/>) has its
+/// reference computed in wave 0 and its first look in wave 1.
 [<RequireQualifiedAccess>]
 module WorkUnits =
 
-    /// The units of a suite, in its order: every check that needs no other's results, its cost from
-    /// <c>cost</c> (the seconds a stored run of the check took, else its time budget).
-    let plan (suite: Suite) (cost: string -> float) =
+    /// The keys in batches of at most <c>batch</c> replicas of one rung, in the order of check, rung and replica.
+    let batches (batch: int) (keys: ReplicaKey list) =
+        if batch < 1 then invalidArg (nameof batch) $"batches of {batch} replicas: at least one is needed"
+        keys
+        |> List.distinct
+        |> List.groupBy (fun k -> k.Check, k.Rung)
+        |> List.collect (fun ((check, rung), ks) ->
+            // Contiguous runs of replica indices, each cut into batches.
+            let indices = ks |> List.map (fun k -> k.Replica) |> List.sort
+            let runs =
+                (([]: (int * int) list), indices)
+                ||> List.fold (fun acc i ->
+                    match acc with
+                    | (first, until) :: rest when until = i && until - first < batch -> (first, i + 1) :: rest
+                    | _ -> (i, i + 1) :: acc)
+                |> List.rev
+            runs |> List.map (fun (first, until) -> check, { Rung = rung; First = first; Until = until }))
+
+    /// Numbers units of a wave from 0, each costed by <c>cost</c>.
+    let private number (wave: int) (cost: WorkUnit -> float) (work: (string * UnitWork) list) =
+        work
+        |> List.mapi (fun i (check, w) ->
+            let u = { Index = i; Wave = wave; Check = check; Work = w; EstimatedSeconds = 0.0 }
+            { u with EstimatedSeconds = cost u })
+
+    /// The first wave of a suite, in its order: a unit per whole check; a unit per batch of at most
+    /// <c>batch</c> replicas of each rung's first look for a check of independent replicas; the reference
+    /// unit of a check with a shared reference. <c>cost</c> estimates a unit's seconds.
+    let plan (suite: Suite) (batch: int) (cost: WorkUnit -> float) =
         suite.Entries
         |> List.filter (fun (c, _) -> c.Needs.IsEmpty)
-        |> List.mapi (fun i (c, _) -> { Index = i; Check = c.Id; EstimatedSeconds = cost c.Id })
+        |> List.collect (fun (c, ladder) ->
+            match c.Sharding with
+            | Sharding.Whole -> [ c.Id, UnitWork.Check ]
+            | Sharding.ReferenceThenReplicas -> [ c.Id, UnitWork.Reference ]
+            | Sharding.Replicas ->
+                let first = (Ladder.looks ladder)[0]
+                [ for k in 0 .. ladder.Xs.Length - 1 do
+                      for r in 0 .. first - 1 -> { Check = c.Id; Rung = k; Replica = r } ]
+                |> batches batch
+                |> List.map (fun (check, b) -> check, UnitWork.Replicas b))
+        |> number 0 cost
+
+    /// The units of wave <c>wave</c> that measure <c>keys</c>, in batches of at most <c>batch</c>.
+    let wave (wave: int) (batch: int) (cost: WorkUnit -> float) (keys: ReplicaKey list) =
+        batches batch keys |> List.map (fun (check, b) -> check, UnitWork.Replicas b) |> number wave cost
 
     /// The wall time of the units on <c>workers</c> workers, simulated from their costs: longest first, each
     /// to the least loaded worker (Graham's LPT list schedule, within 4/3 of the best schedule). It is at
@@ -48,32 +133,82 @@ module WorkUnits =
     let derived (suite: Suite) =
         suite.Entries |> List.filter (fun (c, _) -> not c.Needs.IsEmpty) |> List.map (fun (c, _) -> c.Id)
 
-    /// Runs one unit's check.
-    let run (suite: Suite) (settings: RunSettings) (unit: WorkUnit) =
-        match suite.Entries |> List.tryFind (fun (c, _) -> c.Id = unit.Check) with
-        | Some entry -> Suite.runEntry settings [] entry
-        | None -> invalidArg (nameof unit) $"the suite has no check {unit.Check}"
+    let private entry (suite: Suite) (check: string) =
+        match suite.Entries |> List.tryFind (fun (c, _) -> c.Id = check) with
+        | Some e -> e
+        | None -> invalidArg (nameof check) $"the suite has no check {check}"
+
+    /// Runs one unit: the check's result if the unit ended the check, and the replicas it measured.
+    let run (suite: Suite) (settings: RunSettings) (inputs: UnitInputs) (unit: WorkUnit) =
+        let clock = System.Diagnostics.Stopwatch.StartNew()
+        let e = entry suite unit.Check
+        match unit.Work with
+        | UnitWork.Check ->
+            let result = Suite.runEntry settings [] e
+            { ConfigurationHash = inputs.ConfigurationHash; Unit = unit; Result = Some result; Replicas = []; Seconds = clock.Elapsed.TotalSeconds }
+        | UnitWork.Reference
+        | UnitWork.Replicas _ ->
+            let measured = ConcurrentBag<MeasuredReplica>()
+            let wanted (key: ReplicaKey) =
+                match unit.Work with
+                | UnitWork.Replicas b -> key.Check = unit.Check && key.Rung = b.Rung && key.Replica >= b.First && key.Replica < b.Until
+                | _ -> false
+            let source = { Known = inputs.Known.TryFind; Wanted = wanted; Measured = fun key value -> measured.Add { Key = key; Value = value } }
+            let result =
+                try
+                    Some(Suite.runEntryFrom source inputs.ReferenceFolder settings [] e)
+                with ReplicasMissing _ ->
+                    None
+            let replicas = measured |> List.ofSeq |> List.sortBy (fun m -> m.Key.Rung, m.Key.Replica)
+            { ConfigurationHash = inputs.ConfigurationHash; Unit = unit; Result = result; Replicas = replicas; Seconds = clock.Elapsed.TotalSeconds }
+
+    /// The replicas the results measured.
+    let known (results: UnitResult list) =
+        results |> List.collect (fun r -> r.Replicas) |> List.map (fun m -> m.Key, m.Value) |> Map.ofList
 
     /// The units whose results are not among <c>results</c>.
-    let missing (units: WorkUnit list) (results: CheckResult list) =
-        let have = results |> List.map (fun r -> r.Id) |> Set.ofList
-        units |> List.filter (fun u -> not (have.Contains u.Check))
+    let missing (units: WorkUnit list) (results: UnitResult list) =
+        let have = results |> List.map (fun r -> r.Unit.Wave, r.Unit.Index) |> Set.ofList
+        units |> List.filter (fun u -> not (have.Contains(u.Wave, u.Index)))
 
-    /// The suite's result from its units' results: each derived check computed from the results before
-    /// it, as the single process does, and every check in the suite's order. The seconds are the units' sum.
-    let merge (suite: Suite) (settings: RunSettings) (results: CheckResult list) =
-        let byId = results |> List.map (fun r -> r.Id, r) |> Map.ofList
-        let checks =
-            (([]: CheckResult list), suite.Entries)
+    /// The suite's result from its units' results (of every wave so far), or the replicas the next wave must
+    /// measure. A whole check's result is its unit's; a check of replica batches is replayed from the known
+    /// replicas, look by look, as the single process judged it; a derived check is computed from the results
+    /// before it. A check whose units ended it without its replicas (its solver failed) takes that result.
+    /// The seconds are the units' sum (their wall-clock seconds, as if run one after another).
+    let merge (suite: Suite) (settings: RunSettings) (folder: string option) (results: UnitResult list) =
+        let known = known results
+        let source = { Known = known.TryFind; Wanted = (fun _ -> false); Measured = fun _ _ -> () }
+        let ended (check: string) = results |> List.tryPick (fun r -> if r.Unit.Check = check then r.Result else None)
+        let outcomes =
+            (([]: Result<CheckResult, ReplicaKey list> list), suite.Entries)
             ||> List.fold (fun earlier (check, l) ->
-                let result =
-                    match byId.TryFind check.Id with
-                    | Some r -> r
-                    | None when not check.Needs.IsEmpty -> Suite.runEntry settings (List.rev earlier) (check, l)
-                    | None -> invalidArg (nameof results) $"no result for the unit {check.Id}"
-                result :: earlier)
+                let before = earlier |> List.rev |> List.choose (function Ok r -> Some r | Error _ -> None)
+                let outcome =
+                    match check.Sharding with
+                    | _ when not check.Needs.IsEmpty ->
+                        let pending = earlier |> List.exists (function Error _ -> true | Ok _ -> false)
+                        if pending then Error [] else Ok(Suite.runEntry settings before (check, l))
+                    | Sharding.Whole ->
+                        match ended check.Id with
+                        | Some r -> Ok r
+                        | None -> invalidArg (nameof results) $"no result for the unit {check.Id}"
+                    | Sharding.Replicas
+                    | Sharding.ReferenceThenReplicas ->
+                        try
+                            Ok(Suite.runEntryFrom source folder settings before (check, l))
+                        with ReplicasMissing keys ->
+                            match ended check.Id with
+                            | Some r -> Ok r
+                            | None -> Error keys
+                outcome :: earlier)
             |> List.rev
-        Suite.assemble suite settings checks (results |> List.sumBy (fun r -> r.Seconds))
+        match outcomes |> List.collect (function Error keys -> keys | Ok _ -> []) with
+        | [] ->
+            let checks = outcomes |> List.choose (function Ok r -> Some r | Error _ -> None)
+            let seconds = results |> List.sumBy (fun r -> r.Seconds)
+            MergeOutcome.Complete(Suite.assemble suite settings checks seconds)
+        | keys -> MergeOutcome.NextWave keys
 
     let private json =
         let options = JsonSerializerOptions(NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, WriteIndented = false)

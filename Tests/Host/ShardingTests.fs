@@ -34,9 +34,9 @@ let private syntheticSuite =
     let result id notes =
         { Id = id; Title = id; Source = "test"; Statement = "test"; Parameters = []; Measurement = Measurement.Nothing
           Verdict = Verdict.Holds; Reference = FournierGuillin.lawReference; Notes = notes; Seconds = 0.5 }
-    let measured = { Id = "measured"; Title = "measured"; Needs = []; Reference = FournierGuillin.lawReference; Run = fun c -> result "measured" [ string c.Seed ] }
+    let measured = { Id = "measured"; Title = "measured"; Needs = []; Sharding = Sharding.Whole; Reference = FournierGuillin.lawReference; Run = fun c -> result "measured" [ string c.Seed ] }
     let derived =
-        { Id = "derived"; Title = "derived"; Needs = [ "measured" ]; Reference = FournierGuillin.lawReference
+        { Id = "derived"; Title = "derived"; Needs = [ "measured" ]; Sharding = Sharding.Whole; Reference = FournierGuillin.lawReference
           Run = fun c -> result "derived" [ for e in c.Earlier -> e.Id + ":" + String.concat "," e.Notes ] }
     let ladder = Ladder.fixedDesign [] 0 0.0
     { Name = "synthetic"; Entries = [ measured, ladder; derived, ladder ] }

@@ -43,4 +43,4 @@ let onScenario (name: string) (change: Scenario -> Scenario) =
 
 /// What a check is given in a test: the solver, a seed and a ladder.
 let context (solver: IParticleSolver) (seed: int) (ladder: Ladder) =
-    { Solver = solver; Seed = seed; Ladder = ladder; Progress = ignore; Earlier = [] }
+    { Solver = solver; Seed = seed; Ladder = ladder; Progress = ignore; Earlier = []; Replicas = ReplicaSource.all; ReferenceFolder = None }

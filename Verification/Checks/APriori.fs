@@ -70,6 +70,7 @@ module APriori =
         { Id = id
           Title = title
           Needs = []
+          Sharding = Sharding.Whole
           Reference = reference
           Run =
             fun context ->

@@ -25,6 +25,7 @@ module ChemicalGradient =
         { Id = id
           Title = title
           Needs = []
+          Sharding = Sharding.ReferenceThenReplicas
           Reference = MeanFieldRate.particleReference referenceCells
           Run =
             MeanFieldRate.againstReference

@@ -62,6 +62,7 @@ module ClosedForms =
         { Id = id
           Title = title
           Needs = []
+          Sharding = Sharding.Whole
           Reference = exact
           Run =
             fun context ->
@@ -124,6 +125,7 @@ module ClosedForms =
         { Id = id
           Title = title
           Needs = []
+          Sharding = Sharding.Whole
           Reference = conservation
           Run =
             fun context ->
@@ -154,6 +156,7 @@ module ClosedForms =
         { Id = id
           Title = title
           Needs = []
+          Sharding = Sharding.Whole
           Reference = conservation
           Run =
             fun context ->

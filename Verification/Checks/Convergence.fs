@@ -135,6 +135,7 @@ module Convergence =
         { Id = id
           Title = title
           Needs = []
+          Sharding = Sharding.Whole
           Reference = reference
           Run =
             fun context ->

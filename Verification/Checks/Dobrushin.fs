@@ -59,6 +59,7 @@ module Dobrushin =
         { Id = id
           Title = title
           Needs = []
+          Sharding = Sharding.Whole
           Reference = reference
           Run =
             fun context ->

@@ -102,7 +102,7 @@ module FournierGuillin =
             let fit = Ladder.fitAt confidence kind rungs
             fit, Verdict.decide claim theory tolerance (List.head rungs).Errors.Length fit, ()
         let measure n seed = twoSampleCostWith cost sampler reference (int n) seed
-        let rungs, (fit, verdict, ()), sequential = Ladder.runSequential id context.Seed context.Ladder context.Progress measure control judge
+        let rungs, (fit, verdict, ()), sequential = Ladder.runSequentialFrom context.Replicas id context.Seed context.Ladder context.Progress measure control judge
         { Id = id
           Title = title
           Source = source
@@ -172,6 +172,7 @@ module FournierGuillin =
         { Id = $"fournier-guillin-d{d}"
           Title = $"Fournier-Guillin rate, d = {d} (D = {dimension})"
           Needs = []
+          Sharding = Sharding.Replicas
           Reference = lawReference
           Run =
             run
@@ -214,6 +215,7 @@ module FournierGuillin =
         { Id = id
           Title = title
           Needs = []
+          Sharding = Sharding.Replicas
           Reference = lawReference
           Run =
             fun context ->

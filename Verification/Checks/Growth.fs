@@ -26,6 +26,7 @@ module Growth =
         { Id = id
           Title = title
           Needs = List.map snd sources
+          Sharding = Sharding.Whole
           Reference = reference
           Run =
             fun context ->

@@ -68,12 +68,25 @@ module MeanFieldRate =
 
     /// The M-cell reference after <c>steps</c> steps (cells and grad psi at the nodes), with the mesh
     /// alignment and its own seed; one run per scenario, size and seed, shared by every time asked for.
-    let reference (scenario: Scenario) (model: HybridModel) (steps: int) (cells: int) (seed: int) =
+    /// With a folder, the snapshot is read from its content-addressed file there if one was written
+    /// (by another work unit), else computed and written (see <see cref="ReferenceFiles"/>).
+    let reference (folder: string option) (scenario: Scenario) (model: HybridModel) (steps: int) (cells: int) (seed: int) =
         let key = $"{ScenarioWriter.Write scenario}|{cells}|{seed}"
-        let run =
-            references.GetOrAdd(key, fun _ ->
-                lazy (ReferenceRun(model.WithMeshAlignment ReferenceSpacing, InitialData.Sample(scenario.Initial, scenario.Dimension, cells, seed))))
-        run.Value.At steps
+        let compute () =
+            let run =
+                references.GetOrAdd(key, fun _ ->
+                    lazy (ReferenceRun(model.WithMeshAlignment ReferenceSpacing, InitialData.Sample(scenario.Initial, scenario.Dimension, cells, seed))))
+            run.Value.At steps
+        match folder with
+        | None -> compute ()
+        | Some folder ->
+            let fileKey = $"{key}|{steps}"
+            match ReferenceFiles.tryRead folder fileKey with
+            | Some snapshot -> snapshot
+            | None ->
+                let snapshot = compute ()
+                ReferenceFiles.write folder fileKey snapshot
+                snapshot
 
     /// The M-cell particle reference as the report describes it: the project's own stepper with mesh alignment.
     let particleReference (cells: int) =
@@ -129,7 +142,7 @@ module MeanFieldRate =
             let verdict, note = judge fit theory rungs (List.head rungs).Errors.Length floorValue floorText
             fit, verdict, (floorValue, note)
         let measureOne n seed = measure context.Solver t reference (int n) seed
-        let rungs, (fit, verdict, (floorValue, note)), sequential = Ladder.runSequential id context.Seed context.Ladder context.Progress measureOne None look
+        let rungs, (fit, verdict, (floorValue, note)), sequential = Ladder.runSequentialFrom context.Replicas id context.Seed context.Ladder context.Progress measureOne None look
         { Id = id
           Title = title
           Source = source
@@ -165,7 +178,7 @@ module MeanFieldRate =
         (details: HybridModel -> int -> (string * string) list)
         (measure: IParticleSolver -> float -> ParticleState * float[][] -> int -> int -> float) =
         let build (context: CheckContext) model steps =
-            reference scenario model steps referenceCells (referenceSeed context.Seed scenario.Dimension)
+            reference context.ReferenceFolder scenario model steps referenceCells (referenceSeed context.Seed scenario.Dimension)
         let floor _ fit kind = floorOf fit kind referenceCells, sprintf "the fitted law at N = M = %d" referenceCells
         againstReferenceWith scenario scenarioName horizon id title source statement errorLabel (particleReference referenceCells) build floor details measure (fun _ -> [])
 
@@ -188,6 +201,7 @@ module MeanFieldRate =
         { Id = id
           Title = title
           Needs = []
+          Sharding = Sharding.ReferenceThenReplicas
           Reference = particleReference referenceCells
           Run = againstReference scenario scenarioName horizon referenceCells id title "Theorem 2.1" statement "E W2^2(mu_N^t, rho^t)" details measure }
 
@@ -236,6 +250,7 @@ module MeanFieldRate =
         { Id = id
           Title = title
           Needs = []
+          Sharding = Sharding.Replicas
           Reference = reference
           Run = againstReferenceWith scenario scenarioName horizon id title "Theorem 2.1" statement "E W2^2(mu_N^t, rho^t)" reference build floor details measure notes }
 

@@ -109,6 +109,7 @@ module Monokinetic =
         { Id = id
           Title = title
           Needs = []
+          Sharding = Sharding.Replicas
           Reference = reference
           Run =
             MeanFieldRate.againstReferenceWith

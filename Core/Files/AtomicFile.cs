@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MeanField.Reports.Output;
+namespace MeanField.Core.Files;
 
 /// <summary>
 /// One file written whole or not at all: under a temporary name beside it (with the process id, so
