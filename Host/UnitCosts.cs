@@ -10,21 +10,38 @@ namespace MeanField.Host;
 /// came from. Measured costs first: a stored results.json (<c>--baseline</c>) gives each whole check's
 /// seconds, each rung's seconds per replica, and a reference unit's as the check's seconds outside its
 /// rungs; the replicas of earlier waves give each rung's mean seconds per replica (core-seconds: a unit's
-/// replicas share its cores). Without a measurement, a check's time budget, spread evenly over its first
-/// wave's units.
+/// replicas share its cores). A rung of a size not measured is extrapolated by the power law in N fitted
+/// to the check's measured rungs; a particle reference of another size is scaled by its cells (its cost
+/// per step is linear in M: mesh alignment and the field). Without a measurement, a check's time budget,
+/// spread evenly over its first wave's units.
 /// </summary>
-internal sealed class UnitCosts
+internal sealed partial class UnitCosts
 {
     private readonly Dictionary<string, double> _checks = [];
-    private readonly Dictionary<(string Check, int Rung), double> _perReplica = [];
-    private readonly Dictionary<string, double> _references = [];
-    private readonly Dictionary<string, (double? Budget, int Rungs, int FirstLook)> _ladders;
+    private readonly Dictionary<string, SortedDictionary<double, double>> _perReplica = [];
+    private readonly Dictionary<string, (double Seconds, int? Cells)> _references = [];
+    private readonly Dictionary<string, (double? Budget, double[] Xs, int FirstLook, int? Cells)> _ladders;
     private readonly string _measured;
 
     private UnitCosts(Suite suite, string measured)
     {
-        _ladders = suite.Entries.ToDictionary(e => e.Item1.Id, e => (e.Item2.Seconds?.Value, e.Item2.Xs.Length, e.Item2.Replicas > 0 ? LadderModule.looks(e.Item2)[0] : 0));
+        _ladders = suite.Entries.ToDictionary(
+            e => e.Item1.Id,
+            e => (e.Item2.Seconds?.Value, e.Item2.Xs.ToArray(), e.Item2.Replicas > 0 ? LadderModule.looks(e.Item2)[0] : 0, Cells(e.Item1.Reference.Description)));
         _measured = measured;
+    }
+
+    /// <summary>The cells of a particle reference, from its description ("a 128000-cell run of (P) ..."), if it is one.</summary>
+    private static int? Cells(string description) =>
+        CellsPattern().Match(description) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(\d+)-cell run")]
+    private static partial System.Text.RegularExpressions.Regex CellsPattern();
+
+    private void AddReplica(string check, double x, double secondsPerReplica)
+    {
+        if (!_perReplica.TryGetValue(check, out var rungs)) _perReplica[check] = rungs = [];
+        rungs[x] = secondsPerReplica;
     }
 
     /// <summary>Costs from a stored results.json of the same suite, or from the budgets without one.</summary>
@@ -41,17 +58,16 @@ internal sealed class UnitCosts
             costs._checks[id] = s.GetDouble();
             if (!check.TryGetProperty("rungs", out var rungs) || rungs.ValueKind != JsonValueKind.Array) continue;
             double inRungs = 0;
-            int k = 0;
             foreach (var rung in rungs.EnumerateArray())
             {
                 double seconds = rung.GetProperty("seconds").GetDouble();
                 int replicas = rung.GetProperty("errors").GetArrayLength();
                 inRungs += seconds;
-                if (replicas > 0) costs._perReplica[(id, k)] = seconds / replicas;
-                k++;
+                if (replicas > 0) costs.AddReplica(id, rung.GetProperty("x").GetDouble(), seconds / replicas);
             }
 
-            costs._references[id] = Math.Max(0, s.GetDouble() - inRungs);
+            var description = check.TryGetProperty("reference", out var reference) && reference.TryGetProperty("description", out var d) ? d.GetString() ?? "" : "";
+            costs._references[id] = (Math.Max(0, s.GetDouble() - inRungs), Cells(description));
         }
 
         return costs;
@@ -62,22 +78,36 @@ internal sealed class UnitCosts
     {
         var costs = new UnitCosts(suite, "measured in the waves before");
         foreach (var g in known.GroupBy(kv => (kv.Key.Check, kv.Key.Rung)))
-            costs._perReplica[g.Key] = g.Average(kv => kv.Value.Seconds);
+            costs.AddReplica(g.Key.Check, costs._ladders[g.Key.Check].Xs[g.Key.Rung], g.Average(kv => kv.Value.Seconds));
         return costs;
     }
 
     /// <summary>The unit's estimated seconds and the estimate's source.</summary>
     public (double Seconds, string Source) Estimate(WorkUnit unit)
     {
-        var (budget, rungs, firstLook) = _ladders[unit.Check];
+        var (budget, xs, firstLook, cells) = _ladders[unit.Check];
         switch (unit.Work)
         {
             case UnitWork.Replicas r:
                 int count = r.Item.Until - r.Item.First;
-                if (_perReplica.TryGetValue((unit.Check, r.Item.Rung), out double each)) return (each * count, _measured);
-                return Budget(budget, (double)count / Math.Max(1, rungs * firstLook));
+                double x = xs[r.Item.Rung];
+                if (_perReplica.TryGetValue(unit.Check, out var rungs))
+                {
+                    if (rungs.TryGetValue(x, out double each)) return (each * count, _measured);
+                    if (rungs.Count >= 2)
+                    {
+                        // Seconds per replica as a power of N, fitted in logs to the measured rungs.
+                        var (intercept, slope) = MathNet.Numerics.Fit.Line([.. rungs.Keys.Select(k => Math.Log(k))], [.. rungs.Values.Select(v => Math.Log(Math.Max(v, 1e-6)))]);
+                        return (Math.Exp(intercept + slope * Math.Log(x)) * count, string.Create(CultureInfo.InvariantCulture, $"extrapolated from the rungs {_measured} (seconds per replica as N^{slope:F2})"));
+                    }
+                }
+
+                return Budget(budget, (double)count / Math.Max(1, xs.Length * firstLook));
             case var w when w.IsReference:
-                return _references.TryGetValue(unit.Check, out double reference) ? (reference, _measured) : Budget(budget, 1);
+                if (!_references.TryGetValue(unit.Check, out var reference)) return Budget(budget, 1);
+                if (cells is { } m && reference.Cells is { } measuredCells && m != measuredCells)
+                    return (reference.Seconds * m / measuredCells, string.Create(CultureInfo.InvariantCulture, $"{_measured}, scaled from {measuredCells} to {m} cells"));
+                return (reference.Seconds, _measured);
             case var w when w.IsCheck:
                 return _checks.TryGetValue(unit.Check, out double check) ? (check, _measured) : Budget(budget, 1);
             default:

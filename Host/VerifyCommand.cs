@@ -30,8 +30,8 @@ internal static class VerifyCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var suite = new Option<string>("--suite") { HelpName = "quick|full", Description = "quick (minutes, for CI) or full (publication sizes).", DefaultValueFactory = _ => "quick" };
-        suite.AcceptOnlyFromAmong("quick", "full");
+        var suite = new Option<string>("--suite") { HelpName = "quick|full|large", Description = "quick (minutes, for CI), full (publication sizes, 40 minutes on 2 cores) or large (N to 10^5 in d = 2 and 3 against 10^7-cell references: for a cluster, with --plan).", DefaultValueFactory = _ => "quick" };
+        suite.AcceptOnlyFromAmong("quick", "full", "large");
         var check = new Option<string[]>("--check") { HelpName = "NAME", Description = "Run only this check (repeatable): a name from the table of checks in the README, or from a report's summary.", AllowMultipleArgumentsPerToken = false };
         var scenario = new Option<FileInfo?>("--scenario") { HelpName = "FILE", Description = "Scenario YAML whose model replaces the default in its own dimension." };
         var outDir = new Option<DirectoryInfo>("--out") { HelpName = "DIR", Description = "Report folder (replaced when the run completes).", DefaultValueFactory = _ => new DirectoryInfo("verification-report") };

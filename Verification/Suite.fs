@@ -170,6 +170,33 @@ module Suite =
             @ convergence3 model
             |> List.map (fun (check, l) -> check, { l with Seconds = Some fullSeconds }) }
 
+    /// Beyond one machine (run it sharded: <c>--plan</c>): mean-field ladders to N = 102400 in d = 2 and
+    /// d = 3 against 10^7-cell references, Fournier-Guillin ladders to 64000, and 16 replicas per rung at
+    /// the first look, up to 64. No time budget: under sharding the replica budget is the limit.
+    let large (model: Model) =
+        let d3 =
+            let law, name = model.Law 3
+            { model with Scenario = model.Scenario.InDimension(3, law); ScenarioName = sprintf "%s in d = 3 (%s)" model.ScenarioName name }
+        let meanFieldLadder = Ladder.sequential (doubling 200.0 10) 16 64 400.0
+        let cells = 10_000_000
+        { Name = "large"
+          Entries =
+            fournierGuillin model (fun _ -> Ladder.sequential (doubling 125.0 10) 16 64 500.0)
+            @ [ FournierGuillin.sharpness "square", Ladder.sequential (doubling 125.0 10) 8 32 500.0
+                FournierGuillin.sharpness "clusters", Ladder.sequential (doubling 64.0 10) 16 64 128.0
+                FournierGuillin.sharpness "cube6", Ladder.sequential (doubling 125.0 10) 16 64 500.0
+                Dobrushin.check model.Scenario model.ScenarioName 2.0 8000, Ladder.sequential [ 1e-8; 1e-7; 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 16 64 0.0 ]
+            @ meanField model [ 0.5; 1.0; 2.0 ] cells meanFieldLadder
+            @ [ ChemicalGradient.check model.Scenario model.ScenarioName 1.0 cells, meanFieldLadder ]
+            @ (if model.Scenario.Dimension = 3 then []
+               else
+                   meanField d3 [ 0.5; 1.0; 2.0 ] cells meanFieldLadder
+                   @ [ ChemicalGradient.check d3.Scenario d3.ScenarioName 1.0 cells, meanFieldLadder ])
+            @ referenceChecks model (Ladder.sequential (doubling 125.0 9) 16 64 250.0) (Ladder.sequential (doubling 125.0 8) 16 64 250.0)
+            @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0; 4000.0; 16000.0 ] 4 0.0 ]
+            @ codeChecks model
+            @ convergence3 model }
+
     /// The budget overridden from the command line: replicas per rung at most (a count below a check's
     /// first look makes it a fixed design at its first look) and seconds per check.
     let withBudget (maxReplicas: int option) (seconds: float option) (suite: Suite) =
@@ -184,7 +211,8 @@ module Suite =
         match name with
         | "quick" -> Ok(quick model)
         | "full" -> Ok(full model)
-        | other -> Error $"suite '{other}' does not exist (quick, full)"
+        | "large" -> Ok(large model)
+        | other -> Error $"suite '{other}' does not exist (quick, full, large)"
 
     let ids (suite: Suite) = suite.Entries |> List.map (fun (c, _) -> c.Id)
 
