@@ -103,11 +103,14 @@ internal sealed partial class UnitCosts
                 }
 
                 return Budget(budget, (double)count / Math.Max(1, xs.Length * firstLook));
-            case var w when w.IsReference:
+            case UnitWork.Reference r:
+                // One run to the last time of its checks: in the measured single process, each check's time
+                // outside its rungs is the run's stretch from the time before (or none: a time already reached).
                 if (!_references.TryGetValue(unit.Check, out var reference)) return Budget(budget, 1);
+                double seconds = reference.Seconds + r.also.Sum(c => _references.TryGetValue(c, out var other) ? other.Seconds : 0);
                 if (cells is { } m && reference.Cells is { } measuredCells && m != measuredCells)
-                    return (reference.Seconds * m / measuredCells, string.Create(CultureInfo.InvariantCulture, $"{_measured}, scaled from {measuredCells} to {m} cells"));
-                return (reference.Seconds, _measured);
+                    return (seconds * m / measuredCells, string.Create(CultureInfo.InvariantCulture, $"{_measured}, scaled from {measuredCells} to {m} cells"));
+                return (seconds, _measured);
             case var w when w.IsCheck:
                 return _checks.TryGetValue(unit.Check, out double check) ? (check, _measured) : Budget(budget, 1);
             default:

@@ -44,7 +44,7 @@ internal sealed record UnitOptions(FileInfo? Plan, int? RunUnit, DirectoryInfo? 
 internal static class VerifyUnits
 {
     /// <summary>The plan file's format, checked on reading.</summary>
-    public const string Format = "meanfield-verify-plan/2";
+    public const string Format = "meanfield-verify-plan/3";
 
     /// <summary>The suite options a plan records: everything that determines the numbers.</summary>
     internal sealed record SuiteOptions(
@@ -52,11 +52,13 @@ internal static class VerifyUnits
 
     /// <summary>
     /// A unit as the plan lists it: its wave and index, its check and what of it (<c>check</c>, the whole;
-    /// <c>reference</c>, its shared reference run; <c>replicas</c>, replicas first to until - 1 of one rung),
-    /// with its estimated seconds and where the estimate came from.
+    /// <c>reference</c>, its shared reference run, with the other checks of that run in <c>also</c>;
+    /// <c>replicas</c>, replicas first to until - 1 of one rung), with its estimated seconds and where the
+    /// estimate came from.
     /// </summary>
     internal sealed record PlannedUnit(
-        int Index, int Wave, string Check, string Kind, int? Rung, int? FirstReplica, int? UntilReplica, double EstimatedSeconds, string CostSource);
+        int Index, int Wave, string Check, string Kind, int? Rung, int? FirstReplica, int? UntilReplica, double EstimatedSeconds, string CostSource,
+        string[]? Also = null);
 
     /// <summary>The simulated wall time of the units on a number of workers, and the speed-up over one.</summary>
     internal sealed record Simulated(int Workers, double Seconds, double SpeedUp);
@@ -270,7 +272,7 @@ internal static class VerifyUnits
         u.Work switch
         {
             UnitWork.Replicas r => new PlannedUnit(u.Index, u.Wave, u.Check, "replicas", r.Item.Rung, r.Item.First, r.Item.Until, u.EstimatedSeconds, source),
-            var w when w.IsReference => new PlannedUnit(u.Index, u.Wave, u.Check, "reference", null, null, null, u.EstimatedSeconds, source),
+            UnitWork.Reference r => new PlannedUnit(u.Index, u.Wave, u.Check, "reference", null, null, null, u.EstimatedSeconds, source, [.. r.also]),
             var w when w.IsCheck => new PlannedUnit(u.Index, u.Wave, u.Check, "check", null, null, null, u.EstimatedSeconds, source),
             var w => throw new InvalidOperationException($"no plan entry for the unit work {w}"),
         };
@@ -281,7 +283,7 @@ internal static class VerifyUnits
         UnitWork? work = (u.Kind, u.Rung, u.FirstReplica, u.UntilReplica) switch
         {
             ("check", _, _, _) => UnitWork.Check,
-            ("reference", _, _, _) => UnitWork.Reference,
+            ("reference", _, _, _) => UnitWork.NewReference(ListModule.OfSeq(u.Also ?? [])),
             ("replicas", { } rung, { } first, { } until) when first < until => UnitWork.NewReplicas(new ReplicaBatch(rung, first, until)),
             _ => null,
         };

@@ -21,8 +21,10 @@ type Sharding =
     /// Units of replica batches: every replica comes through <c>CheckContext.Replicas</c>.
     | Replicas
     /// A unit that computes the check's shared reference (into <c>CheckContext.ReferenceFolder</c>), then
-    /// units of replica batches that read it.
-    | ReferenceThenReplicas
+    /// units of replica batches that read it. <c>run</c> is the reference run's identity (what determines
+    /// its bits but the time): checks of the same run share one reference unit, which computes every
+    /// time they ask for in one run.
+    | ReferenceThenReplicas of run: string
 
 /// A check as a suite runs it: an id for --check, a title, and the measurement.
 type Check =

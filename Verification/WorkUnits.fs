@@ -13,8 +13,9 @@ type ReplicaBatch = { Rung: int; First: int; Until: int }
 type UnitWork =
     /// The whole check (see <see cref="Sharding.Whole"/>).
     | Check
-    /// The check's shared reference run, into the reference folder, and nothing else.
-    | Reference
+    /// The check's shared reference run, into the reference folder, and nothing else; in the same run, at
+    /// each of their times, the references of the checks <c>also</c> (those of the same reference run).
+    | Reference of also: string list
     /// One batch of replicas of the check's ladder.
     | Replicas of ReplicaBatch
 
@@ -97,15 +98,21 @@ module WorkUnits =
             { u with EstimatedSeconds = cost u })
 
     /// The first wave of a suite, in its order: a unit per whole check; a unit per batch of at most
-    /// <c>batch</c> replicas of each rung's first look for a check of independent replicas; the reference
-    /// unit of a check with a shared reference. <c>cost</c> estimates a unit's seconds.
+    /// <c>batch</c> replicas of each rung's first look for a check of independent replicas; one reference
+    /// unit per shared reference run, on its first check, computing the times of every check of that run
+    /// (so the run is computed once, to its last time). <c>cost</c> estimates a unit's seconds.
     let plan (suite: Suite) (batch: int) (cost: WorkUnit -> float) =
-        suite.Entries
-        |> List.filter (fun (c, _) -> c.Needs.IsEmpty)
+        let independent = suite.Entries |> List.filter (fun (c, _) -> c.Needs.IsEmpty)
+        let ofRun run =
+            independent |> List.choose (fun (c, _) -> match c.Sharding with Sharding.ReferenceThenReplicas r when r = run -> Some c.Id | _ -> None)
+        independent
         |> List.collect (fun (c, ladder) ->
             match c.Sharding with
             | Sharding.Whole -> [ c.Id, UnitWork.Check ]
-            | Sharding.ReferenceThenReplicas -> [ c.Id, UnitWork.Reference ]
+            | Sharding.ReferenceThenReplicas run ->
+                match ofRun run with
+                | first :: also when first = c.Id -> [ c.Id, UnitWork.Reference also ]
+                | _ -> []
             | Sharding.Replicas ->
                 let first = (Ladder.looks ladder)[0]
                 [ for k in 0 .. ladder.Xs.Length - 1 do
@@ -146,13 +153,23 @@ module WorkUnits =
         | UnitWork.Check ->
             let result = Suite.runEntry settings [] e
             { ConfigurationHash = inputs.ConfigurationHash; Unit = unit; Result = Some result; Replicas = []; Seconds = clock.Elapsed.TotalSeconds }
-        | UnitWork.Reference
-        | UnitWork.Replicas _ ->
+        | UnitWork.Reference also ->
+            // Each check of the run up to its first replica, in the suite's order (increasing time): the
+            // run steps on from one check's time to the next, writing each time's file.
+            // A check ended here (its reference failed) is the unit's result for its own check; another check
+            // of the run would fail the same way at the merge, which has no file of its time.
+            let source = { Known = inputs.Known.TryFind; Wanted = (fun _ -> false); Measured = fun _ _ -> () }
+            let ended check =
+                try
+                    Some(Suite.runEntryFrom source inputs.ReferenceFolder settings [] (entry suite check))
+                with ReplicasMissing _ ->
+                    None
+            let result = ended unit.Check
+            for check in also do ended check |> ignore
+            { ConfigurationHash = inputs.ConfigurationHash; Unit = unit; Result = result; Replicas = []; Seconds = clock.Elapsed.TotalSeconds }
+        | UnitWork.Replicas b ->
             let measured = ConcurrentBag<MeasuredReplica>()
-            let wanted (key: ReplicaKey) =
-                match unit.Work with
-                | UnitWork.Replicas b -> key.Check = unit.Check && key.Rung = b.Rung && key.Replica >= b.First && key.Replica < b.Until
-                | _ -> false
+            let wanted (key: ReplicaKey) = key.Check = unit.Check && key.Rung = b.Rung && key.Replica >= b.First && key.Replica < b.Until
             let source = { Known = inputs.Known.TryFind; Wanted = wanted; Measured = fun key value -> measured.Add { Key = key; Value = value } }
             let result =
                 try
@@ -194,7 +211,7 @@ module WorkUnits =
                         | Some r -> Ok r
                         | None -> invalidArg (nameof results) $"no result for the unit {check.Id}"
                     | Sharding.Replicas
-                    | Sharding.ReferenceThenReplicas ->
+                    | Sharding.ReferenceThenReplicas _ ->
                         try
                             Ok(Suite.runEntryFrom source folder settings before (check, l))
                         with ReplicasMissing keys ->

@@ -237,6 +237,33 @@ let tests =
             Expect.equal (results |> List.sumBy (fun r -> r.Replicas.Length)) (single.Checks |> List.sumBy (fun c -> c.Rate.Value.Rungs |> List.sumBy (fun r -> r.Errors.Length))) "every replica measured once"
         }
 
+        test "Checks of one reference run share one reference unit, which computes the run once to its last time and writes a file per time" {
+            let scenario = MeanField.Core.Scenarios.ScenarioReader.Default()
+            let ladder = Ladder.fixedDesign [ 64.0; 128.0 ] 2 0.0
+            // Two times of one run (the chemical-gradient check at the later time reads the same snapshot), and a
+            // run of another size.
+            let suite =
+                { Name = "shared"
+                  Entries =
+                    [ MeanFieldRate.check scenario "default" 0.25 1500, ladder
+                      MeanFieldRate.check scenario "default" 0.5 1500, ladder
+                      ChemicalGradient.check scenario "default" 0.5 1500, ladder
+                      MeanFieldRate.check scenario "default" 0.75 1200, ladder ] }
+            let references = WorkUnits.plan suite 2 (fun _ -> 1.0) |> List.filter (fun u -> match u.Work with UnitWork.Reference _ -> true | _ -> false)
+            Expect.equal
+                (references |> List.map (fun u -> u.Check, u.Work))
+                [ "mean-field-d2-t0.25", UnitWork.Reference [ "mean-field-d2-t0.5"; "chemical-gradient-d2-t0.5" ]
+                  "mean-field-d2-t0.75", UnitWork.Reference [] ]
+                "one reference unit per run, on its first check, the run's other checks with it"
+            withTemp (fun dir ->
+                let settings = { Solver = MeanField.Core.Solvers.OwnSolver(); Seed = 77; ScenarioText = "shared"; Progress = ignore; Finished = ignore }
+                let shared = references.Head
+                let result = WorkUnits.run suite settings { noInputs with ReferenceFolder = Some dir } shared
+                Expect.isNone result.Result "a reference unit ends no check"
+                Expect.isEmpty result.Replicas "and measures no replica"
+                Expect.equal (Directory.GetFiles(dir, "reference-*.bin").Length) 2 "a file for each time of the run (the chemical-gradient check's is the mean-field one's)")
+        }
+
         testProperty "Replica batches cover the keys, each once, a rung and a contiguous run of at most the batch size each" <| fun (picks: Set<int * int>) (size: FsCheck.PositiveInt) ->
             let batch = min size.Get 6
             let keys = [ for rung, replica in picks -> { Check = "c"; Rung = abs rung % 4; Replica = abs replica % 40 } ]

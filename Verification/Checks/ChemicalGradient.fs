@@ -25,7 +25,7 @@ module ChemicalGradient =
         { Id = id
           Title = title
           Needs = []
-          Sharding = Sharding.ReferenceThenReplicas
+          Sharding = Sharding.ReferenceThenReplicas(MeanFieldRate.referenceRun scenario referenceCells)
           Reference = MeanFieldRate.particleReference referenceCells
           Run =
             MeanFieldRate.againstReference

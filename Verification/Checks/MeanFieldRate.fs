@@ -66,12 +66,17 @@ module MeanFieldRate =
 
     let private references = System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<ReferenceRun>>()
 
+    /// The identity of the reference run of <c>cells</c> cells of the scenario, but its seed and time (the seed
+    /// is the run's <see cref="referenceSeed"/>, the same for every check of a suite): checks with the same
+    /// identity share one reference unit under sharding.
+    let referenceRun (scenario: Scenario) (cells: int) = $"{ScenarioWriter.Write scenario}|{cells}"
+
     /// The M-cell reference after <c>steps</c> steps (cells and grad psi at the nodes), with the mesh
     /// alignment and its own seed; one run per scenario, size and seed, shared by every time asked for.
     /// With a folder, the snapshot is read from its content-addressed file there if one was written
     /// (by another work unit), else computed and written (see <see cref="ReferenceFiles"/>).
     let reference (folder: string option) (scenario: Scenario) (model: HybridModel) (steps: int) (cells: int) (seed: int) =
-        let key = $"{ScenarioWriter.Write scenario}|{cells}|{seed}"
+        let key = $"{referenceRun scenario cells}|{seed}"
         let compute () =
             let run =
                 references.GetOrAdd(key, fun _ ->
@@ -201,7 +206,7 @@ module MeanFieldRate =
         { Id = id
           Title = title
           Needs = []
-          Sharding = Sharding.ReferenceThenReplicas
+          Sharding = Sharding.ReferenceThenReplicas(referenceRun scenario referenceCells)
           Reference = particleReference referenceCells
           Run = againstReference scenario scenarioName horizon referenceCells id title "Theorem 2.1" statement "E W2^2(mu_N^t, rho^t)" details measure }
 
