@@ -104,11 +104,13 @@ internal sealed partial class UnitCosts
 
                 return Budget(budget, (double)count / Math.Max(1, xs.Length * firstLook));
             case UnitWork.Reference r:
-                // One run to the last time of its checks: in the measured single process, each check's time
-                // outside its rungs is the run's stretch from the time before (or none: a time already reached).
-                if (!_references.TryGetValue(unit.Check, out var reference)) return Budget(budget, 1);
-                double seconds = reference.Seconds + r.also.Sum(c => _references.TryGetValue(c, out var other) ? other.Seconds : 0);
-                if (cells is { } m && reference.Cells is { } measuredCells && m != measuredCells)
+                // One run to the last time of its checks. In the measured single process each check's time
+                // outside its rungs is the run's stretch from the time before it (none for a time already
+                // reached), so the measured stretches of the run's checks add up to the run to its last time.
+                var measuredRun = new[] { unit.Check }.Concat(r.also).Where(_references.ContainsKey).Select(c => _references[c]).ToArray();
+                if (measuredRun.Length == 0) return Budget(budget, 1);
+                double seconds = measuredRun.Sum(stretch => stretch.Seconds);
+                if (cells is { } m && measuredRun[0].Cells is { } measuredCells && m != measuredCells)
                     return (seconds * m / measuredCells, string.Create(CultureInfo.InvariantCulture, $"{_measured}, scaled from {measuredCells} to {m} cells"));
                 return (seconds, _measured);
             case var w when w.IsCheck:
