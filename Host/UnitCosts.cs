@@ -10,7 +10,7 @@ namespace MeanField.Host;
 /// came from. Measured costs first: a stored results.json (<c>--baseline</c>) gives each whole check's
 /// seconds, each rung's seconds per replica, and a reference unit's as the check's seconds outside its
 /// rungs; the replicas of earlier waves give each rung's mean seconds per replica (core-seconds: a unit's
-/// replicas share its cores). A rung of a size not measured is extrapolated by the power law in N fitted
+/// replicas share its cores), and the plan carries the rungs' costs it was made with to the next wave. A rung of a size not measured is extrapolated by the power law in N fitted
 /// to the check's measured rungs; a particle reference of another size is scaled by its cells (its cost
 /// per step is linear in M: mesh alignment and the field). Without a measurement, a check's time budget,
 /// spread evenly over its first wave's units.
@@ -38,11 +38,21 @@ internal sealed partial class UnitCosts
     [System.Text.RegularExpressions.GeneratedRegex(@"(\d+)-cell run")]
     private static partial System.Text.RegularExpressions.Regex CellsPattern();
 
-    private void AddReplica(string check, double x, double secondsPerReplica)
+    /// <summary>A rung's measured seconds per replica, as a plan carries it to the next wave's costs.</summary>
+    internal sealed record RungCost(string Check, double N, double SecondsPerReplica, string Source);
+
+    private readonly Dictionary<(string Check, double N), string> _rungSources = [];
+
+    private void AddReplica(string check, double x, double secondsPerReplica, string source)
     {
         if (!_perReplica.TryGetValue(check, out var rungs)) _perReplica[check] = rungs = [];
         rungs[x] = secondsPerReplica;
+        _rungSources[(check, x)] = source;
     }
+
+    /// <summary>Every rung's measured seconds per replica, with where each was measured.</summary>
+    public RungCost[] Rungs() =>
+        [.. _perReplica.SelectMany(kv => kv.Value.Select(r => new RungCost(kv.Key, r.Key, r.Value, _rungSources[(kv.Key, r.Key)])))];
 
     /// <summary>Costs from a stored results.json of the same suite, or from the budgets without one.</summary>
     public static UnitCosts FromBaseline(FileInfo? results, Suite suite)
@@ -63,7 +73,7 @@ internal sealed partial class UnitCosts
                 double seconds = rung.GetProperty("seconds").GetDouble();
                 int replicas = rung.GetProperty("errors").GetArrayLength();
                 inRungs += seconds;
-                if (replicas > 0) costs.AddReplica(id, rung.GetProperty("x").GetDouble(), seconds / replicas);
+                if (replicas > 0) costs.AddReplica(id, rung.GetProperty("x").GetDouble(), seconds / replicas, costs._measured);
             }
 
             var description = check.TryGetProperty("reference", out var reference) && reference.TryGetProperty("description", out var d) ? d.GetString() ?? "" : "";
@@ -73,12 +83,17 @@ internal sealed partial class UnitCosts
         return costs;
     }
 
-    /// <summary>Costs from the replicas the waves so far measured.</summary>
-    public static UnitCosts FromReplicas(FSharpMap<ReplicaKey, ReplicaValue> known, Suite suite)
+    /// <summary>
+    /// Costs from the replicas the waves so far measured, and for a rung they measured none of, from the
+    /// costs the plan was made with (<paramref name="planned"/>: a check whose first wave was its reference).
+    /// </summary>
+    public static UnitCosts FromReplicas(FSharpMap<ReplicaKey, ReplicaValue> known, IEnumerable<RungCost> planned, Suite suite)
     {
         var costs = new UnitCosts(suite, "measured in the waves before");
+        foreach (var r in planned.Where(r => costs._ladders.ContainsKey(r.Check)))
+            costs.AddReplica(r.Check, r.N, r.SecondsPerReplica, r.Source);
         foreach (var g in known.GroupBy(kv => (kv.Key.Check, kv.Key.Rung)))
-            costs.AddReplica(g.Key.Check, costs._ladders[g.Key.Check].Xs[g.Key.Rung], g.Average(kv => kv.Value.Seconds));
+            costs.AddReplica(g.Key.Check, costs._ladders[g.Key.Check].Xs[g.Key.Rung], g.Average(kv => kv.Value.Seconds), costs._measured);
         return costs;
     }
 
@@ -93,7 +108,7 @@ internal sealed partial class UnitCosts
                 double x = xs[r.Item.Rung];
                 if (_perReplica.TryGetValue(unit.Check, out var rungs))
                 {
-                    if (rungs.TryGetValue(x, out double each)) return (each * count, _measured);
+                    if (rungs.TryGetValue(x, out double each)) return (each * count, _rungSources[(unit.Check, x)]);
                     if (rungs.Count >= 2)
                     {
                         // Seconds per replica as a power of N, fitted in logs to the measured rungs.

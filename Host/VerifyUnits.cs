@@ -63,11 +63,16 @@ internal static class VerifyUnits
     /// <summary>The simulated wall time of the units on a number of workers, and the speed-up over one.</summary>
     internal sealed record Simulated(int Workers, double Seconds, double SpeedUp);
 
-    /// <summary>The plan file: the units of its wave (indices 0 to n - 1, one per array task) and those of the waves before.</summary>
+    /// <summary>
+    /// The plan file: the units of its wave (indices 0 to n - 1, one per array task) and those of the waves
+    /// before, and the measured seconds per replica of each rung the costs came from (the next wave's
+    /// units are costed from them where the waves so far measured no replica of the rung).
+    /// </summary>
     internal sealed record Plan(
         string Format, string ToolVersion, string ConfigurationHash, SuiteOptions Options, int Wave, int BatchReplicas,
         PlannedUnit[] Units, PlannedUnit[] EarlierUnits, string[] Derived,
-        double EstimatedSeconds, double CriticalPathSeconds, Simulated[] Simulated);
+        double EstimatedSeconds, double CriticalPathSeconds, Simulated[] Simulated,
+        UnitCosts.RungCost[]? RungCosts = null);
 
     /// <summary>The worker counts the plan simulates.</summary>
     private static readonly int[] SimulatedWorkers = [1, 2, 16, 64, 256];
@@ -94,14 +99,14 @@ internal static class VerifyUnits
         using var disposable = prepared.Solver as IDisposable;
         var costs = UnitCosts.FromBaseline(request.Baseline, prepared.Suite);
         var units = WorkUnits.plan(prepared.Suite, request.Units.BatchReplicas, FuncConvert.FromFunc<WorkUnit, double>(u => costs.Estimate(u).Seconds));
-        var plan = NewPlan(prepared, Options(request), 0, request.Units.BatchReplicas, [.. units.Select(u => Planned(u, costs.Estimate(u).Source))], []);
+        var plan = NewPlan(prepared, Options(request), 0, request.Units.BatchReplicas, [.. units.Select(u => Planned(u, costs.Estimate(u).Source))], [], costs.Rungs());
         var path = request.Units.Plan!.FullName;
         AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, plan, Json));
         Describe(plan, path, output);
         return ExitCodes.Success;
     }
 
-    private static Plan NewPlan(VerifyCommand.Prepared prepared, SuiteOptions options, int wave, int batch, PlannedUnit[] units, PlannedUnit[] earlier) =>
+    private static Plan NewPlan(VerifyCommand.Prepared prepared, SuiteOptions options, int wave, int batch, PlannedUnit[] units, PlannedUnit[] earlier, UnitCosts.RungCost[] rungCosts) =>
         new(
             Format,
             VerifyCommand.ToolVersion(),
@@ -114,7 +119,8 @@ internal static class VerifyUnits
             [.. WorkUnits.derived(prepared.Suite)],
             units.Sum(u => u.EstimatedSeconds),
             units.Select(u => u.EstimatedSeconds).DefaultIfEmpty(0).Max(),
-            Simulate(units));
+            Simulate(units),
+            rungCosts);
 
     private static void Describe(Plan plan, string path, TextWriter output)
     {
@@ -190,10 +196,10 @@ internal static class VerifyUnits
             case MergeOutcome.Complete complete:
                 return VerifyCommand.Report(complete.Item, prepared, request with { Units = request.Units with { Merge = null, Plan = null } }, output);
             case MergeOutcome.NextWave next:
-                var costs = UnitCosts.FromReplicas(WorkUnits.known(ListModule.OfSeq(results)), prepared.Suite);
+                var costs = UnitCosts.FromReplicas(WorkUnits.known(ListModule.OfSeq(results)), plan.RungCosts ?? [], prepared.Suite);
                 int wave = plan.Wave + 1;
                 var units = WorkUnits.wave(wave, plan.BatchReplicas, FuncConvert.FromFunc<WorkUnit, double>(u => costs.Estimate(u).Seconds), next.Item);
-                var nextPlan = NewPlan(prepared, plan.Options, wave, plan.BatchReplicas, [.. units.Select(u => Planned(u, costs.Estimate(u).Source))], [.. plan.EarlierUnits, .. plan.Units]);
+                var nextPlan = NewPlan(prepared, plan.Options, wave, plan.BatchReplicas, [.. units.Select(u => Planned(u, costs.Estimate(u).Source))], [.. plan.EarlierUnits, .. plan.Units], costs.Rungs());
                 string path = Path.Combine(folder.FullName, string.Create(CultureInfo.InvariantCulture, $"plan-wave-{wave:D2}.json"));
                 AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, nextPlan, Json));
                 var checks = string.Join(", ", units.Select(u => u.Check).Distinct());
