@@ -10,8 +10,8 @@ namespace MeanField.Host;
 /// came from. Measured costs first: a stored results.json (<c>--baseline</c>) gives each whole check's
 /// seconds, each rung's seconds per replica, and a reference unit's as the check's seconds outside its
 /// rungs; the replicas of earlier waves give each rung's mean seconds per replica (core-seconds: a unit's
-/// replicas share its cores), and the plan carries the rungs' costs it was made with to the next wave. A rung of a size not measured is extrapolated by the power law in N fitted
-/// to the check's measured rungs; a particle reference of another size is scaled by its cells (its cost
+/// replicas share its cores), and the plan carries the rungs' costs it was made with to the next wave.
+/// A rung of a size not measured is extrapolated by the power law in N fitted to the check's measured rungs; a particle reference of another size is scaled by its cells (its cost
 /// per step is linear in M: mesh alignment and the field). Without a measurement, a check's time budget,
 /// spread evenly over its first wave's units.
 /// </summary>
