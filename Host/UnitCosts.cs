@@ -18,7 +18,7 @@ namespace MeanField.Host;
 internal sealed partial class UnitCosts
 {
     private readonly Dictionary<string, double> _checks = [];
-    private readonly Dictionary<string, SortedDictionary<double, double>> _perReplica = [];
+    private readonly Dictionary<string, SortedDictionary<double, (double Seconds, string Source)>> _perReplica = [];
     private readonly Dictionary<string, (double Seconds, int? Cells)> _references = [];
     private readonly Dictionary<string, (double? Budget, double[] Xs, int FirstLook, int? Cells)> _ladders;
     private readonly string _measured;
@@ -41,18 +41,15 @@ internal sealed partial class UnitCosts
     /// <summary>A rung's measured seconds per replica, as a plan carries it to the next wave's costs.</summary>
     internal sealed record RungCost(string Check, double N, double SecondsPerReplica, string Source);
 
-    private readonly Dictionary<(string Check, double N), string> _rungSources = [];
-
     private void AddReplica(string check, double x, double secondsPerReplica, string source)
     {
         if (!_perReplica.TryGetValue(check, out var rungs)) _perReplica[check] = rungs = [];
-        rungs[x] = secondsPerReplica;
-        _rungSources[(check, x)] = source;
+        rungs[x] = (secondsPerReplica, source);
     }
 
     /// <summary>Every rung's measured seconds per replica, with where each was measured.</summary>
     public RungCost[] Rungs() =>
-        [.. _perReplica.SelectMany(kv => kv.Value.Select(r => new RungCost(kv.Key, r.Key, r.Value, _rungSources[(kv.Key, r.Key)])))];
+        [.. _perReplica.SelectMany(kv => kv.Value.Select(r => new RungCost(kv.Key, r.Key, r.Value.Seconds, r.Value.Source)))];
 
     /// <summary>Costs from a stored results.json of the same suite, or from the budgets without one.</summary>
     public static UnitCosts FromBaseline(FileInfo? results, Suite suite)
@@ -108,11 +105,11 @@ internal sealed partial class UnitCosts
                 double x = xs[r.Item.Rung];
                 if (_perReplica.TryGetValue(unit.Check, out var rungs))
                 {
-                    if (rungs.TryGetValue(x, out double each)) return (each * count, _rungSources[(unit.Check, x)]);
+                    if (rungs.TryGetValue(x, out var each)) return (each.Seconds * count, each.Source);
                     if (rungs.Count >= 2)
                     {
                         // Seconds per replica as a power of N, fitted in logs to the measured rungs.
-                        var (intercept, slope) = MathNet.Numerics.Fit.Line([.. rungs.Keys.Select(k => Math.Log(k))], [.. rungs.Values.Select(v => Math.Log(Math.Max(v, 1e-6)))]);
+                        var (intercept, slope) = MathNet.Numerics.Fit.Line([.. rungs.Keys.Select(k => Math.Log(k))], [.. rungs.Values.Select(v => Math.Log(Math.Max(v.Seconds, 1e-6)))]);
                         return (Math.Exp(intercept + slope * Math.Log(x)) * count, string.Create(CultureInfo.InvariantCulture, $"extrapolated from the rungs {_measured} (seconds per replica as N^{slope:F2})"));
                     }
                 }

@@ -43,6 +43,9 @@ module ReplicaSource =
     /// Every replica measured here: the single-process run.
     let all = { Known = (fun _ -> None); Wanted = (fun _ -> true); Measured = fun _ _ -> () }
 
+    /// The replicas of <c>known</c> and none measured here: a merge, or a unit that measures no replica.
+    let knownOnly (known: Map<ReplicaKey, ReplicaValue>) = { Known = known.TryFind; Wanted = (fun _ -> false); Measured = fun _ _ -> () }
+
 /// A ladder of sizes (or perturbations, or times), each measured by independent replicas drawn in
 /// looks: <c>Replicas</c> per rung first, then doubling, until the verdict is decided or the budget
 /// (<c>MaxReplicas</c>, <c>Seconds</c>) is spent.

@@ -158,7 +158,7 @@ module WorkUnits =
             // run steps on from one check's time to the next, writing each time's file.
             // A check ended here (its reference failed) is the unit's result for its own check; another check
             // of the run would fail the same way at the merge, which has no file of its time.
-            let source = { Known = inputs.Known.TryFind; Wanted = (fun _ -> false); Measured = fun _ _ -> () }
+            let source = ReplicaSource.knownOnly inputs.Known
             let ended check =
                 try
                     Some(Suite.runEntryFrom source inputs.ReferenceFolder settings [] (entry suite check))
@@ -195,7 +195,7 @@ module WorkUnits =
     /// The seconds are the units' sum (their wall-clock seconds, as if run one after another).
     let merge (suite: Suite) (settings: RunSettings) (folder: string option) (results: UnitResult list) =
         let known = known results
-        let source = { Known = known.TryFind; Wanted = (fun _ -> false); Measured = fun _ _ -> () }
+        let source = ReplicaSource.knownOnly known
         let ended (check: string) = results |> List.tryPick (fun r -> if r.Unit.Check = check then r.Result else None)
         let outcomes =
             (([]: Result<CheckResult, ReplicaKey list> list), suite.Entries)
