@@ -32,7 +32,7 @@ internal sealed class CandidateNetwork
     // Dijkstra workspace; _epoch stamps make resetting free.
     private readonly double[] _dist;
     private readonly int[] _seen, _done, _predNode, _predArc;
-    private readonly PriorityQueue<int, double> _queue = new();
+    private readonly NodeHeap _queue;
     private readonly List<int> _popped = new();
     private int _epoch;
 
@@ -41,6 +41,9 @@ internal sealed class CandidateNetwork
 
     private double _violationTolerance;
     private double[] _columnTransform = [];
+
+    // The coarse problem's row potential of each row's cluster, when the multiscale seed ran.
+    private double[]? _coarsePotential;
 
     public CandidateNetwork(PointCloud a, PointCloud b, double p, int neighbours)
     {
@@ -89,6 +92,7 @@ internal sealed class CandidateNetwork
         _done = new int[_n + _m];
         _predNode = new int[_n + _m];
         _predArc = new int[_n + _m];
+        _queue = new NodeHeap(_n + _m);
         _columnsOfB = CostRow.Columns(b);
         SeedArcs(Math.Min(neighbours, Math.Min(_n, _m)));
         SeedPotentials();
@@ -107,6 +111,7 @@ internal sealed class CandidateNetwork
     private long _augmentations, _nodesPopped, _arcsRelaxed, _repricedRows, _seedArcs;
     private long _augmentTicks, _pricingTicks;
     private double _seededFlow;
+    private int _coarseRows, _coarseColumns;
 
     /// <summary>Where <see cref="Run"/> spent its time, with the seeding's seconds measured by the caller.</summary>
     public ExactTransportProfile Profile(double seedSeconds)
@@ -115,7 +120,7 @@ internal sealed class CandidateNetwork
         for (int i = 0; i < _n; i++) arcs += _arcCount[i];
         return new ExactTransportProfile(
             seedSeconds, Seconds(_augmentTicks), Seconds(_pricingTicks), _seedArcs, arcs,
-            _seededFlow / _total, _augmentations, _nodesPopped, _arcsRelaxed, PricingPasses, _repricedRows);
+            _seededFlow / _total, _augmentations, _nodesPopped, _arcsRelaxed, PricingPasses, _repricedRows, _coarseRows, _coarseColumns);
     }
 
     private static double Seconds(long ticks) => (double)ticks / System.Diagnostics.Stopwatch.Frequency;
@@ -188,9 +193,9 @@ internal sealed class CandidateNetwork
         Reach(s, 0, -1, -1);
         int sink = -1;
         double delta = 0;
-        while (_queue.TryDequeue(out int node, out double d))
+        while (_queue.Count > 0)
         {
-            if (_done[node] == _epoch || d > _dist[node]) continue;
+            int node = _queue.Pop(out double d);
             _done[node] = _epoch;
             _popped.Add(node);
             _nodesPopped++;
@@ -199,12 +204,14 @@ internal sealed class CandidateNetwork
                 double ui = _u[node];
                 int[] column = _arcColumn[node];
                 double[] cost = _arcCost[node];
-                _arcsRelaxed += _arcCount[node];
-                for (int k = 0; k < _arcCount[node]; k++)
+                int count = _arcCount[node];
+                _arcsRelaxed += count;
+                for (int k = 0; k < count; k++)
                 {
-                    int j = column[k];
+                    int target = _n + column[k];
+                    if (_done[target] == _epoch) continue;
                     // Clamped: round-off may leave a reduced cost a few ulps below zero.
-                    Reach(_n + j, d + Math.Max(cost[k] - ui - _v[j], 0), node, k);
+                    Reach(target, d + Math.Max(cost[k] - ui - _v[column[k]], 0), node, k);
                 }
             }
             else
@@ -264,13 +271,23 @@ internal sealed class CandidateNetwork
 
     private void Reach(int node, double d, int from, int arc)
     {
-        if (_done[node] == _epoch) return;
-        if (_seen[node] == _epoch && d >= _dist[node]) return;
-        _seen[node] = _epoch;
+        if (_seen[node] != _epoch)
+        {
+            _seen[node] = _epoch;
+            _queue.Insert(node, d);
+        }
+        else if (_done[node] == _epoch || d >= _dist[node])
+        {
+            return;
+        }
+        else
+        {
+            _queue.Decrease(node, d);
+        }
+
         _dist[node] = d;
         _predNode[node] = from;
         _predArc[node] = arc;
-        _queue.Enqueue(node, d);
     }
 
     private void AddFlow(int row, int arc, double amount)
@@ -466,10 +483,15 @@ internal sealed class CandidateNetwork
             foreach (int i in columnNeighbours[j]) sets[i].Add(j);
         }
 
+        if (Math.Min(_n, _m) >= MultiscaleMinimum)
+        {
+            foreach (var (i, j) in CoarsePlanPairs()) sets[i].Add(j);
+        }
+
         double largest = 0;
         for (int i = 0; i < _n; i++)
         {
-            var distinct = sets[i].Distinct().Order().ToArray();
+            var distinct = SortedDistinct(sets[i]);
             _arcColumn[i] = distinct;
             _arcCost[i] = new double[distinct.Length];
             _arcFlow[i] = new double[distinct.Length];
@@ -484,13 +506,66 @@ internal sealed class CandidateNetwork
         _violationTolerance = 1e-12 * largest;
     }
 
-    /// <summary>Column potentials from the cheapest candidate into each column, then row potentials from the cheapest reduced arc: feasible on every candidate.</summary>
+    /// <summary>Clouds with fewer points than this on either side are seeded from neighbours alone.</summary>
+    internal const int MultiscaleMinimum = 1024;
+
+    /// <summary>Points per cluster of the coarse problem.</summary>
+    private const int CoarseLeaf = 8;
+
+    /// <summary>
+    /// The multiscale seed: both clouds cut into clusters of at most <see cref="CoarseLeaf"/> points,
+    /// the exact plan between the clusters' barycentres, and every pair of points of two clusters that
+    /// plan connects. The coarse plan sees where mass must travel beyond the nearest neighbours (from
+    /// one cluster of a cloud to another, or along a thin set such as a curve), which would otherwise
+    /// be found one pricing pass at a time, each giving back the flow of every row it touches.
+    /// </summary>
+    private IEnumerable<(int Row, int Column)> CoarsePlanPairs()
+    {
+        var rows = SpatialClusters.Build(_a, CoarseLeaf);
+        var columns = SpatialClusters.Build(_b, CoarseLeaf);
+        (_coarseRows, _coarseColumns) = (rows.Count, columns.Count);
+        var coarse = ExactTransport.Solve(rows.Barycentres(), columns.Barycentres(), _p, out var plan);
+        _coarsePotential = new double[_n];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            for (int x = rows.Starts[r]; x < rows.Starts[r + 1]; x++) _coarsePotential[rows.Order[x]] = coarse.Dual!.RowPotentials[r];
+        }
+
+        for (int e = 0; e < plan.Rows.Length; e++)
+        {
+            int r = plan.Rows[e], c = plan.Columns[e];
+            for (int x = rows.Starts[r]; x < rows.Starts[r + 1]; x++)
+            {
+                for (int y = columns.Starts[c]; y < columns.Starts[c + 1]; y++) yield return (rows.Order[x], columns.Order[y]);
+            }
+        }
+    }
+
+    private static int[] SortedDistinct(List<int> columns)
+    {
+        var sorted = columns.ToArray();
+        Array.Sort(sorted);
+        int count = 0;
+        for (int k = 0; k < sorted.Length; k++)
+        {
+            if (count == 0 || sorted[k] != sorted[count - 1]) sorted[count++] = sorted[k];
+        }
+
+        return sorted[..count];
+    }
+
+    /// <summary>
+    /// Column potentials from the cheapest candidate into each column (against the coarse row
+    /// potentials, when the multiscale seed ran, else against zero), then row potentials from the
+    /// cheapest reduced arc: feasible on every candidate.
+    /// </summary>
     private void SeedPotentials()
     {
         Array.Fill(_v, double.PositiveInfinity);
         for (int i = 0; i < _n; i++)
         {
-            for (int k = 0; k < _arcCount[i]; k++) _v[_arcColumn[i][k]] = Math.Min(_v[_arcColumn[i][k]], _arcCost[i][k]);
+            double start = _coarsePotential is { } coarse ? coarse[i] : 0;
+            for (int k = 0; k < _arcCount[i]; k++) _v[_arcColumn[i][k]] = Math.Min(_v[_arcColumn[i][k]], _arcCost[i][k] - start);
         }
 
         for (int j = 0; j < _m; j++)

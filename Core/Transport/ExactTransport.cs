@@ -10,7 +10,9 @@ namespace MeanField.Core.Transport;
 /// The dual: maximise sum_i a_i f_i + sum_j b_j g_j over f_i + g_j &lt;= c_ij.</para>
 /// <para>The algorithm. (1) Candidate arcs: each point's k nearest neighbours in the other cloud, in
 /// both directions, and the monotone plan along the first coordinate, which alone already carries a
-/// feasible flow. (2) Successive shortest paths on the candidates: Dijkstra on reduced costs
+/// feasible flow. For large clouds, also the multiscale seed: both clouds cut into clusters of a few
+/// points, the exact plan between the clusters' barycentres, and every pair of points of two
+/// clusters it connects; the coarse dual gives the first potentials. (2) Successive shortest paths on the candidates: Dijkstra on reduced costs
 /// <c>c_ij - f_i - g_j &gt;= 0</c> from a row with supply left to the nearest column with demand left,
 /// augmenting by the bottleneck; the potentials keep every candidate arc feasible and every arc that
 /// carries flow tight. (3) Pricing: one pass over all n m pairs looks for reduced costs below zero.
@@ -29,11 +31,15 @@ namespace MeanField.Core.Transport;
 public static class ExactTransport
 {
     /// <summary>
-    /// Nearest neighbours per point that seed the candidate arcs (each direction). Optimal matchings in
-    /// the plane reach further than in higher dimensions (typical displacement sqrt(log n) times the
-    /// neighbour spacing), so D &lt;= 2 starts with more; too few only costs extra pricing passes.
+    /// Nearest neighbours per point that seed the candidate arcs (each direction), for clouds whose
+    /// smaller has <paramref name="smaller"/> points. With the multiscale seed (clouds of
+    /// <see cref="CandidateNetwork.MultiscaleMinimum"/> points and more) the coarse plan supplies the
+    /// long arcs, and few neighbours suffice. Without it, optimal matchings in the plane reach further
+    /// than in higher dimensions (typical displacement sqrt(log n) times the neighbour spacing), so
+    /// D &lt;= 2 starts with more. Too few only costs extra pricing passes.
     /// </summary>
-    public static int Neighbours(int dimension) => dimension <= 2 ? 32 : 16;
+    public static int Neighbours(int dimension, int smaller) =>
+        smaller >= CandidateNetwork.MultiscaleMinimum ? 8 : dimension <= 2 ? 32 : 16;
 
     /// <summary>At most this many violated arcs are added per row in one pricing pass (the most violated).</summary>
     private const int MaxNewArcsPerRow = 16;
@@ -48,7 +54,7 @@ public static class ExactTransport
         GroundCost.CheckExponent(p);
         GroundCost.CheckCompatible(a, b);
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        var network = new CandidateNetwork(a, b, p, Neighbours(a.Dimension));
+        var network = new CandidateNetwork(a, b, p, Neighbours(a.Dimension, Math.Min(a.Count, b.Count)));
         double seeded = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
         network.Run(MaxNewArcsPerRow);
         plan = network.Plan();

@@ -8,9 +8,10 @@ namespace MeanField.Core.Transport;
 /// </summary>
 internal sealed class SpatialClusters
 {
-    private SpatialClusters(PointCloud cloud, int[] starts, double[] lower, double[] upper)
+    private SpatialClusters(PointCloud cloud, int[] order, int[] starts, double[] lower, double[] upper)
     {
         Cloud = cloud;
+        Order = order;
         Starts = starts;
         Lower = lower;
         Upper = upper;
@@ -18,6 +19,9 @@ internal sealed class SpatialClusters
 
     /// <summary>The cloud in cluster order: cluster c is points [Starts[c], Starts[c + 1]).</summary>
     public PointCloud Cloud { get; }
+
+    /// <summary>Point i of <see cref="Cloud"/> is point <c>Order[i]</c> of the cloud it was built from.</summary>
+    public int[] Order { get; }
 
     /// <summary>Cluster boundaries, length <see cref="Count"/> + 1.</summary>
     public int[] Starts { get; }
@@ -67,7 +71,7 @@ internal sealed class SpatialClusters
             }
         }
 
-        return new SpatialClusters(reordered, starts.ToArray(), lower, upper);
+        return new SpatialClusters(reordered, order, starts.ToArray(), lower, upper);
 
         void Split(int start, int end)
         {

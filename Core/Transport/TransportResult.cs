@@ -48,9 +48,12 @@ public sealed record TransportResult(double P, string Method, bool IsExact, doub
 /// <param name="ArcsRelaxed">Arcs relaxed (forward candidates and backward flow arcs) over every search.</param>
 /// <param name="PricingPasses">Pricing passes (the last finds nothing to add).</param>
 /// <param name="RepricedRows">Rows that gained arcs and gave their flow back, over every pass.</param>
+/// <param name="CoarseRows">Clusters of the first cloud in the multiscale seed's coarse problem (0 when it did not run).</param>
+/// <param name="CoarseColumns">Clusters of the second cloud in that coarse problem (0 when it did not run).</param>
 public sealed record ExactTransportProfile(
     double SeedSeconds, double AugmentSeconds, double PricingSeconds, long SeedArcs, long FinalArcs,
-    double SeededFlow, long Augmentations, long NodesPopped, long ArcsRelaxed, int PricingPasses, long RepricedRows);
+    double SeededFlow, long Augmentations, long NodesPopped, long ArcsRelaxed, int PricingPasses, long RepricedRows,
+    int CoarseRows, int CoarseColumns);
 
 /// <summary>
 /// Dual potentials with <c>f_i + g_j &lt;= |x_i - y_j|^p</c> for every pair; the dual objective is

@@ -55,6 +55,8 @@ public static class TransportJson
             w.WriteNumber("arcs_relaxed", profile.ArcsRelaxed);
             w.WriteNumber("pricing_passes", profile.PricingPasses);
             w.WriteNumber("repriced_rows", profile.RepricedRows);
+            w.WriteNumber("coarse_rows", profile.CoarseRows);
+            w.WriteNumber("coarse_columns", profile.CoarseColumns);
             w.WriteEndObject();
         }
 

@@ -145,6 +145,38 @@ let tests =
                     certified fast $"D = {d}, n = {n}, p = {p}"
         }
 
+        test "Above the multiscale threshold the exact solver still equals independent oracles on clustered, curved and weighted clouds" {
+            let rng = Random(19)
+            let gaussian () = sqrt (-2.0 * log (1.0 - rng.NextDouble())) * cos (2.0 * Math.PI * rng.NextDouble())
+            // Two clusters three apart (mass must cross the gap) and points on a curve (a thin set), n = 1100 each.
+            let clusters n = cloud 2 (Array.init n (fun _ -> let c = (if rng.NextDouble() < 0.5 then 0.0 else 3.0) in [| c + 0.5 * gaussian (); 0.5 * gaussian () |]) |> Array.concat)
+            let curve n = cloud 2 (Array.init n (fun _ -> let x = 2.0 * rng.NextDouble() - 1.0 in [| x; 0.5 * sin (Math.PI * x) |]) |> Array.concat)
+            for name, make in [ "clusters", clusters; "curve", curve ] do
+                let a, b = make 1100, make 1100
+                let mutable plan = Unchecked.defaultof<TransportPlan>
+                let result = ExactTransport.Solve(a, b, 2.0, &plan)
+                match result.Profile with
+                | null -> failtest "an exact solve has a profile"
+                | profile -> Expect.isTrue (profile.CoarseRows > 0 && profile.CoarseColumns > 0) $"{name}: the multiscale seed ran"
+                Expect.floatClose { absolute = 1e-14; relative = 1e-11 } result.Cost (AssignmentTransport.Solve(a, b, 2.0)).Cost $"{name}: equals the dense Hungarian"
+                certified result name
+                expectMarginals plan a b
+            // Weighted, 1100 against 3300 in D = 1: the quantile solver is exact.
+            let weighted n = PointCloud(1, Array.init n (fun _ -> gaussian ()), Array.init n (fun _ -> rng.NextDouble() + 0.01))
+            let a = weighted 1100
+            let raw = weighted 3300
+            let b = PointCloud(1, raw.Coordinates, raw.Weights |> Array.map (fun w -> w / raw.Mass * a.Mass))
+            let mutable plan = Unchecked.defaultof<TransportPlan>
+            let result = ExactTransport.Solve(a, b, 2.0, &plan)
+            Expect.floatClose { absolute = 1e-13; relative = 1e-10 } result.Cost (OneDimensionalTransport.Solve(a, b, 2.0)).Cost "weighted: equals the quantile solver"
+            certified result "weighted"
+            expectMarginals plan a b
+            let small = ExactTransport.Solve(uniform rng 2 1000 1.0 0.0, uniform rng 2 1000 1.0 0.0, 2.0)
+            match small.Profile with
+            | null -> failtest "an exact solve has a profile"
+            | profile -> Expect.equal (profile.CoarseRows, profile.CoarseColumns) (0, 0) "below the threshold there is no coarse problem"
+        }
+
         test "The dual potentials are feasible on every pair and their objective is the cost" {
             let rng = Random(17)
             let a = uniform rng 2 60 1.0 0.0
