@@ -2,7 +2,7 @@
 # Where exact transport spends its time on each cloud family the suite measures: `meanfield distance
 # --method exact --json` on clouds of the issue's table (uniform in D = 4; uniform, two clusters three
 # apart, and points on a curve in phase space, each n against 4 n in D = 2), with the solver's profile:
-# the seconds of seeding (nearest neighbours), augmenting (Dijkstra) and pricing (passes over all n m
+# the seconds of seeding (nearest neighbours), augmenting (Dijkstra searches, and the paths each augments along) and pricing (passes over all n m
 # pairs), the work of each, and the multiscale seed's coarse problem (clusters of each cloud). Prints a Markdown table. Usage: bash ci/profile-transport.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,8 +12,8 @@ $py -c 'import numpy' 2>/dev/null || { apt-get update -qq && apt-get install -y 
 dotnet build Host -c Release -nologo -v quiet >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-echo "| clouds | n x m | D | total (s) | seed (s) | augment (s) | pricing (s) | passes | arcs seed -> final | seeded flow | augmentations | nodes popped | arcs relaxed | repriced rows | coarse problem |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| clouds | n x m | D | total (s) | seed (s) | augment (s) | pricing (s) | passes | arcs seed -> final | seeded flow | searches | augmentations | nodes popped | arcs relaxed | repriced rows | coarse problem |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for family in uniform-d4 uniform clusters curve; do
   $py - "$family" "$work" <<'PY'
 import sys, numpy as np
@@ -37,6 +37,6 @@ import sys, json
 family, r = sys.argv[1], json.load(open(sys.argv[2]))
 p = r["profile"]
 print(f"| {family} | {r['n']} x {r['m']} | {r['dimension']} | {r['seconds']:.2f} | {p['seed_seconds']:.2f} | {p['augment_seconds']:.2f} | {p['pricing_seconds']:.2f} | "
-      f"{p['pricing_passes']} | {p['seed_arcs']} -> {p['final_arcs']} | {p['seeded_flow']:.0%} | {p['augmentations']} | {p['nodes_popped']:.3g} | {p['arcs_relaxed']:.3g} | {p['repriced_rows']} | {p['coarse_rows']} x {p['coarse_columns']} |")
+      f"{p['pricing_passes']} | {p['seed_arcs']} -> {p['final_arcs']} | {p['seeded_flow']:.0%} | {p['searches']} | {p['augmentations']} | {p['nodes_popped']:.3g} | {p['arcs_relaxed']:.3g} | {p['repriced_rows']} | {p['coarse_rows']} x {p['coarse_columns']} |")
 PY
 done

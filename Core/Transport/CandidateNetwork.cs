@@ -33,7 +33,7 @@ internal sealed class CandidateNetwork
     private readonly double[] _dist;
     private readonly int[] _seen, _done, _predNode, _predArc;
     private readonly NodeHeap _queue;
-    private readonly List<int> _popped = new();
+    private readonly List<int> _popped = new(), _sinks = new();
     private int _epoch;
 
     // The second cloud component by component, for the pricing passes.
@@ -108,7 +108,7 @@ internal sealed class CandidateNetwork
     /// <summary>Pricing passes run (the last one found nothing to add).</summary>
     public int PricingPasses { get; private set; }
 
-    private long _augmentations, _nodesPopped, _arcsRelaxed, _repricedRows, _seedArcs;
+    private long _augmentations, _searches, _nodesPopped, _arcsRelaxed, _repricedRows, _seedArcs;
     private long _augmentTicks, _pricingTicks;
     private double _seededFlow;
     private int _coarseRows, _coarseColumns;
@@ -120,7 +120,7 @@ internal sealed class CandidateNetwork
         for (int i = 0; i < _n; i++) arcs += _arcCount[i];
         return new ExactTransportProfile(
             seedSeconds, Seconds(_augmentTicks), Seconds(_pricingTicks), _seedArcs, arcs,
-            _seededFlow / _total, _augmentations, _nodesPopped, _arcsRelaxed, PricingPasses, _repricedRows, _coarseRows, _coarseColumns);
+            _seededFlow / _total, _augmentations, _searches, _nodesPopped, _arcsRelaxed, PricingPasses, _repricedRows, _coarseRows, _coarseColumns);
     }
 
     private static double Seconds(long ticks) => (double)ticks / System.Diagnostics.Stopwatch.Frequency;
@@ -181,24 +181,29 @@ internal sealed class CandidateNetwork
     }
 
     /// <summary>
-    /// Dijkstra on reduced costs from row s to the nearest column with demand left, then the potential
-    /// update that keeps reduced costs non-negative and the augmentation by the bottleneck.
+    /// Dijkstra on reduced costs from row s until the columns reached with demand left could take all
+    /// of its supply; then the potential update <c>pi += min(d, D)</c> over the settled nodes (D the
+    /// last distance settled), which keeps every reduced cost non-negative and makes the paths of
+    /// the search tree tight; then augmentation along the tree's path to each of those columns,
+    /// nearest first, by its bottleneck. The paths share arcs, so each is re-checked before use. One
+    /// search thus serves a row whose supply several columns share (n points against k n).
     /// </summary>
     private void Augment(int s)
     {
-        _augmentations++;
+        _searches++;
         _epoch++;
         _popped.Clear();
+        _sinks.Clear();
         _queue.Clear();
         Reach(s, 0, -1, -1);
-        int sink = -1;
-        double delta = 0;
-        while (_queue.Count > 0)
+        double reachable = 0, bound = 0;
+        while (reachable < _supply[s] && _queue.Count > 0)
         {
             int node = _queue.Pop(out double d);
             _done[node] = _epoch;
             _popped.Add(node);
             _nodesPopped++;
+            bound = d;
             if (node < _n)
             {
                 double ui = _u[node];
@@ -219,9 +224,8 @@ internal sealed class CandidateNetwork
                 int j = node - _n;
                 if (_demand[j] > _tolerance)
                 {
-                    sink = j;
-                    delta = d;
-                    break;
+                    _sinks.Add(j);
+                    reachable += _demand[j];
                 }
 
                 // Backward arcs carry flow, so they are tight: their reduced cost is zero.
@@ -230,7 +234,7 @@ internal sealed class CandidateNetwork
             }
         }
 
-        if (sink < 0)
+        if (_sinks.Count == 0)
         {
             // Only round-off supply can be stranded: the candidate arcs always hold a feasible flow.
             if (_supply[s] > 1e-12 * _total) throw new InvalidOperationException($"exact transport: no augmenting path from point {s} with supply {_supply[s]:R} left");
@@ -240,11 +244,21 @@ internal sealed class CandidateNetwork
 
         foreach (int node in _popped)
         {
-            double shift = delta - _dist[node];
+            double shift = bound - _dist[node];
             if (node < _n) _u[node] += shift;
             else _v[node - _n] -= shift;
         }
 
+        foreach (int sink in _sinks)
+        {
+            if (_supply[s] <= _tolerance) break;
+            AugmentAlongTree(s, sink);
+        }
+    }
+
+    /// <summary>Augments from row s along the search tree's path into column <paramref name="sink"/> by its bottleneck, if it still has one.</summary>
+    private void AugmentAlongTree(int s, int sink)
+    {
         double theta = Math.Min(_supply[s], _demand[sink]);
         for (int node = _n + sink; ;)
         {
@@ -255,6 +269,8 @@ internal sealed class CandidateNetwork
             node = column;
         }
 
+        if (theta <= _tolerance * 1e-3) return;
+        _augmentations++;
         for (int node = _n + sink; ;)
         {
             int row = _predNode[node];
@@ -507,7 +523,7 @@ internal sealed class CandidateNetwork
     }
 
     /// <summary>Clouds with fewer points than this on either side are seeded from neighbours alone.</summary>
-    internal const int MultiscaleMinimum = 1024;
+    internal const int MultiscaleMinimum = 128;
 
     /// <summary>Points per cluster of the coarse problem.</summary>
     private const int CoarseLeaf = 8;

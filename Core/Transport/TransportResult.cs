@@ -43,7 +43,8 @@ public sealed record TransportResult(double P, string Method, bool IsExact, doub
 /// <param name="SeedArcs">Candidate arcs before the first pricing pass.</param>
 /// <param name="FinalArcs">Candidate arcs at the end.</param>
 /// <param name="SeededFlow">The share of the total mass the seeding placed on tight arcs before any search.</param>
-/// <param name="Augmentations">Shortest-path searches (each ends in an augmentation, or strands round-off supply).</param>
+/// <param name="Augmentations">Paths augmented along.</param>
+/// <param name="Searches">Shortest-path searches, each from one row and serving several of its paths (or stranding round-off supply).</param>
 /// <param name="NodesPopped">Nodes settled by Dijkstra over every search.</param>
 /// <param name="ArcsRelaxed">Arcs relaxed (forward candidates and backward flow arcs) over every search.</param>
 /// <param name="PricingPasses">Pricing passes (the last finds nothing to add).</param>
@@ -52,7 +53,7 @@ public sealed record TransportResult(double P, string Method, bool IsExact, doub
 /// <param name="CoarseColumns">Clusters of the second cloud in that coarse problem (0 when it did not run).</param>
 public sealed record ExactTransportProfile(
     double SeedSeconds, double AugmentSeconds, double PricingSeconds, long SeedArcs, long FinalArcs,
-    double SeededFlow, long Augmentations, long NodesPopped, long ArcsRelaxed, int PricingPasses, long RepricedRows,
+    double SeededFlow, long Augmentations, long Searches, long NodesPopped, long ArcsRelaxed, int PricingPasses, long RepricedRows,
     int CoarseRows, int CoarseColumns);
 
 /// <summary>

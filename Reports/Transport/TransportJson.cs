@@ -51,6 +51,7 @@ public static class TransportJson
             w.WriteNumber("final_arcs", profile.FinalArcs);
             w.WriteNumber("seeded_flow", profile.SeededFlow);
             w.WriteNumber("augmentations", profile.Augmentations);
+            w.WriteNumber("searches", profile.Searches);
             w.WriteNumber("nodes_popped", profile.NodesPopped);
             w.WriteNumber("arcs_relaxed", profile.ArcsRelaxed);
             w.WriteNumber("pricing_passes", profile.PricingPasses);

@@ -65,7 +65,7 @@ let private expectMarginals (plan: TransportPlan) (a: PointCloud) (b: PointCloud
 [<Tests>]
 let tests =
     testList "MeanField.Core.Transport" [
-        test "The exact solver's profile accounts for its work: every unit of flow seeded or augmented, a settled node per search, arcs only added, phases within the wall time" {
+        test "The exact solver's profile accounts for its work: every unit of flow seeded or augmented, a path or more per search, arcs only added, phases within the wall time" {
             let rng = Random(7)
             let a = uniform rng 2 300 1.0 0.0
             let b = uniform rng 2 1200 1.0 0.0
@@ -78,8 +78,9 @@ let tests =
                 // 300 rows of supply 4 (= 1200 / gcd) against columns of demand 1: each augmentation moves one unit,
                 // so the units not seeded on tight arcs took a search each (more if pricing gave flow back).
                 Expect.isTrue (p.SeededFlow > 0.0 && p.SeededFlow <= 1.0) $"a share of the flow is seeded ({p.SeededFlow})"
-                Expect.isGreaterThanOrEqual (float p.Augmentations) (1200.0 * (1.0 - p.SeededFlow) - 1e-9) "a search per unit not seeded, at least"
-                Expect.isGreaterThanOrEqual p.NodesPopped p.Augmentations "each search settles its source at least"
+                Expect.isGreaterThanOrEqual (float p.Augmentations) (1200.0 * (1.0 - p.SeededFlow) - 1e-9) "a path per unit not seeded, at least"
+                Expect.isLessThanOrEqual p.Searches p.Augmentations "each search augments along one path at least"
+                Expect.isGreaterThanOrEqual p.NodesPopped p.Searches "each search settles its source at least"
                 Expect.isGreaterThanOrEqual p.ArcsRelaxed p.NodesPopped "a settled row relaxes its arcs"
                 Expect.isGreaterThanOrEqual p.FinalArcs p.SeedArcs "pricing only adds arcs"
                 Expect.isGreaterThanOrEqual p.PricingPasses 1 "one pass certifies at least"
@@ -171,10 +172,10 @@ let tests =
             Expect.floatClose { absolute = 1e-13; relative = 1e-10 } result.Cost (OneDimensionalTransport.Solve(a, b, 2.0)).Cost "weighted: equals the quantile solver"
             certified result "weighted"
             expectMarginals plan a b
-            let small = ExactTransport.Solve(uniform rng 2 1000 1.0 0.0, uniform rng 2 1000 1.0 0.0, 2.0)
+            let small = ExactTransport.Solve(uniform rng 2 100 1.0 0.0, uniform rng 2 400 1.0 0.0, 2.0)
             match small.Profile with
             | null -> failtest "an exact solve has a profile"
-            | profile -> Expect.equal (profile.CoarseRows, profile.CoarseColumns) (0, 0) "below the threshold there is no coarse problem"
+            | profile -> Expect.equal (profile.CoarseRows, profile.CoarseColumns) (0, 0) "with fewer than 128 points on a side there is no coarse problem"
         }
 
         test "The dual potentials are feasible on every pair and their objective is the cost" {
