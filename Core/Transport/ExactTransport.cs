@@ -10,7 +10,7 @@ namespace MeanField.Core.Transport;
 /// The dual: maximise sum_i a_i f_i + sum_j b_j g_j over f_i + g_j &lt;= c_ij.</para>
 /// <para>The algorithm. (1) Candidate arcs: each point's k nearest neighbours in the other cloud, in
 /// both directions, and the monotone plan along the first coordinate, which alone already carries a
-/// feasible flow. For large clouds, also the multiscale seed: both clouds cut into clusters of a few
+/// feasible flow. For large clouds in D &lt;= 2, also the multiscale seed: both clouds cut into clusters of a few
 /// points, the exact plan between the clusters' barycentres, and every pair of points of two
 /// clusters it connects; the coarse dual gives the first potentials. (2) Successive shortest paths on the candidates: Dijkstra on reduced costs
 /// <c>c_ij - f_i - g_j &gt;= 0</c> from a row with supply left to the nearest column with demand left,
@@ -32,14 +32,14 @@ public static class ExactTransport
 {
     /// <summary>
     /// Nearest neighbours per point that seed the candidate arcs (each direction), for clouds whose
-    /// smaller has <paramref name="smaller"/> points. With the multiscale seed (clouds of
-    /// <see cref="CandidateNetwork.MultiscaleMinimum"/> points and more) the coarse plan supplies the
-    /// long arcs, and few neighbours suffice. Without it, optimal matchings in the plane reach further
+    /// smaller has <paramref name="smaller"/> points. With the multiscale seed (see
+    /// <see cref="CandidateNetwork.UsesMultiscale"/>) the coarse plan supplies the long arcs, and few
+    /// neighbours suffice. Without it, optimal matchings in the plane reach further
     /// than in higher dimensions (typical displacement sqrt(log n) times the neighbour spacing), so
     /// D &lt;= 2 starts with more. Too few only costs extra pricing passes.
     /// </summary>
     public static int Neighbours(int dimension, int smaller) =>
-        smaller >= CandidateNetwork.MultiscaleMinimum ? 8 : dimension <= 2 ? 32 : 16;
+        CandidateNetwork.UsesMultiscale(dimension, smaller) ? 8 : dimension <= 2 ? 32 : 16;
 
     /// <summary>At most this many violated arcs are added per row in one pricing pass (the most violated).</summary>
     private const int MaxNewArcsPerRow = 16;
