@@ -51,10 +51,12 @@ public sealed record TransportResult(double P, string Method, bool IsExact, doub
 /// <param name="RepricedRows">Rows that gained arcs and gave their flow back, over every pass.</param>
 /// <param name="CoarseRows">Clusters of the first cloud in the multiscale seed's coarse problem (0 when it did not run).</param>
 /// <param name="CoarseColumns">Clusters of the second cloud in that coarse problem (0 when it did not run).</param>
+/// <param name="RowReductions">Assignment steps of the row reduction (for n against n equal weights; 0 otherwise).</param>
+/// <param name="PairsPriced">Pairs whose cost the pricing passes computed, over every pass (the rest were ruled out by blocks).</param>
 public sealed record ExactTransportProfile(
     double SeedSeconds, double AugmentSeconds, double PricingSeconds, long SeedArcs, long FinalArcs,
     double SeededFlow, long Augmentations, long Searches, long NodesPopped, long ArcsRelaxed, int PricingPasses, long RepricedRows,
-    int CoarseRows, int CoarseColumns);
+    int CoarseRows, int CoarseColumns, long RowReductions, long PairsPriced);
 
 /// <summary>
 /// Dual potentials with <c>f_i + g_j &lt;= |x_i - y_j|^p</c> for every pair; the dual objective is

@@ -58,6 +58,8 @@ public static class TransportJson
             w.WriteNumber("repriced_rows", profile.RepricedRows);
             w.WriteNumber("coarse_rows", profile.CoarseRows);
             w.WriteNumber("coarse_columns", profile.CoarseColumns);
+            w.WriteNumber("row_reductions", profile.RowReductions);
+            w.WriteNumber("pairs_priced", profile.PairsPriced);
             w.WriteEndObject();
         }
 

@@ -84,6 +84,8 @@ let tests =
                 Expect.isGreaterThanOrEqual p.ArcsRelaxed p.NodesPopped "a settled row relaxes its arcs"
                 Expect.isGreaterThanOrEqual p.FinalArcs p.SeedArcs "pricing only adds arcs"
                 Expect.isGreaterThanOrEqual p.PricingPasses 1 "one pass certifies at least"
+                Expect.isTrue (p.PairsPriced > 0L && p.PairsPriced <= int64 p.PricingPasses * 300L * 1200L) $"pricing computes some pairs, at most all of them each pass ({p.PairsPriced})"
+                Expect.equal p.RowReductions 0L "no row reduction for unequal sizes"
                 Expect.isTrue (p.RepricedRows = 0L || p.PricingPasses >= 2) "a pass that adds arcs is followed by another"
                 let phases = p.SeedSeconds + p.AugmentSeconds + p.PricingSeconds
                 Expect.isTrue (p.SeedSeconds >= 0.0 && p.AugmentSeconds >= 0.0 && p.PricingSeconds > 0.0 && phases <= elapsed) $"phases {phases} s within {elapsed} s"
@@ -135,7 +137,7 @@ let tests =
                     expectMarginals plan a b
         }
 
-        test "The candidate-network solver agrees with the dense Hungarian solver on larger clouds, its certificate closing" {
+        test "The candidate-network solver, row reduction included, agrees with the dense Hungarian solver on larger clouds, its certificate closing" {
             let rng = Random(13)
             for d, n in [ 2, 400; 4, 300; 6, 200 ] do
                 let a = uniform rng d n 1.0 0.0
@@ -144,6 +146,9 @@ let tests =
                     let fast = ExactTransport.Solve(a, b, p)
                     Expect.floatClose { absolute = 1e-14; relative = 1e-11 } fast.Cost (AssignmentTransport.Solve(a, b, p)).Cost $"D = {d}, n = {n}, p = {p}"
                     certified fast $"D = {d}, n = {n}, p = {p}"
+                    match fast.Profile with
+                    | null -> failtest "an exact solve has a profile"
+                    | profile -> Expect.isGreaterThan profile.RowReductions 0L $"D = {d}, n = {n}, p = {p}: the row reduction ran"
         }
 
         test "Above the multiscale threshold the exact solver still equals independent oracles on clustered, curved and weighted clouds" {
