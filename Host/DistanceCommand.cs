@@ -17,7 +17,7 @@ internal static class DistanceCommand
         var method = new Option<string>("--method")
         {
             HelpName = "auto|exact|1d|sinkhorn",
-            Description = "auto (1d for D = 1, exact up to 20000 x 20000 pairs, sinkhorn beyond), exact, 1d or sinkhorn (approximate).",
+            Description = "auto (1d for D = 1, exact up to 10^5 x 10^5 pairs, sinkhorn beyond), exact, 1d or sinkhorn (approximate).",
             DefaultValueFactory = _ => "auto",
         };
         method.AcceptOnlyFromAmong("auto", "exact", "1d", "sinkhorn");

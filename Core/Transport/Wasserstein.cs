@@ -24,8 +24,13 @@ public enum TransportMethod
 /// </remarks>
 public static class Wasserstein
 {
-    /// <summary>Largest n m that <see cref="TransportMethod.Auto"/> sends to the exact solver (two clouds of 20000 points).</summary>
-    public const long MaxExactPairs = 20_000L * 20_000L;
+    /// <summary>
+    /// Largest n m that <see cref="TransportMethod.Auto"/> sends to the exact solver: two clouds of
+    /// 10^5 points, the largest measured. There, in D = 4 on this project's 2-core machine, exact took
+    /// about 1 minute and 200 MB, where Sinkhorn (approximate) had taken 2452 s, so Sinkhorn is only the default
+    /// where exact has not been measured.
+    /// </summary>
+    public const long MaxExactPairs = 100_000L * 100_000L;
 
     public static TransportResult Compute(PointCloud a, PointCloud b, double p = 2, TransportMethod method = TransportMethod.Auto, SinkhornOptions? sinkhorn = null)
     {
