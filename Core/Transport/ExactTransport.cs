@@ -10,13 +10,16 @@ namespace MeanField.Core.Transport;
 /// The dual: maximise sum_i a_i f_i + sum_j b_j g_j over f_i + g_j &lt;= c_ij.</para>
 /// <para>The algorithm. (1) Candidate arcs: each point's k nearest neighbours in the other cloud, in
 /// both directions, and the monotone plan along the first coordinate, which alone already carries a
-/// feasible flow. For large clouds in D &lt;= 2, also the multiscale seed: both clouds cut into clusters of a few
-/// points, the exact plan between the clusters' barycentres, and every pair of points of two
-/// clusters it connects; the coarse dual gives the first potentials. (2) Successive shortest paths on the candidates: Dijkstra on reduced costs
-/// <c>c_ij - f_i - g_j &gt;= 0</c> from a row with supply left to the nearest column with demand left,
-/// augmenting by the bottleneck; the potentials keep every candidate arc feasible and every arc that
-/// carries flow tight. (3) Pricing: one pass over all n m pairs looks for reduced costs below zero.
-/// If there are none, the candidate optimum is optimal for the full problem. Otherwise the violated
+/// feasible flow. For large clouds in D &lt;= 2, also the multiscale seed: both clouds cut into
+/// clusters of a few points, the exact plan between the clusters' barycentres, and every pair of
+/// points of two clusters it connects; the coarse dual gives the first potentials. (2) Successive
+/// shortest paths on the candidates: Dijkstra on reduced costs <c>c_ij - f_i - g_j &gt;= 0</c> from
+/// a row with supply left until columns with demand left could take it all, augmenting along the
+/// search tree by the bottlenecks; the potentials keep every candidate arc feasible and every arc
+/// that carries flow tight. For n against n equal weights, an augmenting row reduction first assigns
+/// most rows without a search. (3) Pricing: one pass over all n m pairs, by blocks of clusters (a
+/// block that its boxes' cost bound rules out is skipped), looks for reduced costs below zero. If
+/// there are none, the candidate optimum is optimal for the full problem. Otherwise the violated
 /// arcs are added, each affected row lowers its potential until its arcs are feasible again and gives
 /// its flow back, and (2) resumes from there.</para>
 /// <para>The certificate: the column potentials are replaced by the c-transform
