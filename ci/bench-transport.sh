@@ -41,7 +41,7 @@ else:
 print(json.dumps({"cost": cost, "seconds": time.perf_counter() - start}))
 PY
 
-# ours FAMILY N M: sets ours_s, ours_wall, ours_mem, ours_cost
+# ours FAMILY N M: sets ours_s, ours_wall, ours_mem, ours_cost, ours_dimension (as the solver read the clouds)
 ours() {
   $py ci/transport-clouds.py "$1" "$2" "$3" "$work"
   local begin end
@@ -50,6 +50,7 @@ ours() {
   end=$(date +%s.%N)
   ours_s=$($py -c "import json; print('%.2f' % json.load(open('$work/ours.json'))['seconds'])")
   ours_cost=$($py -c "import json; print(repr(json.load(open('$work/ours.json'))['cost']))")
+  ours_dimension=$($py -c "import json; print(json.load(open('$work/ours.json'))['dimension'])")
   ours_wall=$($py -c "print('%.2f' % ($end - $begin))")
   ours_mem=$(( $(cat "$work/mem") / 1024 ))
 }
@@ -60,8 +61,7 @@ for size in "2000 8000" "4000 4000"; do
   set -- $size
   for family in uniform-d4 uniform clusters curve; do
     ours "$family" "$1" "$2"
-    dimension=$([ "$family" = uniform-d4 ] && echo 4 || echo 2)
-    row="| $family | $1 x $2 | $dimension | $ours_s ($ours_wall) | $ours_mem |"
+    row="| $family | $1 x $2 | $ours_dimension | $ours_s ($ours_wall) | $ours_mem |"
     ratios="" diff=0
     for tool in pot scipy; do
       /usr/bin/time -f '%M' -o "$work/mem" $py "$work/solve.py" "$tool" "$work/a.csv" "$work/b.csv" > "$work/$tool.json"
@@ -77,7 +77,7 @@ done
 if [ "$large" = 1 ]; then
   for family in uniform-d4 uniform clusters curve; do
     ours "$family" 20000 20000
-    echo "| $family | 20000 x 20000 | $([ "$family" = uniform-d4 ] && echo 4 || echo 2) | $ours_s ($ours_wall) | $ours_mem | - | - | - | - | - | - | - |"
+    echo "| $family | 20000 x 20000 | $ours_dimension | $ours_s ($ours_wall) | $ours_mem | - | - | - | - | - | - | - |"
   done
   ours uniform-d4 100000 100000
   echo "| uniform-d4 | 100000 x 100000 | 4 | $ours_s ($ours_wall) | $ours_mem | - | - | - | - | - | - | - |"
