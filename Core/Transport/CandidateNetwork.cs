@@ -7,11 +7,17 @@ namespace MeanField.Core.Transport;
 /// The state of <see cref="ExactTransport"/>: candidate arcs with their costs and flows, remaining
 /// supplies and demands, potentials, and the Dijkstra workspace. Rows are the points of the first
 /// cloud, columns those of the second; in the shortest-path graph row i is node i and column j is
-/// node n + j.
+/// node n + j. Inside, both clouds are numbered in the order of their clusters
+/// (<see cref="SpatialClusters"/>), so that points near in space are near in memory: a search's
+/// accesses to potentials, labels and arc lists then stay in cache. <see cref="Plan"/> and
+/// <see cref="Dual"/> give the clouds' own numbering back.
 /// </summary>
 internal sealed class CandidateNetwork
 {
+    // The clouds in cluster order; internal row i is point _rowOrder[i] of the first cloud as given.
     private readonly PointCloud _a, _b;
+    private readonly int[] _rowOrder, _columnOrder, _rowIndex, _columnIndex;
+    private readonly double _mass;
     private readonly double _p;
     private readonly int _n, _m;
 
@@ -19,8 +25,8 @@ internal sealed class CandidateNetwork
     private readonly double[] _rowMass, _columnMass, _supply, _demand;
     private readonly double _total, _tolerance;
 
-    // Every mass is 1 (equal sizes, equal weights): the row reduction applies.
-    private readonly bool _assignment;
+    // Equal weights and every column of mass 1 (n against k n points): the row reduction applies.
+    private readonly bool _unitColumns;
 
     private readonly double[] _u, _v;
 
@@ -37,7 +43,7 @@ internal sealed class CandidateNetwork
     private readonly double[] _dist;
     private readonly int[] _seen, _done, _predNode, _predArc;
     private readonly NodeHeap _queue;
-    private readonly List<int> _popped = new(), _sinks = new();
+    private readonly List<int> _popped = new(), _reachedColumns = new(), _sinks = new();
     private int _epoch;
 
     // Both clouds in clusters for the pricing passes, and the second cloud's clusters component by component.
@@ -52,8 +58,14 @@ internal sealed class CandidateNetwork
 
     public CandidateNetwork(PointCloud a, PointCloud b, double p, int neighbours)
     {
-        _a = a;
-        _b = b;
+        _pricingRows = SpatialClusters.Build(a, PricingLeaf);
+        _pricingColumns = SpatialClusters.Build(b, PricingLeaf);
+        _pricingColumnsOfB = CostRow.Columns(_pricingColumns.Cloud);
+        (_a, _rowOrder) = (_pricingRows.Cloud, _pricingRows.Order);
+        (_b, _columnOrder) = (_pricingColumns.Cloud, _pricingColumns.Order);
+        _mass = a.Mass;
+        _rowIndex = Inverse(_rowOrder);
+        _columnIndex = Inverse(_columnOrder);
         _p = p;
         _n = a.Count;
         _m = b.Count;
@@ -66,12 +78,12 @@ internal sealed class CandidateNetwork
             Array.Fill(_columnMass, (double)(_n / g));
             _total = (double)_n * (_m / g);
             _tolerance = 0.5;
-            _assignment = _n == _m;
+            _unitColumns = _n / g == 1;
         }
         else
         {
-            for (int i = 0; i < _n; i++) _rowMass[i] = a.Weights[i] / a.Mass;
-            for (int j = 0; j < _m; j++) _columnMass[j] = b.Weights[j] / b.Mass;
+            for (int i = 0; i < _n; i++) _rowMass[i] = _a.Weights[i] / a.Mass;
+            for (int j = 0; j < _m; j++) _columnMass[j] = _b.Weights[j] / b.Mass;
             _total = 1;
             _tolerance = 1e-15;
         }
@@ -99,9 +111,6 @@ internal sealed class CandidateNetwork
         _predNode = new int[_n + _m];
         _predArc = new int[_n + _m];
         _queue = new NodeHeap(_n + _m);
-        _pricingRows = SpatialClusters.Build(a, PricingLeaf);
-        _pricingColumns = SpatialClusters.Build(b, PricingLeaf);
-        _pricingColumnsOfB = CostRow.Columns(_pricingColumns.Cloud);
         SeedArcs(Math.Min(neighbours, Math.Min(_n, _m)));
         SeedPotentials();
         SeedFlow();
@@ -134,7 +143,14 @@ internal sealed class CandidateNetwork
     private static double Seconds(long ticks) => (double)ticks / System.Diagnostics.Stopwatch.Frequency;
 
     /// <summary>The row potentials and, for the columns, the c-transform g_j = min_i (c_ij - f_i) from the last pricing pass.</summary>
-    public TransportDual Dual() => new((double[])_u.Clone(), (double[])_columnTransform.Clone());
+    public TransportDual Dual()
+    {
+        var rows = new double[_n];
+        var columns = new double[_m];
+        for (int i = 0; i < _n; i++) rows[_rowOrder[i]] = _u[i];
+        for (int j = 0; j < _m; j++) columns[_columnOrder[j]] = _columnTransform[j];
+        return new TransportDual(rows, columns);
+    }
 
     /// <summary>Runs shortest paths and pricing until pricing finds no violated pair.</summary>
     public void Run(int maxNewArcsPerRow)
@@ -144,7 +160,7 @@ internal sealed class CandidateNetwork
         do
         {
             long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            if (_assignment) ReduceRows();
+            if (_unitColumns) ReduceRows();
             for (int s = 0; s < _n; s++)
             {
                 while (_supply[s] > _tolerance) Augment(s);
@@ -157,36 +173,39 @@ internal sealed class CandidateNetwork
         }
         while (added);
 
+        // Summed in the clouds' own numbering, so that the totals do not depend on the internal order.
         double primal = 0, dual = 0;
-        for (int i = 0; i < _n; i++)
-        {
-            for (int k = 0; k < _arcCount[i]; k++) primal += _arcFlow[i][k] * _arcCost[i][k];
-            dual += _rowMass[i] * _u[i];
-        }
-
-        for (int j = 0; j < _m; j++) dual += _columnMass[j] * _columnTransform[j];
-        double scale = _a.Mass / _total;
+        foreach (var e in Entries()) primal += e.Flow * e.Cost;
+        var (rows, columns) = Dual();
+        for (int i = 0; i < _n; i++) dual += _rowMass[_rowIndex[i]] * rows[i];
+        for (int j = 0; j < _m; j++) dual += _columnMass[_columnIndex[j]] * columns[j];
+        double scale = _mass / _total;
         PrimalCost = primal * scale;
         DualObjective = dual * scale;
     }
 
+    /// <summary>The plan's non-zero entries in the clouds' own numbering, by row and then column.</summary>
     public TransportPlan Plan()
     {
-        var rows = new List<int>();
-        var columns = new List<int>();
-        var mass = new List<double>();
+        var entries = Entries();
+        return new TransportPlan(
+            entries.Select(e => e.Row).ToArray(), entries.Select(e => e.Column).ToArray(), entries.Select(e => e.Flow / _total * _mass).ToArray());
+    }
+
+    /// <summary>The arcs that carry flow, in the clouds' own numbering, by row and then column.</summary>
+    private List<(int Row, int Column, double Flow, double Cost)> Entries()
+    {
+        var entries = new List<(int Row, int Column, double Flow, double Cost)>();
         for (int i = 0; i < _n; i++)
         {
             for (int k = 0; k < _arcCount[i]; k++)
             {
-                if (_arcFlow[i][k] <= 0) continue;
-                rows.Add(i);
-                columns.Add(_arcColumn[i][k]);
-                mass.Add(_arcFlow[i][k] / _total * _a.Mass);
+                if (_arcFlow[i][k] > 0) entries.Add((_rowOrder[i], _columnOrder[_arcColumn[i][k]], _arcFlow[i][k], _arcCost[i][k]));
             }
         }
 
-        return new TransportPlan(rows.ToArray(), columns.ToArray(), mass.ToArray());
+        entries.Sort((x, y) => x.Row != y.Row ? x.Row.CompareTo(y.Row) : x.Column.CompareTo(y.Column));
+        return entries;
     }
 
     /// <summary>
@@ -202,6 +221,7 @@ internal sealed class CandidateNetwork
         _searches++;
         _epoch++;
         _popped.Clear();
+        _reachedColumns.Clear();
         _sinks.Clear();
         _queue.Clear();
         Reach(s, 0, -1, -1);
@@ -217,29 +237,26 @@ internal sealed class CandidateNetwork
             {
                 double ui = _u[node];
                 int[] column = _arcColumn[node];
-                double[] cost = _arcCost[node];
-                int count = _arcCount[node];
+                double[] cost = _arcCost[node], v = _v, dist = _dist;
+                int[] seen = _seen;
+                int count = _arcCount[node], epoch = _epoch, n = _n;
                 _arcsRelaxed += count;
                 for (int k = 0; k < count; k++)
                 {
-                    int target = _n + column[k];
-                    if (_done[target] == _epoch) continue;
+                    int j = column[k];
                     // Clamped: round-off may leave a reduced cost a few ulps below zero.
-                    Reach(target, d + Math.Max(cost[k] - ui - _v[column[k]], 0), node, k);
+                    double reached = d + Math.Max(cost[k] - ui - v[j], 0);
+                    // Most arcs lead where the search has already been as cheaply: skip them before the call.
+                    if (seen[n + j] == epoch && reached >= dist[n + j]) continue;
+                    ReachColumn(j, reached, node, k);
                 }
             }
             else
             {
                 int j = node - _n;
-                if (_demand[j] > _tolerance)
-                {
-                    _sinks.Add(j);
-                    reachable += _demand[j];
-                }
-
-                // Backward arcs carry flow, so they are tight: their reduced cost is zero.
-                _arcsRelaxed += _flowCount[j];
-                for (int k = 0; k < _flowCount[j]; k++) Reach(_flowRow[j][k], d, node, _flowArc[j][k]);
+                _sinks.Add(j);
+                reachable += _demand[j];
+                ReachOwners(j, d);
             }
         }
 
@@ -251,11 +268,18 @@ internal sealed class CandidateNetwork
             return;
         }
 
+        // Every node closer than the bound is settled: the rows and sinks popped, and the columns
+        // passed through (their distance is final below the bound, see ReachColumn).
         foreach (int node in _popped)
         {
             double shift = bound - _dist[node];
             if (node < _n) _u[node] += shift;
             else _v[node - _n] -= shift;
+        }
+
+        foreach (int node in _reachedColumns)
+        {
+            if (_dist[node] < bound) _v[node - _n] -= bound - _dist[node];
         }
 
         foreach (int sink in _sinks)
@@ -266,13 +290,17 @@ internal sealed class CandidateNetwork
     }
 
     /// <summary>
-    /// Augmenting row reduction (Jonker and Volgenant), for an assignment (every mass 1): each free
-    /// row takes the column of its smallest <c>c_ij - v_j</c>; if that column is taken, its potential
-    /// drops until the row's second-best column is as good, which makes the arc tight and the taken
-    /// arc slack, so the column changes hands and its former row is free in turn (an auction step
-    /// with no epsilon). Potentials stay feasible and flow stays on tight arcs, so the shortest paths
-    /// go on from there, with far fewer and shorter searches. Ties between taken columns can make
-    /// rows trade a column back and forth, so the steps are capped at 4 n.
+    /// Augmenting row reduction (Jonker and Volgenant), generalised to rows that hold several unit
+    /// columns (n points against k n, every column of mass 1, a row of mass k). A row with s units
+    /// free ranks the columns it does not hold by <c>c_ij - v_j</c> (free columns first among equal
+    /// values) and takes the s best at once. The row's new potential is the s-th value if all s are
+    /// free, else the (s + 1)-th (the price cut that makes a taken column change hands); the potentials
+    /// of its columns, new and held, drop until each is exactly as good. The arcs of the row are then
+    /// tight and no reduced cost is negative; a column taken from another row frees that row's unit in
+    /// turn (an auction step with no epsilon, bidding as a group for identical units). For s = 1 this
+    /// is Jonker and Volgenant's step. Potentials stay feasible and flow stays on
+    /// tight arcs, so the shortest paths go on from there, with far fewer and shorter searches. Ties
+    /// between taken columns can make rows trade a column back and forth, so the steps are capped.
     /// </summary>
     private void ReduceRows()
     {
@@ -282,60 +310,76 @@ internal sealed class CandidateNetwork
             if (_supply[i] > _tolerance) free.Enqueue(i);
         }
 
-        for (long budget = 4L * _n; free.Count > 0 && budget > 0; budget--)
+        int widest = 1;
+        for (int i = 0; i < _n; i++) widest = Math.Max(widest, (int)_rowMass[i]);
+        var value = new double[widest + 1];
+        var choice = new int[widest + 1];
+        var held = new bool[widest + 1];
+        for (long budget = 4L * _m; free.Count > 0 && budget > 0; budget--)
         {
             int i = free.Dequeue();
-            double best = double.PositiveInfinity, second = double.PositiveInfinity;
-            int first = -1, next = -1;
+            int units = (int)Math.Round(_supply[i]);
+            if (units <= 0) continue;
+            // The units + 1 best columns row i does not hold, free ones first among equal values.
             int[] column = _arcColumn[i];
-            double[] cost = _arcCost[i];
+            double[] cost = _arcCost[i], flow = _arcFlow[i];
+            int ranked = 0;
             for (int k = 0; k < _arcCount[i]; k++)
             {
-                double value = cost[k] - _v[column[k]];
-                if (value < best)
+                if (flow[k] > 0) continue;
+                double x = cost[k] - _v[column[k]];
+                bool taken = _flowCount[column[k]] > 0;
+                if (ranked == units + 1 && !Better(x, taken, value[units], held[units])) continue;
+                int slot = ranked <= units ? ranked++ : units;
+                while (slot > 0 && Better(x, taken, value[slot - 1], held[slot - 1]))
                 {
-                    (second, next) = (best, first);
-                    (best, first) = (value, k);
+                    value[slot] = value[slot - 1];
+                    choice[slot] = choice[slot - 1];
+                    held[slot] = held[slot - 1];
+                    slot--;
                 }
-                else if (value < second)
-                {
-                    (second, next) = (value, k);
-                }
+
+                value[slot] = x;
+                choice[slot] = k;
+                held[slot] = taken;
             }
 
-            int arc = first;
-            double potential = best;
-            if (_flowCount[column[first]] > 0)
+            int taking = Math.Min(units, ranked - 1);
+            if (taking <= 0) continue;
+            // Free columns need no price cut (so the row's potential is its worst choice); one held by
+            // another row does: cut to the next best, so that it changes hands.
+            bool contested = false;
+            for (int t = 0; t < taking; t++) contested |= held[t];
+            double potential = contested ? value[taking] : value[taking - 1];
+            for (int k = 0; k < _arcCount[i]; k++)
             {
-                if (next < 0) continue;
-                if (second > best)
-                {
-                    // The column's potential drops so that the row's best and second-best arcs tie at `second`.
-                    _v[column[first]] = cost[first] - second;
-                    potential = second;
-                }
-                else if (_flowCount[column[next]] == 0)
-                {
-                    arc = next;
-                }
+                if (flow[k] > 0) _v[column[k]] = cost[k] - potential;
             }
 
-            int j = column[arc];
-            if (_flowCount[j] > 0)
+            for (int t = 0; t < taking; t++)
             {
-                int owner = _flowRow[j][0];
-                AddFlow(owner, _flowArc[j][0], -1);
-                _supply[owner] += 1;
-                _demand[j] += 1;
-                free.Enqueue(owner);
+                int arc = choice[t], j = column[arc];
+                if (_flowCount[j] > 0)
+                {
+                    int owner = _flowRow[j][0];
+                    AddFlow(owner, _flowArc[j][0], -1);
+                    _supply[owner] += 1;
+                    _demand[j] += 1;
+                    if (_supply[owner] < 1.5) free.Enqueue(owner);
+                }
+
+                _v[j] = cost[arc] - potential;
+                AddFlow(i, arc, 1);
+                _supply[i] -= 1;
+                _demand[j] -= 1;
             }
 
             _u[i] = potential;
-            AddFlow(i, arc, 1);
-            _supply[i] -= 1;
-            _demand[j] -= 1;
-            _rowReductions++;
+            _rowReductions += taking;
+            if (_supply[i] > _tolerance) free.Enqueue(i);
         }
+
+        static bool Better(double x, bool taken, double y, bool yTaken) => x < y || (x == y && !taken && yTaken);
     }
 
     /// <summary>Augments from row s along the search tree's path into column <paramref name="sink"/> by its bottleneck, if it still has one.</summary>
@@ -365,6 +409,48 @@ internal sealed class CandidateNetwork
 
         _supply[s] -= theta;
         _demand[sink] -= theta;
+    }
+
+    /// <summary>
+    /// Reaches column j at distance d from a row. A column with demand left is a possible end of the
+    /// search and joins the heap; any other column is passed through at once, its only way on being
+    /// the arcs that carry flow into it, which are tight: its rows are reached at the same distance.
+    /// That is Dijkstra with the column's pop done early, which is exact because its way on costs
+    /// nothing, and it halves the heap's work. A column's distance is final once every row closer
+    /// than it is popped, so below the search's bound it is final when the search ends.
+    /// </summary>
+    private void ReachColumn(int j, double d, int from, int arc)
+    {
+        int node = _n + j;
+        if (_demand[j] > _tolerance)
+        {
+            if (_done[node] != _epoch) Reach(node, d, from, arc);
+            return;
+        }
+
+        if (_seen[node] != _epoch)
+        {
+            _seen[node] = _epoch;
+            _reachedColumns.Add(node);
+        }
+        else if (d >= _dist[node])
+        {
+            return;
+        }
+
+        _dist[node] = d;
+        _predNode[node] = from;
+        _predArc[node] = arc;
+        ReachOwners(j, d);
+    }
+
+    /// <summary>The rows whose flow into column j can be sent back, at the column's distance (their arcs are tight).</summary>
+    private void ReachOwners(int j, double d)
+    {
+        int[] rows = _flowRow[j], arcs = _flowArc[j];
+        int count = _flowCount[j];
+        _arcsRelaxed += count;
+        for (int k = 0; k < count; k++) Reach(rows[k], d, _n + j, arcs[k]);
     }
 
     private void Reach(int node, double d, int from, int arc)
@@ -448,10 +534,8 @@ internal sealed class CandidateNetwork
         PricingPasses++;
         var rowClusters = _pricingRows;
         var columnClusters = _pricingColumns;
-        var order = columnClusters.Order;
-        // Column potentials in cluster order, and each column cluster's largest.
-        var v = new double[_m];
-        for (int y = 0; y < _m; y++) v[y] = _v[order[y]];
+        // Internal numbers are cluster positions (see the class remarks), so clusters are ranges of rows and columns.
+        var v = _v;
         var largestV = new double[columnClusters.Count];
         for (int c = 0; c < columnClusters.Count; c++)
         {
@@ -474,7 +558,7 @@ internal sealed class CandidateNetwork
             for (int r = first; r < last; r++)
             {
                 double largestU = double.NegativeInfinity;
-                for (int x = rowClusters.Starts[r]; x < rowClusters.Starts[r + 1]; x++) largestU = Math.Max(largestU, _u[rowClusters.Order[x]]);
+                for (int x = rowClusters.Starts[r]; x < rowClusters.Starts[r + 1]; x++) largestU = Math.Max(largestU, _u[x]);
                 open.Clear();
                 for (int c = 0; c < columnClusters.Count; c++)
                 {
@@ -483,9 +567,8 @@ internal sealed class CandidateNetwork
                     if (bound - largestU - largestV[c] <= _violationTolerance) open.Add(c);
                 }
 
-                for (int x = rowClusters.Starts[r]; x < rowClusters.Starts[r + 1]; x++)
+                for (int i = rowClusters.Starts[r]; i < rowClusters.Starts[r + 1]; i++)
                 {
-                    int i = rowClusters.Order[x];
                     var point = _a.Point(i);
                     worst.Clear();
                     foreach (int c in open)
@@ -498,8 +581,8 @@ internal sealed class CandidateNetwork
                     }
 
                     if (worst.Count == 0) continue;
-                    worst.Sort((x, y) => x.Reduced != y.Reduced ? x.Reduced.CompareTo(y.Reduced) : order[x.Column].CompareTo(order[y.Column]));
-                    additions[i] = worst.Take(maxNewArcsPerRow).Select(e => (order[e.Column], e.Reduced)).ToArray();
+                    worst.Sort((x, y) => x.Reduced != y.Reduced ? x.Reduced.CompareTo(y.Reduced) : x.Column.CompareTo(y.Column));
+                    additions[i] = worst.Take(maxNewArcsPerRow).ToArray();
                 }
             }
 
@@ -512,7 +595,7 @@ internal sealed class CandidateNetwork
         {
             double best = chunkMinima[0][y];
             for (int c = 1; c < chunks; c++) best = Math.Min(best, chunkMinima[c][y]);
-            _columnTransform[order[y]] = best;
+            _columnTransform[y] = best;
         }
 
         for (int j = 0; j < _m; j++)
@@ -621,16 +704,16 @@ internal sealed class CandidateNetwork
         _arcCount[row] = k + 1;
     }
 
+    /// <summary>Neighbours for a point of a cloud of <paramref name="own"/> points against one of <paramref name="other"/>: k, fewer for the larger (16 at least).</summary>
+    private static int Scaled(int neighbours, int other, int own) =>
+        own <= other ? neighbours : Math.Min(neighbours, Math.Max(16, (int)((long)neighbours * other / own)));
+
     /// <summary>
     /// Candidates: the monotone plan along the first coordinate (a feasible flow on its own), each
     /// row's nearest columns and each column's nearest rows, with the clouds' means aligned first. For
     /// p = 2 the optimal plan does not change when one cloud is translated, so two clouds far apart
     /// get the neighbours of the plan they will actually use.
     /// </summary>
-    /// <summary>Neighbours for a point of a cloud of <paramref name="own"/> points against one of <paramref name="other"/>: k, fewer for the larger (16 at least).</summary>
-    private static int Scaled(int neighbours, int other, int own) =>
-        own <= other ? neighbours : Math.Min(neighbours, Math.Max(16, (int)((long)neighbours * other / own)));
-
     private void SeedArcs(int neighbours)
     {
         var sets = new List<int>[_n];
@@ -815,8 +898,8 @@ internal sealed class CandidateNetwork
     }
 
     /// <summary>
-    /// For every point of <paramref name="from"/>, its k nearest points of the cloud clustered as
-    /// <paramref name="to"/> (indices of that cloud, nearest first, ties to the lower index: the set a
+    /// For every point of <paramref name="from"/>, its k nearest points of <paramref name="to"/>'s
+    /// cloud (positions in its cluster order, nearest first, ties to the lower position: the set a
     /// scan over every point gives). Each cluster of <paramref name="from"/> visits the clusters of
     /// <paramref name="to"/> in the order of their boxes' distance and stops at the first box farther
     /// than its k-th best; parallel over clusters.
@@ -856,7 +939,7 @@ internal sealed class CandidateNetwork
                         for (int l = 0; l < length; l++)
                         {
                             double d = block[l];
-                            int index = to.Order[start + l];
+                            int index = start + l;
                             if (count == k && !Before(d, index, bestDistance[k - 1], bestIndex[k - 1])) continue;
                             int slot = count < k ? count++ : k - 1;
                             while (slot > 0 && Before(d, index, bestDistance[slot - 1], bestIndex[slot - 1]))
@@ -892,6 +975,13 @@ internal sealed class CandidateNetwork
         var coordinates = new double[c.Coordinates.Length];
         for (int k = 0; k < coordinates.Length; k++) coordinates[k] = c.Coordinates[k] + sign * shift[k % c.Dimension];
         return new PointCloud(c.Dimension, coordinates, c.Weights);
+    }
+
+    private static int[] Inverse(int[] order)
+    {
+        var inverse = new int[order.Length];
+        for (int x = 0; x < order.Length; x++) inverse[order[x]] = x;
+        return inverse;
     }
 
     private static long Gcd(long x, long y)

@@ -16,8 +16,11 @@ namespace MeanField.Core.Transport;
 /// shortest paths on the candidates: Dijkstra on reduced costs <c>c_ij - f_i - g_j &gt;= 0</c> from
 /// a row with supply left until columns with demand left could take it all, augmenting along the
 /// search tree by the bottlenecks; the potentials keep every candidate arc feasible and every arc
-/// that carries flow tight. For n against n equal weights, an augmenting row reduction first assigns
-/// most rows without a search. (3) Pricing: one pass over all n m pairs, by blocks of clusters (a
+/// that carries flow tight; a column that cannot end the search is passed through as it is reached,
+/// never queued. For equal weights with n dividing m (n against k n), an augmenting row reduction
+/// first assigns most of the flow without a search, each row bidding for its free units at once.
+/// Both clouds are numbered in k-d-tree cluster order inside, so that a search's memory accesses
+/// stay local. (3) Pricing: one pass over all n m pairs, by blocks of clusters (a
 /// block that its boxes' cost bound rules out is skipped), looks for reduced costs below zero. If
 /// there are none, the candidate optimum is optimal for the full problem. Otherwise the violated
 /// arcs are added, each affected row lowers its potential until its arcs are feasible again and gives

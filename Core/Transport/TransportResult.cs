@@ -45,13 +45,13 @@ public sealed record TransportResult(double P, string Method, bool IsExact, doub
 /// <param name="SeededFlow">The share of the total mass the seeding placed on tight arcs before any search.</param>
 /// <param name="Augmentations">Paths augmented along.</param>
 /// <param name="Searches">Shortest-path searches, each from one row and serving several of its paths (or stranding round-off supply).</param>
-/// <param name="NodesPopped">Nodes settled by Dijkstra over every search.</param>
+/// <param name="NodesPopped">Nodes taken from the heap over every search: rows, and the columns with demand left (a column without is passed through as it is reached).</param>
 /// <param name="ArcsRelaxed">Arcs relaxed (forward candidates and backward flow arcs) over every search.</param>
 /// <param name="PricingPasses">Pricing passes (the last finds nothing to add).</param>
 /// <param name="RepricedRows">Rows that gained arcs and gave their flow back, over every pass.</param>
 /// <param name="CoarseRows">Clusters of the first cloud in the multiscale seed's coarse problem (0 when it did not run).</param>
 /// <param name="CoarseColumns">Clusters of the second cloud in that coarse problem (0 when it did not run).</param>
-/// <param name="RowReductions">Assignment steps of the row reduction (for n against n equal weights; 0 otherwise).</param>
+/// <param name="RowReductions">Units of flow the row reduction assigned, counting a column taken back and given again each time (equal weights with n dividing m; 0 otherwise).</param>
 /// <param name="PairsPriced">Pairs whose cost the pricing passes computed, over every pass (the rest were ruled out by blocks).</param>
 public sealed record ExactTransportProfile(
     double SeedSeconds, double AugmentSeconds, double PricingSeconds, long SeedArcs, long FinalArcs,
