@@ -242,24 +242,6 @@ let tests =
             Expect.floatClose Accuracy.veryHigh (OneDimensionalTransport.Solve(a, b, 2.0)).Cost 0.25 "cost"
         }
 
-        testPropertyWithConfig config "Spatial clusters partition the cloud into ranges of at most the leaf size inside their boxes, all of exactly that size when asked and the size divides the count" (fun (c: CloudPair) (leafChoice: PositiveInt) (equal: bool) ->
-            let a = cloud c.D c.A
-            let leaf = 1 + leafChoice.Get % 4
-            let clusters = SpatialClusters.Build(a, leaf, equal)
-            let sizes = [ for k in 0 .. clusters.Count - 1 -> clusters.Starts[k + 1] - clusters.Starts[k] ]
-            let inBoxes =
-                seq { for k in 0 .. clusters.Count - 1 do for x in clusters.Starts[k] .. clusters.Starts[k + 1] - 1 do for d in 0 .. c.D - 1 -> k, x, d }
-                |> Seq.forall (fun (k, x, d) ->
-                    let v = clusters.Cloud.Coordinates[x * c.D + d]
-                    v >= clusters.Lower[k * c.D + d] && v <= clusters.Upper[k * c.D + d] && v = a.Coordinates[clusters.Order[x] * c.D + d])
-            let whole = equal && a.Count % leaf = 0
-            (Array.sort (Array.copy clusters.Order) = Array.init a.Count id
-             && List.forall (fun s -> s >= 1 && s <= leaf) sizes
-             && (not whole || List.forall ((=) leaf) sizes)
-             && inBoxes)
-            |> Prop.classify whole "equal sizes asked and possible"
-            |> Prop.classify (not equal) "median cuts")
-
         testPropertyWithConfig config "W is symmetric, vanishes on equal clouds, and its duality gap is below 1e-9 relative" (fun (c: CloudPair) ->
             let a, b = cloud c.D c.A, cloud c.D c.B
             let ab = ExactTransport.Solve(a, b, 2.0)
