@@ -28,6 +28,9 @@ internal sealed class CandidateNetwork
     // Equal weights and every column of mass 1 (n against k n points): the row reduction applies.
     private readonly bool _unitColumns;
 
+    // Both clouds of equal weights (the masses are then integers).
+    private readonly bool _uniform;
+
     private readonly double[] _u, _v;
 
     // Candidate arcs of row i: columns, costs and flows in [0, _arcCount[i]).
@@ -71,7 +74,8 @@ internal sealed class CandidateNetwork
         _m = b.Count;
         _rowMass = new double[_n];
         _columnMass = new double[_m];
-        if (a.IsUniform && b.IsUniform)
+        _uniform = a.IsUniform && b.IsUniform;
+        if (_uniform)
         {
             long g = Gcd(_n, _m);
             Array.Fill(_rowMass, (double)(_m / g));
@@ -765,6 +769,9 @@ internal sealed class CandidateNetwork
     /// </summary>
     internal static bool UsesMultiscale(int dimension, int smaller) => dimension <= 2 && smaller >= MultiscaleMinimum;
 
+    /// <summary>Points a side from which the coarse problem's clusters have equal sizes (see <see cref="AddCoarsePlanPairs"/>).</summary>
+    private const int EqualClustersMinimum = 5000;
+
     /// <summary>Points per cluster of the coarse problem.</summary>
     private const int CoarseLeaf = 4;
 
@@ -779,15 +786,24 @@ internal sealed class CandidateNetwork
     /// </summary>
     private void AddCoarsePlanPairs(List<int>[] sets)
     {
-        // The coarse problem keeps the clusters' masses (weighted). Clusters of exactly equal sizes would
-        // make it an integer one, solved faster with the row reduction, but its dual (degenerate, as an
-        // assignment's is) seeded the fine problem worse: measured, on a curve in phase space 10 times
-        // the Dijkstra work, and the quick suite's monokinetic check 9.0 s against 14.3 s.
-        var rows = SpatialClusters.Build(_a, CoarseLeaf);
-        var columns = SpatialClusters.Build(_b, CoarseLeaf);
+        // From EqualClustersMinimum points a side (equal weights, 4 dividing both counts), clusters of
+        // exactly equal sizes make the coarse problem an integer one, solved with the row reduction; the
+        // weighted one's solve grows too fast (2 x 10^4 a side, uniform in D = 2: 7.3 s of seeding
+        // against 0.9 s). Below, the weighted one: the integer problem's dual (degenerate, as an
+        // assignment's is) seeds curves worse (2000 against 8000 on a curve in phase space: 10 times the
+        // Dijkstra work; the quick suite's monokinetic check 14.3 s against 9.0 s).
+        bool equal = _uniform && Math.Min(_n, _m) >= EqualClustersMinimum && _n % CoarseLeaf == 0 && _m % CoarseLeaf == 0;
+        var rows = SpatialClusters.Build(_a, CoarseLeaf, equal);
+        var columns = SpatialClusters.Build(_b, CoarseLeaf, equal);
         (_coarseRows, _coarseColumns) = (rows.Count, columns.Count);
         var rowCentres = rows.Barycentres();
         var columnCentres = columns.Barycentres();
+        if (equal)
+        {
+            rowCentres = new PointCloud(rowCentres.Dimension, rowCentres.Coordinates);
+            columnCentres = new PointCloud(columnCentres.Dimension, columnCentres.Coordinates);
+        }
+
         var coarse = ExactTransport.Solve(rowCentres, columnCentres, _p, out var plan);
         // Each point's first potential: the c-transform of the coarse column potentials over the
         // clusters its own cluster sends mass to, min_c (c(x_i, y_c) - g_c). It varies within a cluster

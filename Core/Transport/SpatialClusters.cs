@@ -33,14 +33,20 @@ internal sealed class SpatialClusters
 
     public int Count => Starts.Length - 1;
 
-    /// <summary>Clusters of at most <paramref name="leafSize"/> points (and more than half of it, except for tiny clouds).</summary>
-    public static SpatialClusters Build(PointCloud cloud, int leafSize)
+    /// <summary>
+    /// Clusters of at most <paramref name="leafSize"/> points (and more than half of it, except for
+    /// tiny clouds). With <paramref name="equalSizes"/>, when the leaf size divides the count, every
+    /// cluster has exactly that many points: each cut falls at a whole number of leaves next to the
+    /// median rather than at the median.
+    /// </summary>
+    public static SpatialClusters Build(PointCloud cloud, int leafSize, bool equalSizes = false)
     {
         int n = cloud.Count, dim = cloud.Dimension;
         var order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         var starts = new List<int> { 0 };
         var keys = new double[n];
+        bool whole = equalSizes && n % leafSize == 0;
         Split(0, n);
 
         var coordinates = new double[n * dim];
@@ -99,7 +105,7 @@ internal sealed class SpatialClusters
             for (int i = start; i < end; i++) keys[i] = cloud.Coordinates[order[i] * dim + widest];
             // Array.Sort is deterministic for a given input, so the clusters (and every sum over them) are reproducible.
             Array.Sort(keys, order, start, end - start);
-            int middle = start + (end - start) / 2;
+            int middle = whole ? start + leafSize * ((end - start) / leafSize / 2) : start + (end - start) / 2;
             Split(start, middle);
             Split(middle, end);
         }

@@ -123,6 +123,20 @@ let tests =
                     Expect.equal plan.Mass.Length (k * n) "one plan entry per reference point"
         }
 
+        test "From 5000 points a side, where the coarse problem's clusters have equal sizes, the exact solver equals the quantile solver in D = 1" {
+            let rng = Random(31)
+            let a = cloud 1 (Array.init 5000 (fun _ -> rng.NextDouble()))
+            let b = cloud 1 (Array.init 10000 (fun _ -> let u = rng.NextDouble() in u * u))
+            let mutable plan = Unchecked.defaultof<TransportPlan>
+            let result = ExactTransport.Solve(a, b, 2.0, &plan)
+            Expect.floatClose { absolute = 1e-14; relative = 1e-10 } result.Cost (OneDimensionalTransport.Solve(a, b, 2.0)).Cost "n = 5000, m = 10000"
+            certified result "n = 5000, m = 10000"
+            expectMarginals plan a b
+            match result.Profile with
+            | null -> failtest "an exact solve has a profile"
+            | profile -> Expect.equal (profile.CoarseRows, profile.CoarseColumns) (1250, 2500) "the coarse problem has clusters of exactly 4 points"
+        }
+
         test "With weights and unequal sizes the exact solver equals the quantile solver in D = 1 and its plan has the right marginals" {
             let rng = Random(11)
             for n, m in [ 1, 4; 3, 7; 20, 13; 150, 200 ] do
@@ -241,6 +255,24 @@ let tests =
             // Monotone coupling: 0.25 at 0 -> 0, 0.5 at 1 -> 1, 0.25 at 1 -> 2.
             Expect.floatClose Accuracy.veryHigh (OneDimensionalTransport.Solve(a, b, 2.0)).Cost 0.25 "cost"
         }
+
+        testPropertyWithConfig config "Spatial clusters partition the cloud into ranges of at most the leaf size inside their boxes, all of exactly that size when asked and the size divides the count" (fun (c: CloudPair) (leafChoice: PositiveInt) (equal: bool) ->
+            let a = cloud c.D c.A
+            let leaf = 1 + leafChoice.Get % 4
+            let clusters = SpatialClusters.Build(a, leaf, equal)
+            let sizes = [ for k in 0 .. clusters.Count - 1 -> clusters.Starts[k + 1] - clusters.Starts[k] ]
+            let inBoxes =
+                seq { for k in 0 .. clusters.Count - 1 do for x in clusters.Starts[k] .. clusters.Starts[k + 1] - 1 do for d in 0 .. c.D - 1 -> k, x, d }
+                |> Seq.forall (fun (k, x, d) ->
+                    let v = clusters.Cloud.Coordinates[x * c.D + d]
+                    v >= clusters.Lower[k * c.D + d] && v <= clusters.Upper[k * c.D + d] && v = a.Coordinates[clusters.Order[x] * c.D + d])
+            let whole = equal && a.Count % leaf = 0
+            (Array.sort (Array.copy clusters.Order) = Array.init a.Count id
+             && List.forall (fun s -> s >= 1 && s <= leaf) sizes
+             && (not whole || List.forall ((=) leaf) sizes)
+             && inBoxes)
+            |> Prop.classify whole "equal sizes asked and possible"
+            |> Prop.classify (not equal) "median cuts")
 
         testPropertyWithConfig config "W is symmetric, vanishes on equal clouds, and its duality gap is below 1e-9 relative" (fun (c: CloudPair) ->
             let a, b = cloud c.D c.A, cloud c.D c.B
