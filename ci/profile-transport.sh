@@ -5,7 +5,7 @@
 # 8000 in D = 2), with the solver's profile: the seconds of seeding (nearest neighbours and the
 # multiscale seed), augmenting (Dijkstra searches, and the paths each augments along) and pricing
 # (passes over the n m pairs by blocks; pairs priced is the share of n m per pass whose cost was
-# computed), the work of each, the row reduction's steps (n against n), and the coarse problem
+# computed), the work of each, the units the row reduction assigned (n against k n), and the coarse problem
 # (clusters of each cloud; 0 x 0 where the multiscale seed does not run). Prints a Markdown table.
 # Usage: bash ci/profile-transport.sh
 set -euo pipefail
