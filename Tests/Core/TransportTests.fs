@@ -62,6 +62,15 @@ let private expectMarginals (plan: TransportPlan) (a: PointCloud) (b: PointCloud
     for i in 0 .. a.Count - 1 do Expect.floatClose { absolute = 1e-13; relative = 1e-12 } rows[i] a.Weights[i] $"row {i}"
     for j in 0 .. b.Count - 1 do Expect.floatClose { absolute = 1e-13; relative = 1e-12 } columns[j] b.Weights[j] $"column {j}"
 
+/// Solves exactly with the plan, and expects the oracle's cost, a closing certificate and the clouds' marginals.
+let private solvedAgainst accuracy (a: PointCloud) (b: PointCloud) p (oracle: float) what =
+    let mutable plan = Unchecked.defaultof<TransportPlan>
+    let result = ExactTransport.Solve(a, b, p, &plan)
+    Expect.floatClose accuracy result.Cost oracle what
+    certified result what
+    expectMarginals plan a b
+    result
+
 [<Tests>]
 let tests =
     testList "MeanField.Core.Transport" [
@@ -127,11 +136,7 @@ let tests =
             let rng = Random(31)
             let a = cloud 1 (Array.init 5000 (fun _ -> rng.NextDouble()))
             let b = cloud 1 (Array.init 10000 (fun _ -> let u = rng.NextDouble() in u * u))
-            let mutable plan = Unchecked.defaultof<TransportPlan>
-            let result = ExactTransport.Solve(a, b, 2.0, &plan)
-            Expect.floatClose { absolute = 1e-14; relative = 1e-10 } result.Cost (OneDimensionalTransport.Solve(a, b, 2.0)).Cost "n = 5000, m = 10000"
-            certified result "n = 5000, m = 10000"
-            expectMarginals plan a b
+            let result = solvedAgainst { absolute = 1e-14; relative = 1e-10 } a b 2.0 (OneDimensionalTransport.Solve(a, b, 2.0)).Cost "n = 5000, m = 10000"
             match result.Profile with
             | null -> failtest "an exact solve has a profile"
             | profile -> Expect.equal (profile.CoarseRows, profile.CoarseColumns) (1250, 2500) "the coarse problem has clusters of exactly 4 points"
@@ -145,11 +150,7 @@ let tests =
                 let total = Array.sum wb
                 let b = PointCloud(1, Array.init m (fun _ -> 2.0 * rng.NextDouble()), wb |> Array.map (fun w -> w / total * a.Mass))
                 for p in [ 1.0; 2.0 ] do
-                    let mutable plan = Unchecked.defaultof<TransportPlan>
-                    let result = ExactTransport.Solve(a, b, p, &plan)
-                    Expect.floatClose { absolute = 1e-13; relative = 1e-10 } result.Cost (OneDimensionalTransport.Solve(a, b, p)).Cost $"n = {n}, m = {m}, p = {p}"
-                    certified result $"n = {n}, m = {m}, p = {p}"
-                    expectMarginals plan a b
+                    solvedAgainst { absolute = 1e-13; relative = 1e-10 } a b p (OneDimensionalTransport.Solve(a, b, p)).Cost $"n = {n}, m = {m}, p = {p}" |> ignore
         }
 
         test "The candidate-network solver, row reduction included, agrees with the dense Hungarian solver on larger clouds, its certificate closing" {
@@ -173,11 +174,7 @@ let tests =
                 let b = uniform rng d (k * n) 1.0 0.2
                 let copied = cloud d (Array.init k (fun _ -> a.Coordinates) |> Array.concat)
                 for p in [ 1.0; 2.0 ] do
-                    let mutable plan = Unchecked.defaultof<TransportPlan>
-                    let result = ExactTransport.Solve(a, b, p, &plan)
-                    Expect.floatClose { absolute = 1e-14; relative = 1e-11 } result.Cost (AssignmentTransport.Solve(copied, b, p)).Cost $"D = {d}, n = {n}, k = {k}, p = {p}"
-                    certified result $"D = {d}, n = {n}, k = {k}, p = {p}"
-                    expectMarginals plan a b
+                    let result = solvedAgainst { absolute = 1e-14; relative = 1e-11 } a b p (AssignmentTransport.Solve(copied, b, p)).Cost $"D = {d}, n = {n}, k = {k}, p = {p}"
                     match result.Profile with
                     | null -> failtest "an exact solve has a profile"
                     | profile -> Expect.isGreaterThan profile.RowReductions 0L $"D = {d}, n = {n}, k = {k}, p = {p}: the row reduction ran"
@@ -191,24 +188,16 @@ let tests =
             let curve n = cloud 2 (Array.init n (fun _ -> let x = 2.0 * rng.NextDouble() - 1.0 in [| x; 0.5 * sin (Math.PI * x) |]) |> Array.concat)
             for name, make in [ "clusters", clusters; "curve", curve ] do
                 let a, b = make 1100, make 1100
-                let mutable plan = Unchecked.defaultof<TransportPlan>
-                let result = ExactTransport.Solve(a, b, 2.0, &plan)
+                let result = solvedAgainst { absolute = 1e-14; relative = 1e-11 } a b 2.0 (AssignmentTransport.Solve(a, b, 2.0)).Cost $"{name}: equals the dense Hungarian"
                 match result.Profile with
                 | null -> failtest "an exact solve has a profile"
                 | profile -> Expect.isTrue (profile.CoarseRows > 0 && profile.CoarseColumns > 0) $"{name}: the multiscale seed ran"
-                Expect.floatClose { absolute = 1e-14; relative = 1e-11 } result.Cost (AssignmentTransport.Solve(a, b, 2.0)).Cost $"{name}: equals the dense Hungarian"
-                certified result name
-                expectMarginals plan a b
             // Weighted, 1100 against 3300 in D = 1: the quantile solver is exact.
             let weighted n = PointCloud(1, Array.init n (fun _ -> gaussian ()), Array.init n (fun _ -> rng.NextDouble() + 0.01))
             let a = weighted 1100
             let raw = weighted 3300
             let b = PointCloud(1, raw.Coordinates, raw.Weights |> Array.map (fun w -> w / raw.Mass * a.Mass))
-            let mutable plan = Unchecked.defaultof<TransportPlan>
-            let result = ExactTransport.Solve(a, b, 2.0, &plan)
-            Expect.floatClose { absolute = 1e-13; relative = 1e-10 } result.Cost (OneDimensionalTransport.Solve(a, b, 2.0)).Cost "weighted: equals the quantile solver"
-            certified result "weighted"
-            expectMarginals plan a b
+            solvedAgainst { absolute = 1e-13; relative = 1e-10 } a b 2.0 (OneDimensionalTransport.Solve(a, b, 2.0)).Cost "weighted: equals the quantile solver" |> ignore
             let small = ExactTransport.Solve(uniform rng 2 100 1.0 0.0, uniform rng 2 400 1.0 0.0, 2.0)
             match small.Profile with
             | null -> failtest "an exact solve has a profile"
