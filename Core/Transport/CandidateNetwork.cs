@@ -241,18 +241,14 @@ internal sealed class CandidateNetwork
             {
                 double ui = _u[node];
                 int[] column = _arcColumn[node];
-                double[] cost = _arcCost[node], v = _v, dist = _dist;
-                int[] seen = _seen;
-                int count = _arcCount[node], epoch = _epoch, n = _n;
+                double[] cost = _arcCost[node];
+                int count = _arcCount[node];
                 _arcsRelaxed += count;
                 for (int k = 0; k < count; k++)
                 {
                     int j = column[k];
                     // Clamped: round-off may leave a reduced cost a few ulps below zero.
-                    double reached = d + Math.Max(cost[k] - ui - v[j], 0);
-                    // Most arcs lead where the search has already been as cheaply: skip them before the call.
-                    if (seen[n + j] == epoch && reached >= dist[n + j]) continue;
-                    ReachColumn(j, reached, node, k);
+                    ReachColumn(j, d + Math.Max(cost[k] - ui - _v[j], 0), node, k);
                 }
             }
             else
@@ -302,9 +298,9 @@ internal sealed class CandidateNetwork
     /// of its columns, new and held, drop until each is exactly as good. The arcs of the row are then
     /// tight and no reduced cost is negative; a column taken from another row frees that row's unit in
     /// turn (an auction step with no epsilon, bidding as a group for identical units). For s = 1 this
-    /// is Jonker and Volgenant's step. Potentials stay feasible and flow stays on
-    /// tight arcs, so the shortest paths go on from there, with far fewer and shorter searches. Ties
-    /// between taken columns can make rows trade a column back and forth, so the steps are capped.
+    /// is Jonker and Volgenant's step. Potentials stay feasible and flow stays on tight arcs, so the
+    /// shortest paths go on from there, with far fewer and shorter searches. Ties between taken
+    /// columns can make rows trade a column back and forth, so the steps are capped.
     /// </summary>
     private void ReduceRows()
     {
