@@ -9,17 +9,20 @@ namespace MeanField.Benchmarks;
 
 /// <summary>
 /// Runs the benchmarks in process (no per-benchmark rebuild) with a short job, then prints the
-/// direct alignment's throughput in pair interactions per second.
+/// direct alignment's throughput in pair interactions per second. <c>transport-timing</c> instead times
+/// exact transport on two CSV clouds (<see cref="TransportTiming"/>).
 /// </summary>
 internal static class Program
 {
-    private static void Main(string[] args)
+    private static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == TransportTiming.Command) return TransportTiming.Run(args[1..]);
         var config = DefaultConfig.Instance
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
             .WithOptions(ConfigOptions.DisableOptimizationsValidator);
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
         foreach (var summary in summaries) PrintPairRates(summary);
+        return 0;
     }
 
     private static void PrintPairRates(Summary summary)
