@@ -25,11 +25,14 @@ internal sealed class CandidateNetwork
     private readonly double[] _rowMass, _columnMass, _supply, _demand;
     private readonly double _total, _tolerance;
 
-    // Equal weights and every column of mass 1 (n against k n points): the row reduction applies.
+    // Whole units, every column of mass 1 (n against k n points of equal weights): the row reduction applies.
     private readonly bool _unitColumns;
 
-    // Both clouds of equal weights (the masses are then integers).
-    private readonly bool _uniform;
+    // Masses in whole units (equal weights, or units given): flows are integers.
+    private readonly bool _integer;
+
+    // In whole units, every row of one mass and every column of one mass.
+    private readonly bool _equalMasses;
 
     private readonly double[] _u, _v;
 
@@ -59,7 +62,9 @@ internal sealed class CandidateNetwork
     // Each row's first potential from the coarse problem's dual, when the multiscale seed ran.
     private double[]? _coarsePotential;
 
-    public CandidateNetwork(PointCloud a, PointCloud b, double p, int neighbours)
+    /// <param name="rowUnits">With <paramref name="columnUnits"/>, the clouds' masses as whole units (in the clouds' own
+    /// order; the weights' ratios): the flows are then integers. Equal weights are whole units of 1.</param>
+    public CandidateNetwork(PointCloud a, PointCloud b, double p, int neighbours, double[]? rowUnits = null, double[]? columnUnits = null)
     {
         _pricingRows = SpatialClusters.Build(a, PricingLeaf);
         _pricingColumns = SpatialClusters.Build(b, PricingLeaf);
@@ -74,15 +79,31 @@ internal sealed class CandidateNetwork
         _m = b.Count;
         _rowMass = new double[_n];
         _columnMass = new double[_m];
-        _uniform = a.IsUniform && b.IsUniform;
-        if (_uniform)
+        if (a.IsUniform && b.IsUniform)
         {
-            long g = Gcd(_n, _m);
-            Array.Fill(_rowMass, (double)(_m / g));
-            Array.Fill(_columnMass, (double)(_n / g));
-            _total = (double)_n * (_m / g);
+            rowUnits = new double[_n];
+            columnUnits = new double[_m];
+            Array.Fill(rowUnits, 1.0);
+            Array.Fill(columnUnits, 1.0);
+        }
+
+        _integer = rowUnits is not null && columnUnits is not null;
+        if (_integer)
+        {
+            // Whole units on both sides: row i carries its units times C / g and column j its units
+            // times R / g (R and C the totals, g their gcd), reduced by the common divisor of all.
+            long rowTotal = 0, columnTotal = 0;
+            for (int i = 0; i < _n; i++) rowTotal += (long)rowUnits![i];
+            for (int j = 0; j < _m; j++) columnTotal += (long)columnUnits![j];
+            long g = Gcd(rowTotal, columnTotal), common = 0;
+            for (int i = 0; i < _n; i++) common = Gcd(common, (long)rowUnits![_rowOrder[i]] * (columnTotal / g));
+            for (int j = 0; j < _m; j++) common = Gcd(common, (long)columnUnits![_columnOrder[j]] * (rowTotal / g));
+            _total = 0;
+            _unitColumns = true;
+            for (int i = 0; i < _n; i++) _total += _rowMass[i] = (long)rowUnits![_rowOrder[i]] * (columnTotal / g) / common;
+            for (int j = 0; j < _m; j++) _unitColumns &= (_columnMass[j] = (long)columnUnits![_columnOrder[j]] * (rowTotal / g) / common) == 1;
             _tolerance = 0.5;
-            _unitColumns = _n / g == 1;
+            _equalMasses = Array.TrueForAll(_rowMass, x => x == _rowMass[0]) && Array.TrueForAll(_columnMass, x => x == _columnMass[0]);
         }
         else
         {
@@ -315,7 +336,12 @@ internal sealed class CandidateNetwork
         var value = new double[widest + 1];
         var choice = new int[widest + 1];
         var held = new bool[widest + 1];
-        for (long budget = 4L * _m; free.Count > 0 && budget > 0; budget--)
+        // Steps are capped by the free units (after a pricing pass, a few repriced rows), as ties can
+        // make rows trade columns without end (measured, two clusters 2000 against 8000: the passes
+        // after the first spent 32000 steps each, the whole 4 m cap, placing a few dozen units).
+        long freeUnits = 0;
+        foreach (int i in free) freeUnits += (long)Math.Round(_supply[i]);
+        for (long budget = Math.Min(8 * freeUnits, 4L * _m); free.Count > 0 && budget > 0; budget--)
         {
             int i = free.Dequeue();
             int units = (int)Math.Round(_supply[i]);
@@ -782,25 +808,23 @@ internal sealed class CandidateNetwork
     /// </summary>
     private void AddCoarsePlanPairs(List<int>[] sets)
     {
-        // From EqualClustersMinimum points a side (equal weights, 4 dividing both counts), clusters of
-        // exactly equal sizes make the coarse problem an integer one, solved with the row reduction; the
-        // weighted one's solve grows too fast (2 x 10^4 a side, uniform in D = 2: 7.3 s of seeding
-        // against 0.9 s). Below, the weighted one: the integer problem's dual (degenerate, as an
-        // assignment's is) seeds curves worse (2000 against 8000 on a curve in phase space: 10 times the
-        // Dijkstra work; the quick suite's monokinetic check 14.3 s against 9.0 s).
-        bool equal = _uniform && Math.Min(_n, _m) >= EqualClustersMinimum && _n % CoarseLeaf == 0 && _m % CoarseLeaf == 0;
+        // From EqualClustersMinimum points a side (equal masses, 4 dividing both counts), clusters of
+        // exactly equal sizes make the coarse problem one of equal masses, solved with the row
+        // reduction; with unequal sizes its solve grows too fast (2 x 10^4 a side, uniform in D = 2:
+        // 7.3 s of seeding against 0.9 s). Below, unequal sizes: the equal-size problem's dual
+        // (degenerate, as an assignment's is) seeds curves worse (2000 against 8000 on a curve in phase
+        // space: 10 times the Dijkstra work; the quick suite's monokinetic check 14.3 s against 9.0 s).
+        // In whole units when this problem has them, so that the coarse flows are integers too
+        // (measured, two clusters 2000 against 8000: the 512 x 2048 coarse solve relaxed 4.8 million
+        // arcs, against 21.8 million with the clusters' masses as fractions).
+        bool equal = _equalMasses && Math.Min(_n, _m) >= EqualClustersMinimum && _n % CoarseLeaf == 0 && _m % CoarseLeaf == 0;
         var rows = SpatialClusters.Build(_a, CoarseLeaf, equal);
         var columns = SpatialClusters.Build(_b, CoarseLeaf, equal);
         (_coarseRows, _coarseColumns) = (rows.Count, columns.Count);
         var rowCentres = rows.Barycentres();
         var columnCentres = columns.Barycentres();
-        if (equal)
-        {
-            rowCentres = new PointCloud(rowCentres.Dimension, rowCentres.Coordinates);
-            columnCentres = new PointCloud(columnCentres.Dimension, columnCentres.Coordinates);
-        }
-
-        var coarse = ExactTransport.Solve(rowCentres, columnCentres, _p, out var plan);
+        double[]? rowUnits = _integer ? Units(rows, _rowMass) : null, columnUnits = _integer ? Units(columns, _columnMass) : null;
+        var coarse = ExactTransport.Solve(rowCentres, columnCentres, _p, rowUnits, columnUnits, out var plan);
         // Each point's first potential: the c-transform of the coarse column potentials over the
         // clusters its own cluster sends mass to, min_c (c(x_i, y_c) - g_c). It varies within a cluster
         // as the fine potential does, where the cluster's coarse row potential would be flat (measured:
@@ -830,6 +854,18 @@ internal sealed class CandidateNetwork
                 if (double.IsPositiveInfinity(_coarsePotential[rows.Order[x]])) _coarsePotential[rows.Order[x]] = coarseDual.RowPotentials[r];
             }
         }
+    }
+
+    /// <summary>Each cluster's units: the sum of its points' masses (whole units).</summary>
+    private static double[] Units(SpatialClusters clusters, double[] mass)
+    {
+        var units = new double[clusters.Count];
+        for (int c = 0; c < clusters.Count; c++)
+        {
+            for (int x = clusters.Starts[c]; x < clusters.Starts[c + 1]; x++) units[c] += mass[clusters.Order[x]];
+        }
+
+        return units;
     }
 
     private static int[] SortedDistinct(List<int> columns)

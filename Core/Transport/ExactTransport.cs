@@ -30,7 +30,8 @@ namespace MeanField.Core.Transport;
 /// dual that is feasible exactly; <see cref="TransportResult.DualityGap"/> is the primal cost minus
 /// its objective.</para>
 /// <para>Equal weights are handled in integers (row supply m/g, column demand n/g with g = gcd(n, m)),
-/// so an assignment and a k n reference cloud are solved with no round-off in the flows. With general
+/// so an assignment and a k n reference cloud are solved with no round-off in the flows; so are the
+/// multiscale seed's coarse problems, whose masses are then the clusters' whole units. With general
 /// weights, each cloud's weights are normalised by its own mass and flows below 1e-15 of the total
 /// are treated as zero.</para>
 /// </remarks>
@@ -53,14 +54,17 @@ public static class ExactTransport
     public static TransportResult Solve(PointCloud a, PointCloud b, double p = 2) => Solve(a, b, p, out _);
 
     /// <summary>Solves and also returns the optimal plan (its non-zero entries).</summary>
-    public static TransportResult Solve(PointCloud a, PointCloud b, double p, out TransportPlan plan)
+    public static TransportResult Solve(PointCloud a, PointCloud b, double p, out TransportPlan plan) => Solve(a, b, p, null, null, out plan);
+
+    /// <summary>Solves with the masses given as whole units per point (both or neither), so that the flows are integers.</summary>
+    internal static TransportResult Solve(PointCloud a, PointCloud b, double p, double[]? rowUnits, double[]? columnUnits, out TransportPlan plan)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         GroundCost.CheckExponent(p);
         GroundCost.CheckCompatible(a, b);
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        var network = new CandidateNetwork(a, b, p, Neighbours(a.Dimension, Math.Min(a.Count, b.Count)));
+        var network = new CandidateNetwork(a, b, p, Neighbours(a.Dimension, Math.Min(a.Count, b.Count)), rowUnits, columnUnits);
         double seeded = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
         network.Run(MaxNewArcsPerRow);
         plan = network.Plan();
