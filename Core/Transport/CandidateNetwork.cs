@@ -42,8 +42,9 @@ internal sealed class CandidateNetwork
     private readonly int[] _arcCount;
 
     // Arcs that carry flow, listed by column (row and arc index): the backward arcs of the residual graph.
+    // The first of each list is also kept flat, as most columns have one (a search then reads no list).
     private readonly int[][] _flowRow, _flowArc;
-    private readonly int[] _flowCount;
+    private readonly int[] _flowCount, _firstFlowRow, _firstFlowArc;
 
     // Dijkstra workspace; _epoch stamps make resetting free.
     private readonly double[] _dist;
@@ -124,6 +125,8 @@ internal sealed class CandidateNetwork
         _flowRow = new int[_m][];
         _flowArc = new int[_m][];
         _flowCount = new int[_m];
+        _firstFlowRow = new int[_m];
+        _firstFlowArc = new int[_m];
         for (int j = 0; j < _m; j++)
         {
             _flowRow[j] = new int[2];
@@ -336,12 +339,13 @@ internal sealed class CandidateNetwork
         var value = new double[widest + 1];
         var choice = new int[widest + 1];
         var held = new bool[widest + 1];
-        // Steps are capped by the free units (after a pricing pass, a few repriced rows), as ties can
-        // make rows trade columns without end (measured, two clusters 2000 against 8000: the passes
-        // after the first spent 32000 steps each, the whole 4 m cap, placing a few dozen units).
+        // Ties can make rows trade columns without end, so the steps are capped: 4 m before the first
+        // pricing pass, and after it 8 per free unit (a few repriced rows). Measured: 8 per free unit
+        // from the start cost 10^5 against 10^5 in D = 4 8504 searches, not 5087; 4 m after a pass
+        // spent the whole cap each time (two clusters 2000 against 8000: 32000 steps placing a few dozen units).
         long freeUnits = 0;
         foreach (int i in free) freeUnits += (long)Math.Round(_supply[i]);
-        for (long budget = Math.Min(8 * freeUnits, 4L * _m); free.Count > 0 && budget > 0; budget--)
+        for (long budget = PricingPasses == 0 ? 4L * _m : Math.Min(8 * freeUnits, 4L * _m); free.Count > 0 && budget > 0; budget--)
         {
             int i = free.Dequeue();
             int units = (int)Math.Round(_supply[i]);
@@ -473,9 +477,15 @@ internal sealed class CandidateNetwork
     /// <summary>The rows whose flow into column j can be sent back, at the column's distance (their arcs are tight).</summary>
     private void ReachOwners(int j, double d)
     {
-        int[] rows = _flowRow[j], arcs = _flowArc[j];
         int count = _flowCount[j];
         _arcsRelaxed += count;
+        if (count == 1)
+        {
+            Reach(_firstFlowRow[j], d, _n + j, _firstFlowArc[j]);
+            return;
+        }
+
+        int[] rows = _flowRow[j], arcs = _flowArc[j];
         for (int k = 0; k < count; k++) Reach(rows[k], d, _n + j, arcs[k]);
     }
 
@@ -523,7 +533,7 @@ internal sealed class CandidateNetwork
 
             _flowRow[column][_flowCount[column]] = row;
             _flowArc[column][_flowCount[column]] = arc;
-            _flowCount[column]++;
+            if (_flowCount[column]++ == 0) (_firstFlowRow[column], _firstFlowArc[column]) = (row, arc);
         }
     }
 
@@ -536,6 +546,7 @@ internal sealed class CandidateNetwork
             _flowRow[column][k] = _flowRow[column][last];
             _flowArc[column][k] = _flowArc[column][last];
             _flowCount[column] = last;
+            if (k == 0) (_firstFlowRow[column], _firstFlowArc[column]) = (_flowRow[column][0], _flowArc[column][0]);
             return;
         }
     }
