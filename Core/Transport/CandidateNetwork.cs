@@ -46,9 +46,10 @@ internal sealed class CandidateNetwork
     private readonly int[][] _flowRow, _flowArc;
     private readonly int[] _flowCount, _firstFlowRow, _firstFlowArc;
 
-    // Dijkstra workspace; _epoch stamps make resetting free.
+    // Dijkstra workspace. Stamps make resetting free: a node is unseen below _epoch, reached at _epoch
+    // and settled at _epoch + 1 (one array, so that a relaxed arc reads one stamp).
     private readonly double[] _dist;
-    private readonly int[] _seen, _done, _predNode, _predArc;
+    private readonly int[] _stamp, _predNode, _predArc;
     private readonly NodeHeap _queue;
     private readonly List<int> _popped = new(), _reachedColumns = new(), _sinks = new();
     private int _epoch;
@@ -134,8 +135,7 @@ internal sealed class CandidateNetwork
         }
 
         _dist = new double[_n + _m];
-        _seen = new int[_n + _m];
-        _done = new int[_n + _m];
+        _stamp = new int[_n + _m];
         _predNode = new int[_n + _m];
         _predArc = new int[_n + _m];
         _queue = new NodeHeap(_n + _m);
@@ -247,7 +247,7 @@ internal sealed class CandidateNetwork
     private void Augment(int s)
     {
         _searches++;
-        _epoch++;
+        _epoch += 2;
         _popped.Clear();
         _reachedColumns.Clear();
         _sinks.Clear();
@@ -257,7 +257,7 @@ internal sealed class CandidateNetwork
         while (reachable < _supply[s] && _queue.Count > 0)
         {
             int node = _queue.Pop(out double d);
-            _done[node] = _epoch;
+            _stamp[node] = _epoch + 1;
             _popped.Add(node);
             _nodesPopped++;
             bound = d;
@@ -454,13 +454,13 @@ internal sealed class CandidateNetwork
         int node = _n + j;
         if (_demand[j] > _tolerance)
         {
-            if (_done[node] != _epoch) Reach(node, d, from, arc);
+            if (_stamp[node] != _epoch + 1) Reach(node, d, from, arc);
             return;
         }
 
-        if (_seen[node] != _epoch)
+        if (_stamp[node] < _epoch)
         {
-            _seen[node] = _epoch;
+            _stamp[node] = _epoch;
             _reachedColumns.Add(node);
         }
         else if (d >= _dist[node])
@@ -491,12 +491,12 @@ internal sealed class CandidateNetwork
 
     private void Reach(int node, double d, int from, int arc)
     {
-        if (_seen[node] != _epoch)
+        if (_stamp[node] < _epoch)
         {
-            _seen[node] = _epoch;
+            _stamp[node] = _epoch;
             _queue.Insert(node, d);
         }
-        else if (_done[node] == _epoch || d >= _dist[node])
+        else if (_stamp[node] != _epoch || d >= _dist[node])
         {
             return;
         }
