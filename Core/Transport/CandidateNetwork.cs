@@ -14,6 +14,15 @@ namespace MeanField.Core.Transport;
 /// </summary>
 internal sealed class CandidateNetwork
 {
+    /// <summary>A node's Dijkstra label: distance, stamp and the node it was reached from, side by side
+    /// (16 bytes), as a relaxed arc reads the stamp and the distance together.</summary>
+    private struct Label
+    {
+        public double Dist;
+        public int Stamp;
+        public int From;
+    }
+
     // The clouds in cluster order; internal row i is point _rowOrder[i] of the first cloud as given.
     private readonly PointCloud _a, _b;
     private readonly int[] _rowOrder, _columnOrder, _rowIndex, _columnIndex;
@@ -46,10 +55,10 @@ internal sealed class CandidateNetwork
     private readonly int[][] _flowRow, _flowArc;
     private readonly int[] _flowCount, _firstFlowRow, _firstFlowArc;
 
-    // Dijkstra workspace. Stamps make resetting free: a node is unseen below _epoch, reached at _epoch
-    // and settled at _epoch + 1 (one array, so that a relaxed arc reads one stamp).
-    private readonly double[] _dist;
-    private readonly int[] _stamp, _predNode, _predArc;
+    // Dijkstra workspace, a label per node. Stamps make resetting free: a node is unseen below _epoch,
+    // reached at _epoch and settled at _epoch + 1.
+    private readonly Label[] _label;
+    private readonly int[] _predArc;
     private readonly NodeHeap _queue;
     private readonly List<int> _popped = new(), _reachedColumns = new(), _sinks = new();
     private int _epoch;
@@ -134,9 +143,7 @@ internal sealed class CandidateNetwork
             _flowArc[j] = new int[2];
         }
 
-        _dist = new double[_n + _m];
-        _stamp = new int[_n + _m];
-        _predNode = new int[_n + _m];
+        _label = new Label[_n + _m];
         _predArc = new int[_n + _m];
         _queue = new NodeHeap(_n + _m);
         SeedArcs(Math.Min(neighbours, Math.Min(_n, _m)));
@@ -257,7 +264,7 @@ internal sealed class CandidateNetwork
         while (reachable < _supply[s] && _queue.Count > 0)
         {
             int node = _queue.Pop(out double d);
-            _stamp[node] = _epoch + 1;
+            _label[node].Stamp = _epoch + 1;
             _popped.Add(node);
             _nodesPopped++;
             bound = d;
@@ -296,14 +303,14 @@ internal sealed class CandidateNetwork
         // passed through (their distance is final below the bound, see ReachColumn).
         foreach (int node in _popped)
         {
-            double shift = bound - _dist[node];
+            double shift = bound - _label[node].Dist;
             if (node < _n) _u[node] += shift;
             else _v[node - _n] -= shift;
         }
 
         foreach (int node in _reachedColumns)
         {
-            if (_dist[node] < bound) _v[node - _n] -= bound - _dist[node];
+            if (_label[node].Dist < bound) _v[node - _n] -= bound - _label[node].Dist;
         }
 
         foreach (int sink in _sinks)
@@ -418,8 +425,8 @@ internal sealed class CandidateNetwork
         double theta = Math.Min(_supply[s], _demand[sink]);
         for (int node = _n + sink; ;)
         {
-            int row = _predNode[node];
-            int column = _predNode[row];
+            int row = _label[node].From;
+            int column = _label[row].From;
             if (column < 0) break;
             theta = Math.Min(theta, _arcFlow[row][_predArc[row]]);
             node = column;
@@ -429,9 +436,9 @@ internal sealed class CandidateNetwork
         _augmentations++;
         for (int node = _n + sink; ;)
         {
-            int row = _predNode[node];
+            int row = _label[node].From;
             AddFlow(row, _predArc[node], theta);
-            int column = _predNode[row];
+            int column = _label[row].From;
             if (column < 0) break;
             AddFlow(row, _predArc[row], -theta);
             node = column;
@@ -454,22 +461,22 @@ internal sealed class CandidateNetwork
         int node = _n + j;
         if (_demand[j] > _tolerance)
         {
-            if (_stamp[node] != _epoch + 1) Reach(node, d, from, arc);
+            if (_label[node].Stamp != _epoch + 1) Reach(node, d, from, arc);
             return;
         }
 
-        if (_stamp[node] < _epoch)
+        if (_label[node].Stamp < _epoch)
         {
-            _stamp[node] = _epoch;
+            _label[node].Stamp = _epoch;
             _reachedColumns.Add(node);
         }
-        else if (d >= _dist[node])
+        else if (d >= _label[node].Dist)
         {
             return;
         }
 
-        _dist[node] = d;
-        _predNode[node] = from;
+        _label[node].Dist = d;
+        _label[node].From = from;
         _predArc[node] = arc;
         ReachOwners(j, d);
     }
@@ -491,12 +498,12 @@ internal sealed class CandidateNetwork
 
     private void Reach(int node, double d, int from, int arc)
     {
-        if (_stamp[node] < _epoch)
+        if (_label[node].Stamp < _epoch)
         {
-            _stamp[node] = _epoch;
+            _label[node].Stamp = _epoch;
             _queue.Insert(node, d);
         }
-        else if (_stamp[node] != _epoch || d >= _dist[node])
+        else if (_label[node].Stamp != _epoch || d >= _label[node].Dist)
         {
             return;
         }
@@ -505,8 +512,8 @@ internal sealed class CandidateNetwork
             _queue.Decrease(node, d);
         }
 
-        _dist[node] = d;
-        _predNode[node] = from;
+        _label[node].Dist = d;
+        _label[node].From = from;
         _predArc[node] = arc;
     }
 
