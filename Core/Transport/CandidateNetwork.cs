@@ -90,7 +90,7 @@ internal sealed class CandidateNetwork
         _m = b.Count;
         _rowMass = new double[_n];
         _columnMass = new double[_m];
-        if (a.IsUniform && b.IsUniform)
+        if (rowUnits is null && columnUnits is null && a.IsUniform && b.IsUniform)
         {
             rowUnits = new double[_n];
             columnUnits = new double[_m];
@@ -828,8 +828,8 @@ internal sealed class CandidateNetwork
     {
         // From EqualClustersMinimum points a side (equal masses, 4 dividing both counts), clusters of
         // exactly equal sizes make the coarse problem one of equal masses, solved with the row
-        // reduction; with unequal sizes its solve grows too fast (2 x 10^4 a side, uniform in D = 2:
-        // 7.3 s of seeding against 0.9 s). Below, unequal sizes: the equal-size problem's dual
+        // reduction; with unequal sizes its solve grew too fast (2 x 10^4 a side, uniform in D = 2:
+        // 7.3 s of seeding against 0.9 s, measured with the clusters' masses as fractions). Below, unequal sizes: the equal-size problem's dual
         // (degenerate, as an assignment's is) seeds curves worse (2000 against 8000 on a curve in phase
         // space: 10 times the Dijkstra work; the quick suite's monokinetic check 14.3 s against 9.0 s).
         // In whole units when this problem has them, so that the coarse flows are integers too

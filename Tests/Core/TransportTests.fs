@@ -153,6 +153,37 @@ let tests =
                     solvedAgainst { absolute = 1e-13; relative = 1e-10 } a b p (OneDimensionalTransport.Solve(a, b, p)).Cost $"n = {n}, m = {m}, p = {p}" |> ignore
         }
 
+        test "Masses given as whole units are solved in integer flows and equal the dense Hungarian solver on each point copied by its units" {
+            let rng = Random(23)
+            // Units 1 to 4 per point, the same total on both sides, with weights in the same ratios.
+            let units n total =
+                let u = Array.init n (fun _ -> float (rng.Next(1, 5)))
+                let mutable excess = Array.sum u - total
+                for i in 0 .. n - 1 do
+                    let change = max (min excess (u.[i] - 1.0)) (u.[i] - 4.0)
+                    u.[i] <- u.[i] - change
+                    excess <- excess - change
+                u
+            for d, n, m in [ 2, 70, 90; 2, 150, 150; 4, 60, 100 ] do
+                let total = float (2 * max n m)
+                let ru, cu = units n total, units m total
+                Expect.equal (Array.sum ru, Array.sum cu) (total, total) "both sides carry the same units"
+                let weighted (c: PointCloud) (u: float[]) = PointCloud(c.Dimension, c.Coordinates, u |> Array.map (fun x -> x / total))
+                let a = weighted (uniform rng d n 1.0 0.0) ru
+                let b = weighted (uniform rng d m 1.0 0.3) cu
+                let copies (c: PointCloud) (u: float[]) =
+                    cloud d (Array.init c.Count (fun i -> Array.replicate (int u.[i]) (point c i) |> Array.concat) |> Array.concat)
+                let oracle = (AssignmentTransport.Solve(copies a ru, copies b cu, 2.0)).Cost
+                let mutable plan = Unchecked.defaultof<TransportPlan>
+                let result = ExactTransport.Solve(a, b, 2.0, ru, cu, &plan)
+                let what = $"D = {d}, n = {n}, m = {m}"
+                Expect.floatClose { absolute = 1e-14; relative = 1e-11 } result.Cost oracle $"{what}: equals the Hungarian on the copies"
+                certified result what
+                expectMarginals plan a b
+                for mass in plan.Mass do
+                    Expect.floatClose { absolute = 1e-12; relative = 0.0 } (mass * total) (Math.Round(mass * total)) $"{what}: every flow is a whole number of units"
+        }
+
         test "The candidate-network solver, row reduction included, agrees with the dense Hungarian solver on larger clouds, its certificate closing" {
             let rng = Random(13)
             for d, n in [ 2, 400; 4, 300; 6, 200 ] do
