@@ -31,7 +31,7 @@ internal sealed class CandidateNetwork
     private readonly int _n, _m;
 
     // Scaled masses: integers for equal weights, else each cloud normalised to 1.
-    private readonly double[] _rowMass, _columnMass, _supply, _demand;
+    private readonly double[] _rowMass, _columnMass, _supply;
     private readonly double _total, _tolerance;
 
     // Whole units, every column of mass 1 (n against k n points of equal weights): the row reduction applies.
@@ -43,17 +43,30 @@ internal sealed class CandidateNetwork
     // In whole units, every row of one mass and every column of one mass.
     private readonly bool _equalMasses;
 
-    private readonly double[] _u, _v;
+    private readonly double[] _u;
+
+    /// <summary>What a search reads of a column it reaches, side by side (32 bytes): its potential,
+    /// the demand it has left, and how many rows send it flow with the first of them.</summary>
+    private struct Column
+    {
+        public double Potential;
+        public double Demand;
+        public int Owners;
+        public int FirstOwner;
+        public int FirstOwnerArc;
+    }
+
+    private readonly Column[] _column;
 
     // Candidate arcs of row i: columns, costs and flows in [0, _arcCount[i]).
     private readonly int[][] _arcColumn;
     private readonly double[][] _arcCost, _arcFlow;
     private readonly int[] _arcCount;
 
-    // Arcs that carry flow, listed by column (row and arc index): the backward arcs of the residual graph.
-    // The first of each list is also kept flat, as most columns have one (a search then reads no list).
+    // Arcs that carry flow, listed by column (row and arc index; the count in Column.Owners): the backward
+    // arcs of the residual graph. The first of each list is also kept in the column, as most columns
+    // have one (a search then reads no list).
     private readonly int[][] _flowRow, _flowArc;
-    private readonly int[] _flowCount, _firstFlowRow, _firstFlowArc;
 
     // Dijkstra workspace, a label per node. Stamps make resetting free: a node is unseen below _epoch,
     // reached at _epoch and settled at _epoch + 1.
@@ -125,18 +138,15 @@ internal sealed class CandidateNetwork
         }
 
         _supply = (double[])_rowMass.Clone();
-        _demand = (double[])_columnMass.Clone();
         _u = new double[_n];
-        _v = new double[_m];
+        _column = new Column[_m];
+        for (int j = 0; j < _m; j++) _column[j].Demand = _columnMass[j];
         _arcColumn = new int[_n][];
         _arcCost = new double[_n][];
         _arcFlow = new double[_n][];
         _arcCount = new int[_n];
         _flowRow = new int[_m][];
         _flowArc = new int[_m][];
-        _flowCount = new int[_m];
-        _firstFlowRow = new int[_m];
-        _firstFlowArc = new int[_m];
         for (int j = 0; j < _m; j++)
         {
             _flowRow[j] = new int[2];
@@ -279,14 +289,14 @@ internal sealed class CandidateNetwork
                 {
                     int j = column[k];
                     // Clamped: round-off may leave a reduced cost a few ulps below zero.
-                    ReachColumn(j, d + Math.Max(cost[k] - ui - _v[j], 0), node, k);
+                    ReachColumn(j, d + Math.Max(cost[k] - ui - _column[j].Potential, 0), node, k);
                 }
             }
             else
             {
                 int j = node - _n;
                 _sinks.Add(j);
-                reachable += _demand[j];
+                reachable += _column[j].Demand;
                 ReachOwners(j, d);
             }
         }
@@ -305,12 +315,12 @@ internal sealed class CandidateNetwork
         {
             double shift = bound - _label[node].Dist;
             if (node < _n) _u[node] += shift;
-            else _v[node - _n] -= shift;
+            else _column[node - _n].Potential -= shift;
         }
 
         foreach (int node in _reachedColumns)
         {
-            if (_label[node].Dist < bound) _v[node - _n] -= bound - _label[node].Dist;
+            if (_label[node].Dist < bound) _column[node - _n].Potential -= bound - _label[node].Dist;
         }
 
         foreach (int sink in _sinks)
@@ -364,8 +374,8 @@ internal sealed class CandidateNetwork
             for (int k = 0; k < _arcCount[i]; k++)
             {
                 if (flow[k] > 0) continue;
-                double x = cost[k] - _v[column[k]];
-                bool taken = _flowCount[column[k]] > 0;
+                double x = cost[k] - _column[column[k]].Potential;
+                bool taken = _column[column[k]].Owners > 0;
                 if (ranked == units + 1 && !Better(x, taken, value[units], held[units])) continue;
                 int slot = ranked <= units ? ranked++ : units;
                 while (slot > 0 && Better(x, taken, value[slot - 1], held[slot - 1]))
@@ -390,25 +400,25 @@ internal sealed class CandidateNetwork
             double potential = contested ? value[taking] : value[taking - 1];
             for (int k = 0; k < _arcCount[i]; k++)
             {
-                if (flow[k] > 0) _v[column[k]] = cost[k] - potential;
+                if (flow[k] > 0) _column[column[k]].Potential = cost[k] - potential;
             }
 
             for (int t = 0; t < taking; t++)
             {
                 int arc = choice[t], j = column[arc];
-                if (_flowCount[j] > 0)
+                if (_column[j].Owners > 0)
                 {
                     int owner = _flowRow[j][0];
                     AddFlow(owner, _flowArc[j][0], -1);
                     _supply[owner] += 1;
-                    _demand[j] += 1;
+                    _column[j].Demand += 1;
                     if (_supply[owner] < 1.5) free.Enqueue(owner);
                 }
 
-                _v[j] = cost[arc] - potential;
+                _column[j].Potential = cost[arc] - potential;
                 AddFlow(i, arc, 1);
                 _supply[i] -= 1;
-                _demand[j] -= 1;
+                _column[j].Demand -= 1;
             }
 
             _u[i] = potential;
@@ -422,7 +432,7 @@ internal sealed class CandidateNetwork
     /// <summary>Augments from row s along the search tree's path into column <paramref name="sink"/> by its bottleneck, if it still has one.</summary>
     private void AugmentAlongTree(int s, int sink)
     {
-        double theta = Math.Min(_supply[s], _demand[sink]);
+        double theta = Math.Min(_supply[s], _column[sink].Demand);
         for (int node = _n + sink; ;)
         {
             int row = _label[node].From;
@@ -445,7 +455,7 @@ internal sealed class CandidateNetwork
         }
 
         _supply[s] -= theta;
-        _demand[sink] -= theta;
+        _column[sink].Demand -= theta;
     }
 
     /// <summary>
@@ -459,7 +469,7 @@ internal sealed class CandidateNetwork
     private void ReachColumn(int j, double d, int from, int arc)
     {
         int node = _n + j;
-        if (_demand[j] > _tolerance)
+        if (_column[j].Demand > _tolerance)
         {
             if (_label[node].Stamp != _epoch + 1) Reach(node, d, from, arc);
             return;
@@ -484,11 +494,12 @@ internal sealed class CandidateNetwork
     /// <summary>The rows whose flow into column j can be sent back, at the column's distance (their arcs are tight).</summary>
     private void ReachOwners(int j, double d)
     {
-        int count = _flowCount[j];
+        ref readonly var c = ref _column[j];
+        int count = c.Owners;
         _arcsRelaxed += count;
         if (count == 1)
         {
-            Reach(_firstFlowRow[j], d, _n + j, _firstFlowArc[j]);
+            Reach(c.FirstOwner, d, _n + j, c.FirstOwnerArc);
             return;
         }
 
@@ -532,28 +543,30 @@ internal sealed class CandidateNetwork
         _arcFlow[row][arc] = after;
         if (before <= 0)
         {
-            if (_flowCount[column] == _flowRow[column].Length)
+            ref var c = ref _column[column];
+            if (c.Owners == _flowRow[column].Length)
             {
-                Array.Resize(ref _flowRow[column], 2 * _flowCount[column]);
-                Array.Resize(ref _flowArc[column], 2 * _flowCount[column]);
+                Array.Resize(ref _flowRow[column], 2 * c.Owners);
+                Array.Resize(ref _flowArc[column], 2 * c.Owners);
             }
 
-            _flowRow[column][_flowCount[column]] = row;
-            _flowArc[column][_flowCount[column]] = arc;
-            if (_flowCount[column]++ == 0) (_firstFlowRow[column], _firstFlowArc[column]) = (row, arc);
+            _flowRow[column][c.Owners] = row;
+            _flowArc[column][c.Owners] = arc;
+            if (c.Owners++ == 0) (c.FirstOwner, c.FirstOwnerArc) = (row, arc);
         }
     }
 
     private void RemoveFlowArc(int column, int row, int arc)
     {
-        int last = _flowCount[column] - 1;
+        ref var c = ref _column[column];
+        int last = c.Owners - 1;
         for (int k = 0; k <= last; k++)
         {
             if (_flowRow[column][k] != row || _flowArc[column][k] != arc) continue;
             _flowRow[column][k] = _flowRow[column][last];
             _flowArc[column][k] = _flowArc[column][last];
-            _flowCount[column] = last;
-            if (k == 0) (_firstFlowRow[column], _firstFlowArc[column]) = (_flowRow[column][0], _flowArc[column][0]);
+            c.Owners = last;
+            if (k == 0) (c.FirstOwner, c.FirstOwnerArc) = (_flowRow[column][0], _flowArc[column][0]);
             return;
         }
     }
@@ -579,7 +592,9 @@ internal sealed class CandidateNetwork
         var rowClusters = _pricingRows;
         var columnClusters = _pricingColumns;
         // Internal numbers are cluster positions (see the class remarks), so clusters are ranges of rows and columns.
-        var v = _v;
+        // The potentials gathered, for the vectorised scan.
+        var v = new double[_m];
+        for (int j = 0; j < _m; j++) v[j] = _column[j].Potential;
         var largestV = new double[columnClusters.Count];
         for (int c = 0; c < columnClusters.Count; c++)
         {
@@ -644,7 +659,7 @@ internal sealed class CandidateNetwork
 
         for (int j = 0; j < _m; j++)
         {
-            if (_flowCount[j] == 0) _columnTransform[j] = ColumnTransformOverEveryRow(j);
+            if (_column[j].Owners == 0) _columnTransform[j] = ColumnTransformOverEveryRow(j);
         }
 
         bool added = false;
@@ -716,7 +731,7 @@ internal sealed class CandidateNetwork
     private void Release(int i)
     {
         double lowest = double.PositiveInfinity;
-        for (int k = 0; k < _arcCount[i]; k++) lowest = Math.Min(lowest, _arcCost[i][k] - _v[_arcColumn[i][k]]);
+        for (int k = 0; k < _arcCount[i]; k++) lowest = Math.Min(lowest, _arcCost[i][k] - _column[_arcColumn[i][k]].Potential);
         _u[i] = Math.Min(_u[i], lowest);
         for (int k = 0; k < _arcCount[i]; k++)
         {
@@ -726,7 +741,7 @@ internal sealed class CandidateNetwork
             _arcFlow[i][k] = 0;
             RemoveFlowArc(j, i, k);
             _supply[i] += flow;
-            _demand[j] += flow;
+            _column[j].Demand += flow;
         }
     }
 
@@ -906,22 +921,22 @@ internal sealed class CandidateNetwork
     /// </summary>
     private void SeedPotentials()
     {
-        Array.Fill(_v, double.PositiveInfinity);
+        for (int j = 0; j < _m; j++) _column[j].Potential = double.PositiveInfinity;
         for (int i = 0; i < _n; i++)
         {
             double start = _coarsePotential is { } coarse ? coarse[i] : 0;
-            for (int k = 0; k < _arcCount[i]; k++) _v[_arcColumn[i][k]] = Math.Min(_v[_arcColumn[i][k]], _arcCost[i][k] - start);
+            for (int k = 0; k < _arcCount[i]; k++) _column[_arcColumn[i][k]].Potential = Math.Min(_column[_arcColumn[i][k]].Potential, _arcCost[i][k] - start);
         }
 
         for (int j = 0; j < _m; j++)
         {
-            if (double.IsPositiveInfinity(_v[j])) _v[j] = 0;
+            if (double.IsPositiveInfinity(_column[j].Potential)) _column[j].Potential = 0;
         }
 
         for (int i = 0; i < _n; i++)
         {
             double lowest = double.PositiveInfinity;
-            for (int k = 0; k < _arcCount[i]; k++) lowest = Math.Min(lowest, _arcCost[i][k] - _v[_arcColumn[i][k]]);
+            for (int k = 0; k < _arcCount[i]; k++) lowest = Math.Min(lowest, _arcCost[i][k] - _column[_arcColumn[i][k]].Potential);
             _u[i] = lowest;
         }
     }
@@ -941,11 +956,11 @@ internal sealed class CandidateNetwork
             for (int k = 0; k < _arcCount[i] && _supply[i] > _tolerance; k++)
             {
                 int j = _arcColumn[i][k];
-                if (_demand[j] <= _tolerance || _arcCost[i][k] - ui - _v[j] > 0) continue;
-                double theta = Math.Min(_supply[i], _demand[j]);
+                if (_column[j].Demand <= _tolerance || _arcCost[i][k] - ui - _column[j].Potential > 0) continue;
+                double theta = Math.Min(_supply[i], _column[j].Demand);
                 AddFlow(i, k, theta);
                 _supply[i] -= theta;
-                _demand[j] -= theta;
+                _column[j].Demand -= theta;
                 _seededFlow += theta;
             }
         }
