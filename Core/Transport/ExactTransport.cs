@@ -14,8 +14,9 @@ namespace MeanField.Core.Transport;
 /// clusters of a few points, the exact plan between the clusters' barycentres, and every pair of
 /// points of two clusters it connects; the coarse dual gives the first potentials. (2) Successive
 /// shortest paths on the candidates: Dijkstra on reduced costs <c>c_ij - f_i - g_j &gt;= 0</c> from
-/// a row with supply left until columns with demand left could take it all, augmenting along the
-/// search tree by the bottlenecks; the potentials keep every candidate arc feasible and every arc
+/// the rows with supply left (all at once until the first pricing pass, then one at a time) until
+/// columns with demand left could take it all, augmenting along the search tree by the bottlenecks;
+/// the potentials keep every candidate arc feasible and every arc
 /// that carries flow tight; a column that cannot end the search is passed through as it is reached,
 /// never queued. For equal weights with n dividing m (n against k n), an augmenting row reduction
 /// first assigns most of the flow without a search, each row bidding for its free units at once.
