@@ -291,8 +291,8 @@ internal sealed class CandidateNetwork
     /// <remarks>
     /// From many rows, a search explores once what one search per row would explore again and again:
     /// the last free rows of an assignment each search most of the graph (10^5 against 10^5 in D = 4:
-    /// the last tenth of 5000 one-row searches relaxed 60% of 6.8 x 10^8 arcs). Measured: 154 searches
-    /// and 3.4 x 10^8 arcs, augmenting 28 s -> 14 s. Only before the first pricing pass: after it, the
+    /// the last tenth of 5000 one-row searches relaxed 60% of 6.8 x 10^8 arcs). Measured: 273 searches
+    /// and 3.3 x 10^8 arcs, augmenting 28 s -> 15 s. Only before the first pricing pass: after it, the
     /// rows it gave flow back to are searched one at a time, because searching them at once raised
     /// their potentials together pass after pass on a curve in phase space (4000 against 4000: 41
     /// pricing passes, the violations growing from 4e-4 to 4.6 in cost, against 3 passes one at a time).
