@@ -7,87 +7,106 @@ open MeanField.Core.Scenarios
 open MeanField.Core.Solvers
 
 /// A deliberately wrong solver: the own solver with one plausible bug, behind the same contract
-/// (a perturbed scenario, or a defect of the stepper). The references are never touched.
+/// (a perturbed problem, or a defect of the stepper). The references are never touched.
 [<RequireQualifiedAccess>]
 type Mutant =
     /// Heun's corrector dropped: the cells move by forward Euler.
     | ForwardEuler
-    /// The chemotactic force on the cells times this factor (eta scaled; the field untouched).
-    | ChemotacticForce of factor: float
-    /// The alignment (Cucker-Smale's beta) times this factor.
-    | Alignment of factor: float
-    /// The field's decay kappa times this factor, in the solver's runs only.
-    | FieldDecay of factor: float
-    /// The source's mass (its amplitude) times this factor.
-    | SourceMass of factor: float
+    /// A term of (P) times this factor in the solver's runs (0 drops it): e.g. eta x1.05 (the field
+    /// untouched), F_ext dropped, the masses ignored, phi_in ignored, diffusion x0.8.
+    | Scaled of term: Term * factor: float
     /// grad phi at the cells by multilinear interpolation instead of the six-point one.
     | LinearGradient
     /// Positions advanced with dt/2.
     | HalfPositionStep
     /// A uniform random kick of this size on every velocity component after each step.
     | RandomKick of size: float
+    /// grad phi frozen over the step: the corrector reads the field of the step's start (first-order coupling).
+    | FrozenGradient
+    /// The alignment normalised by N - 1 instead of N.
+    | AlignmentOverNMinusOne
+    /// In d = 3 only, the third component of grad phi with the wrong sign.
+    | FlippedThirdGradient
 
     /// The mutant's name in the reports (built here only).
     member this.Id =
         match this with
         | ForwardEuler -> "forward-euler"
-        | ChemotacticForce f -> sprintf "chemotaxis-x%g" f
-        | Alignment f -> sprintf "alignment-x%g" f
-        | FieldDecay f -> sprintf "decay-x%g" f
-        | SourceMass f -> sprintf "source-mass-x%g" f
+        | Scaled(term, 0.0) -> sprintf "%s-dropped" term.Id
+        | Scaled(term, f) -> sprintf "%s-x%g" term.Id f
         | LinearGradient -> "linear-gradient"
         | HalfPositionStep -> "half-position-step"
         | RandomKick size -> sprintf "random-kick-%g" size
+        | FrozenGradient -> "frozen-gradient"
+        | AlignmentOverNMinusOne -> "alignment-over-n-1"
+        | FlippedThirdGradient -> "flipped-gradient-z"
 
     member this.Description =
         match this with
         | ForwardEuler -> "forward Euler instead of Heun for the cells"
-        | ChemotacticForce f -> sprintf "the chemotactic force on the cells x%g (the field untouched)" f
-        | Alignment f -> sprintf "the direct-sum alignment x%g" f
-        | FieldDecay f -> sprintf "the decay kappa x%g in the solver's field" f
-        | SourceMass f -> sprintf "the source mass x%g" f
+        | Scaled(Term.Chemotaxis, f) -> sprintf "the chemotactic force on the cells x%g (the field untouched)" f
+        | Scaled(Term.Masses, 0.0) -> "the cells' masses ignored (each taken as 1/N)"
+        | Scaled(term, 0.0) -> sprintf "the %s dropped" term.Description
+        | Scaled(term, f) -> sprintf "the %s x%g" term.Description f
         | LinearGradient -> "grad phi at the cells by linear interpolation instead of the six-point one"
         | HalfPositionStep -> "positions advanced with dt/2"
         | RandomKick size -> sprintf "a random kick of size %g per step" size
+        | FrozenGradient -> "grad phi frozen over the step (a first-order coupling of cells and field)"
+        | AlignmentOverNMinusOne -> "the alignment summed over N - 1 instead of N"
+        | FlippedThirdGradient -> "in d = 3 only, the third component of grad phi with the wrong sign"
+
+    /// The term of (P) the bug breaks (its row in the power matrix), or None for the time integration.
+    member this.Term =
+        match this with
+        | Scaled(term, _) -> Some term
+        | AlignmentOverNMinusOne -> Some Term.Alignment
+        | LinearGradient
+        | FrozenGradient
+        | FlippedThirdGradient -> Some Term.Chemotaxis
+        | ForwardEuler
+        | HalfPositionStep
+        | RandomKick _ -> None
 
 [<RequireQualifiedAccess>]
 module Mutant =
 
-    /// The mutants the power measurement runs, in its matrix's order.
+    /// The mutants the power measurement runs, in its matrix's order: at least one per term of (P), and one
+    /// that only d = 3 shows.
     let all =
         [ Mutant.ForwardEuler
-          Mutant.ChemotacticForce 1.2
-          Mutant.ChemotacticForce 1.05
-          Mutant.Alignment 1.2
-          Mutant.FieldDecay 0.8
-          Mutant.SourceMass 0.9
-          Mutant.LinearGradient
           Mutant.HalfPositionStep
-          Mutant.RandomKick 1e-3 ]
+          Mutant.RandomKick 1e-3
+          Mutant.Scaled(Term.Alignment, 1.2)
+          Mutant.AlignmentOverNMinusOne
+          Mutant.Scaled(Term.Chemotaxis, 1.2)
+          Mutant.Scaled(Term.Chemotaxis, 1.05)
+          Mutant.LinearGradient
+          Mutant.FrozenGradient
+          Mutant.FlippedThirdGradient
+          Mutant.Scaled(Term.Diffusion, 0.8)
+          Mutant.Scaled(Term.Decay, 0.8)
+          Mutant.Scaled(Term.Source, 0.9)
+          Mutant.Scaled(Term.ExternalForce, 0.0)
+          Mutant.Scaled(Term.InitialField, 0.0)
+          Mutant.Scaled(Term.Masses, 0.0) ]
 
-    let private withChemotaxis (change: ChemotaxisSpec -> ChemotaxisSpec) (s: Scenario) = s.WithChemotaxis(change s.Chemotaxis)
-
-    /// The scenario the mutant solves instead of the one it is given, and its stepper's defects.
-    let private perturbation (mutant: Mutant) : (Scenario -> Scenario) * StepperDefects =
+    /// The problem the mutant solves instead of the one it is given, and its stepper's defects.
+    let private perturbation (mutant: Mutant) : (SolverProblem -> SolverProblem) * StepperDefects =
         match mutant with
         | Mutant.ForwardEuler -> id, StepperDefects(ForwardEuler = true)
-        | Mutant.ChemotacticForce f -> withChemotaxis (fun c -> ChemotaxisSpec(f * c.Eta, c.Diffusion, c.Decay, c.Source, c.InitialField)), StepperDefects.None
-        | Mutant.Alignment f ->
-            (fun s ->
-                match s.Alignment with
-                | :? CuckerSmaleSpec as cs -> s.WithAlignment(CuckerSmaleSpec(f * cs.Beta, cs.Radius, cs.Sigma))
-                | other -> invalidArg (nameof s) $"the alignment mutant needs a Cucker-Smale kernel, not {other.GetType().Name}"),
-            StepperDefects.None
-        | Mutant.FieldDecay f -> withChemotaxis (fun c -> ChemotaxisSpec(c.Eta, c.Diffusion, f * c.Decay, c.Source, c.InitialField)), StepperDefects.None
-        | Mutant.SourceMass f ->
-            withChemotaxis (fun c ->
-                match c.Source with
-                | :? PolynomialBumpSpec as bump -> ChemotaxisSpec(c.Eta, c.Diffusion, c.Decay, PolynomialBumpSpec(bump.Radius, f * bump.Amplitude), c.InitialField)
-                | other -> invalidArg (nameof c) $"the source-mass mutant needs a polynomial bump, not {other.GetType().Name}"),
+        | Mutant.Scaled(term, f) ->
+            (fun problem ->
+                if not (Term.isOn problem.Scenario problem.Initial term) then problem
+                else
+                    let scenario, cells = Term.scale term f (problem.Scenario, problem.Initial)
+                    SolverProblem(scenario, cells, problem.OutputTimes, problem.WantsGradient)),
             StepperDefects.None
         | Mutant.LinearGradient -> id, StepperDefects(LinearGradientInterpolation = true)
         | Mutant.HalfPositionStep -> id, StepperDefects(PositionStepFactor = 0.5)
         | Mutant.RandomKick size -> id, StepperDefects(KickSize = size)
+        | Mutant.FrozenGradient -> id, StepperDefects(FrozenGradient = true)
+        | Mutant.AlignmentOverNMinusOne -> id, StepperDefects(AlignmentOverNMinusOne = true)
+        | Mutant.FlippedThirdGradient -> id, StepperDefects(FlippedThirdGradient = true)
 
     /// The mutant as a solver under test: it claims to be the own solver (declared order 2, the own solver's code).
     let solver (mutant: Mutant) : IParticleSolver =
@@ -97,10 +116,10 @@ module Mutant =
         { new IParticleSolver with
             member _.Identity = identity
             member _.Solve problem =
-                let scenario = change problem.Scenario
-                let model = HybridModel.FromScenario scenario
+                let problem = change problem
+                let model = HybridModel.FromScenario problem.Scenario
                 try
-                    OwnSolver.Run(model, SolverProblem(scenario, problem.Initial, problem.OutputTimes, problem.WantsGradient), 1, defects)
+                    OwnSolver.Run(model, problem, 1, defects)
                 with :? SimulationFailureException as e ->
                     raise (SolverFailureException(SolverFailure.RunFailed, e.Message, null, e.Message, e)) }
 

@@ -142,6 +142,12 @@ type BoundSeries =
     /// Whether the measurement stays at or below the bound (within its slack) at every time.
     member this.Holds = Array.forall2 (fun m b -> m <= b * (1.0 + this.Slack)) this.Measured this.Bound
 
+    /// Whether the series measured something: a time after 0, and there a finite measurement against a finite
+    /// bound (an infinite bound holds whatever the solver does).
+    member this.Measures =
+        let later = [ for k in 0 .. this.Times.Length - 1 do if this.Times[k] > 0.0 then k ]
+        not later.IsEmpty && later |> List.forall (fun k -> System.Double.IsFinite this.Measured[k] && System.Double.IsFinite this.Bound[k])
+
 /// The prefactor of a rate at one time t, fitted to another check's rungs with the slope fixed at the theory's.
 type PrefactorPoint =
     { Time: float
@@ -185,6 +191,13 @@ type OrderLadder =
       /// Why the ladder got its verdict, in one sentence.
       Reason: string }
 
+/// How far a term of (P) moves the exact trajectories: the reference with the term 5% off against the
+/// reference as it is (the largest |x - x'| or |v - v'| over cells and output times).
+type TermMargin =
+    { Term: Term
+      /// The trajectories' change under a 5% error in the term.
+      Effect: float }
+
 /// A convergence check: the solver's orders in dt (and h), measured against a reference of (P) (or a
 /// closed form) whose own error is the floor.
 type ConvergenceMeasurement =
@@ -193,7 +206,9 @@ type ConvergenceMeasurement =
       Floor: float
       FloorText: string
       /// The judged rungs' errors are at least this many times the floor.
-      FloorFactor: float }
+      FloorFactor: float
+      /// Each term that the problem switches on, with its effect (empty for a closed form).
+      Margins: TermMargin list }
 
 /// What a check measured: a rate with its fit, quantities against their a-priori bounds, the growth
 /// of a prefactor in time, orders of convergence, or nothing (the verdict, Error or Not applicable, says why).

@@ -15,7 +15,9 @@ type Model =
       ScenarioName: string
       Law: int -> MeanField.Core.Scenarios.InitialDataSpec * string
       OneDimensional: MeanField.Core.Scenarios.Scenario * string
-      Monokinetic: MeanField.Core.Scenarios.Scenario * string }
+      Monokinetic: MeanField.Core.Scenarios.Scenario * string
+      /// Whether the scenario is a user's (then the code checks also measure convergence on it).
+      Given: bool }
 
 /// A named set of checks with their ladders: `quick` for CI (minutes), `full` for publication.
 type Suite =
@@ -60,7 +62,8 @@ module Suite =
           ScenarioName = "the embedded default scenario"
           Law = fun d -> FournierGuillin.defaultLaw d, "uniform on the unit ball in x times the ball of radius 1/2 in v"
           OneDimensional = MeanField.Core.Scenarios.ScenarioReader.Embedded "vlasov-d1", "the embedded scenario vlasov-d1"
-          Monokinetic = MeanField.Core.Scenarios.ScenarioReader.Embedded "monokinetic-d1", "the embedded scenario monokinetic-d1" }
+          Monokinetic = MeanField.Core.Scenarios.ScenarioReader.Embedded "monokinetic-d1", "the embedded scenario monokinetic-d1"
+          Given = false }
 
     /// The default model, with a scenario's initial law in the scenario's dimension; a d = 1 scenario
     /// also replaces the grid-reference check's (density data) or the monokinetic check's (monokinetic data).
@@ -70,7 +73,8 @@ module Suite =
           ScenarioName = source
           Law = fun d -> if d = scenario.Dimension then scenario.Initial, $"the initial law of {source}" else defaultModel.Law d
           OneDimensional = if scenario.Dimension = 1 && not monokinetic then scenario, source else defaultModel.OneDimensional
-          Monokinetic = if scenario.Dimension = 1 && monokinetic then scenario, source else defaultModel.Monokinetic }
+          Monokinetic = if scenario.Dimension = 1 && monokinetic then scenario, source else defaultModel.Monokinetic
+          Given = true }
 
     /// The d = 1 checks against the grid and the Lagrangian references, each on its own ladder. The
     /// monokinetic errors are the noisiest (a 1-D measure on a curve in phase space: a relative spread
@@ -97,32 +101,57 @@ module Suite =
               let law, name = model.Law d
               FournierGuillin.rate d law name, ladders d ]
 
-    /// The convergence checks against the exact solution of (P) and the closed forms, sized for the quick suite.
-    /// d = 1 on the grid-reference model (box 8: its Gaussian reaches 3), d = 2 on the model in a box of 6.
-    let private codeChecks (model: Model) =
-        let oneDimensional, oneName = model.OneDimensional
-        let steps = [ 0.1; 0.05; 0.025; 0.0125; 0.00625 ]
-        [ Convergence.check oneDimensional oneName
-              { Cells = 64; Horizon = 1.0; OutputInterval = 0.5; Box = 8.0; TimeSteps = steps; TimeGrid = 256; Grids = [ 32; 64; 128 ]
-                ReferenceModes = 192; ReferenceStep = 0.003125 }, derived
-          if model.Scenario.Dimension = 2 then
-              Convergence.check model.Scenario model.ScenarioName
-                  { Cells = 64; Horizon = 1.0; OutputInterval = 0.5; Box = 6.0; TimeSteps = steps; TimeGrid = 96; Grids = [ 24; 48; 96 ]
-                    ReferenceModes = 48; ReferenceStep = 0.0125 }, derived
-          ClosedForms.linear model.Scenario model.ScenarioName 64 1.0 0.5 steps, derived
-          ClosedForms.momentum model.Scenario model.ScenarioName 200, derived
-          ClosedForms.fieldIndependence model.Scenario model.ScenarioName 200, derived ]
+    /// The ladder of every convergence check in dt.
+    let steps = [ 0.1; 0.05; 0.025; 0.0125; 0.00625 ]
 
-    /// d = 3 for the full suite: 16 cells of the model's d = 3 law in a box of 4 (grids 16, 32, 64), to
-    /// t = 0.5; the reference's cost grows as its modes cubed, so it keeps 24 per axis either side.
-    let private convergence3 (model: Model) =
-        let law, name = model.Law 3
-        match model.Scenario.ExternalForce, model.Scenario.Chemotaxis.InitialField with
-        | :? MeanField.Core.Scenarios.NoForceSpec, :? MeanField.Core.Scenarios.ZeroFieldSpec ->
-            [ Convergence.check (model.Scenario.InDimension(3, law)) (sprintf "%s in d = 3 (%s)" model.ScenarioName name)
-                  { Cells = 16; Horizon = 0.5; OutputInterval = 0.5; Box = 4.0; TimeSteps = [ 0.1; 0.05; 0.025; 0.0125; 0.00625 ]; TimeGrid = 64; Grids = [ 16; 32; 64 ]
-                    ReferenceModes = 24; ReferenceStep = 0.0125 }, derived ]
-        | _ -> []
+    /// The manufactured problems' sizes: few cells (each term acts on every one), a box of 6 (the source's
+    /// support 1.4 about cells within about 1.6 of the origin), and the reference's modes and step where its
+    /// floor stands near 1e-11 (d = 1, 2) or 2e-9 (d = 3). The time ladders run on grids fine enough that a
+    /// fourth-order interpolation of grad phi leaves their finest rung to the time error (256 nodes per axis
+    /// in d = 1, 2; in d = 3, where 64^3 is what a step can afford, the ladder stops at dt = 0.025). The grid
+    /// ladders run at a quarter of the finest dt, so that the solver's spatial error, not its time error, is
+    /// what they measure (in d = 3 from 12 nodes per axis, where it still dominates).
+    let manufacturedDesign (d: int) : ConvergenceDesign =
+        match d with
+        | 1 ->
+            { Cells = 16; Horizon = 1.0; OutputInterval = 0.5; Box = 6.0; TimeSteps = steps; TimeGrid = 256; Grids = [ 16; 32; 64 ]; GridStep = 0.0015625
+              ReferenceModes = 64; ReferenceStep = 0.003125 }
+        | 2 ->
+            { Cells = 16; Horizon = 1.0; OutputInterval = 0.5; Box = 6.0; TimeSteps = steps; TimeGrid = 256; Grids = [ 16; 32; 64 ]; GridStep = 0.0015625
+              ReferenceModes = 40; ReferenceStep = 0.003125 }
+        | _ ->
+            { Cells = 8; Horizon = 0.4; OutputInterval = 0.4; Box = 6.0; TimeSteps = [ 0.1; 0.05; 0.025 ]; TimeGrid = 64; Grids = [ 12; 16; 24; 32 ]; GridStep = 0.00625
+              ReferenceModes = 32; ReferenceStep = 0.00625 }
+
+    /// The model's own convergence check, in its dimension, when a user gave it: d = 1 in a box of 8 (a Gaussian
+    /// reaching 3), d = 2 in a box of 6, d = 3 in a box of 4 with 16 cells to t = 0.5 (the reference's cost grows as
+    /// its modes cubed).
+    let private modelConvergence (model: Model) =
+        let subject, design =
+            match model.Scenario.Dimension with
+            | 1 ->
+                let s, name = model.OneDimensional
+                ConvergenceProblem.Model(s, name),
+                { Cells = 64; Horizon = 1.0; OutputInterval = 0.5; Box = 8.0; TimeSteps = steps; TimeGrid = 256; Grids = [ 32; 64; 128 ]; GridStep = 0.00625
+                  ReferenceModes = 192; ReferenceStep = 0.003125 }
+            | 2 ->
+                ConvergenceProblem.Model(model.Scenario, model.ScenarioName),
+                { Cells = 64; Horizon = 1.0; OutputInterval = 0.5; Box = 6.0; TimeSteps = steps; TimeGrid = 96; Grids = [ 24; 48; 96 ]; GridStep = 0.00625
+                  ReferenceModes = 48; ReferenceStep = 0.0125 }
+            | _ ->
+                ConvergenceProblem.Model(model.Scenario, model.ScenarioName),
+                { Cells = 16; Horizon = 0.5; OutputInterval = 0.5; Box = 4.0; TimeSteps = steps; TimeGrid = 64; Grids = [ 16; 32; 64 ]; GridStep = 0.00625
+                  ReferenceModes = 24; ReferenceStep = 0.0125 }
+        if model.Given && not (model.Scenario.Initial :? MeanField.Core.Scenarios.MonokineticSpec) then [ Convergence.check subject design, derived ] else []
+
+    /// The code checks: convergence on the manufactured problem of each dimension (every term of (P) on), on the
+    /// model when a user gave it, and the closed forms.
+    let private codeChecks (model: Model) =
+        [ for d in 1..3 -> Convergence.check (ConvergenceProblem.Manufactured d) (manufacturedDesign d), derived ]
+        @ modelConvergence model
+        @ [ ClosedForms.linear model.Scenario model.ScenarioName 64 1.0 0.5 steps, derived
+            ClosedForms.momentum model.Scenario model.ScenarioName 200, derived
+            ClosedForms.fieldIndependence model.Scenario model.ScenarioName 200, derived ]
 
     /// Every check, sized to finish in a few minutes on a 2-core machine. Rungs below FitFrom are the
     /// pre-asymptotic policy: the first rung of every ladder is measured and shown but not fitted.
@@ -167,7 +196,6 @@ module Suite =
             @ referenceChecks model (looks (doubling 125.0 7) 12 250.0) (looks (doubling 125.0 6) 12 250.0)
             @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0; 4000.0 ] 2 0.0 ]
             @ codeChecks model
-            @ convergence3 model
             |> List.map (fun (check, l) -> check, { l with Seconds = Some fullSeconds }) }
 
     /// Beyond one machine (run it sharded: <c>--plan</c>): mean-field ladders to N = 102400 in d = 2 and
@@ -194,8 +222,7 @@ module Suite =
                    @ [ ChemicalGradient.check d3.Scenario d3.ScenarioName 1.0 cells, meanFieldLadder ])
             @ referenceChecks model (Ladder.sequential (doubling 125.0 9) 16 64 250.0) (Ladder.sequential (doubling 125.0 8) 16 64 250.0)
             @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0; 4000.0; 16000.0 ] 4 0.0 ]
-            @ codeChecks model
-            @ convergence3 model }
+            @ codeChecks model }
 
     /// The budget overridden from the command line: replicas per rung at most (a count below a check's
     /// first look makes it a fixed design at its first look) and seconds per check.

@@ -117,7 +117,7 @@ public sealed class HybridSimulation
         CheckState(_predicted, Time + dt, StepIndex + 1);
 
         Field.Deposit(xp, State.Count, _predictedSource, State.Masses);
-        Field.UpdateGradient(_predictedField);
+        if (!_defects.FrozenGradient) Field.UpdateGradient(_predictedField);
         Acceleration(_predicted, _predictedAcceleration);
         if (_defects.IsNone)
         {
@@ -168,10 +168,20 @@ public sealed class HybridSimulation
         if (_mesh is not null) _mesh.Compute(s, a);
         else DirectAlignment.Compute(Model.Alignment, s, a, _maxThreads);
         int n = s.Count, d = s.Dimension;
+        if (_defects.AlignmentOverNMinusOne && n > 1)
+        {
+            for (int k = 0; k < a.Length; k++) a[k] *= n / (n - 1.0);
+        }
+
         if (Model.Eta != 0)
         {
             if (_defects.LinearGradientInterpolation) Field.InterpolateGradientMultilinear(s.Positions, n, _chemotaxis);
             else Field.InterpolateGradient(s.Positions, n, _chemotaxis);
+            if (_defects.FlippedThirdGradient && d == 3)
+            {
+                for (int i = 0; i < n; i++) _chemotaxis[2 * n + i] = -_chemotaxis[2 * n + i];
+            }
+
             for (int k = 0; k < a.Length; k++) a[k] += Model.Eta * _chemotaxis[k];
         }
 

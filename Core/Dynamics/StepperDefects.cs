@@ -21,9 +21,18 @@ public sealed record StepperDefects
     /// <summary>A uniform random kick in [-size, size] on every velocity component after each step (0: none).</summary>
     public double KickSize { get; init; }
 
+    /// <summary>The corrector's chemotactic force read from the field at the start of the step (grad phi frozen over the step): a first-order coupling of cells and field.</summary>
+    public bool FrozenGradient { get; init; }
+
+    /// <summary>The alignment normalised by N - 1 instead of N (times N / (N - 1)).</summary>
+    public bool AlignmentOverNMinusOne { get; init; }
+
+    /// <summary>In d = 3 only, the third component of grad phi at the cells with the wrong sign.</summary>
+    public bool FlippedThirdGradient { get; init; }
+
     /// <summary>The kicks' seed.</summary>
     public int KickSeed { get; init; } = 1;
 
     /// <summary>Whether this is <see cref="None"/>'s behaviour.</summary>
-    public bool IsNone => !ForwardEuler && PositionStepFactor == 1 && !LinearGradientInterpolation && KickSize == 0;
+    public bool IsNone => !ForwardEuler && PositionStepFactor == 1 && !LinearGradientInterpolation && KickSize == 0 && !FrozenGradient && !AlignmentOverNMinusOne && !FlippedThirdGradient;
 }

@@ -195,16 +195,12 @@ public sealed class SpectralReference
         public readonly Complex[] Da = new Complex[modes];
     }
 
-    /// <summary>One block of cells' private buffers for the source sum (added in block order, so the bits do not depend on threads).</summary>
-    private sealed class Block(int dimension, int perAxis, int modes)
-    {
-        public readonly Complex[] Source = new Complex[modes];
-        public readonly Complex[][] Powers = Enumerable.Range(0, dimension).Select(_ => new Complex[perAxis]).ToArray();
-        public readonly Complex[] Modes = new Complex[modes];
-    }
+    /// <summary>Rows of modes (runs along the last axis) are split into this many blocks, a fixed number, so the bits do not depend on the thread count.</summary>
+    private const int RowBlocks = 16;
 
     private Stage[]? _stages;
-    private Block[]? _blocks;
+    private Complex[]? _powers;       // per axis, per cell, per mode index: e^{i k (x - o)}
+    private double[][]? _blockGradient; // per row block: its share of grad phi at the cells (component-major)
     private double[]? _half, _full, _gradient;
 
     /// <summary>One Lawson RK4 step: u' = E(h) u + h/6 (E(h) k1 + 2 E(h/2) (k2 + k3) + k4) with E the modes' exact decay. The buffers are made on the first step and reused.</summary>
@@ -215,7 +211,8 @@ public sealed class SpectralReference
         if (_stages is null)
         {
             _stages = Enumerable.Range(0, 4).Select(_ => new Stage(len, _modeCount)).ToArray();
-            _blocks = Enumerable.Range(0, Math.Min(_n, Math.Max(1, Environment.ProcessorCount))).Select(_ => new Block(_d, _perAxis, _modeCount)).ToArray();
+            _powers = new Complex[_d * _n * _perAxis];
+            _blockGradient = Enumerable.Range(0, RowBlocks).Select(_ => new double[len]).ToArray();
             _half = new double[_modeCount];
             _full = new double[_modeCount];
             _gradient = new double[len];
@@ -269,72 +266,77 @@ public sealed class SpectralReference
     }
 
     /// <summary>The right-hand side without the modes' linear part, into the stage's buffers: (v, alignment + eta grad phi + F, source coefficients).</summary>
+    /// <remarks>
+    /// The modes are visited row by row, a row being the 2K + 1 modes along the last axis with the others
+    /// fixed, and every cell visits a row while it is in cache: a cell's mode is its row's prefix product
+    /// times its power along the last axis. The source coefficients of a row belong to that row alone; the
+    /// gradient's shares are summed per block of rows, and the blocks added in order.
+    /// </remarks>
     private void Evaluate(Stage stage)
     {
-        int n = _n, d = _d;
+        int n = _n, d = _d, per = _perAxis, last = d - 1;
         var (x, v, a) = (stage.X, stage.V, stage.A);
         var dv = stage.Dv;
         var source = stage.Da;
         var gradient = _gradient!;
-        var blocks = _blocks!;
+        var powers = _powers!;
         Array.Clear(dv);
         Array.Clear(source);
-        // Each cell's modes e^{i k.(x - o)} as products of per-axis powers; blocks of cells in parallel,
-        // each with its own source buffer, added in block order so the bits do not depend on threads.
-        Parallel.For(0, blocks.Length, b =>
+        for (int c = 0; c < d; c++)
         {
-            var mine = blocks[b].Source;
-            Array.Clear(mine);
-            var powers = blocks[b].Powers;
-            var e = blocks[b].Modes;
-            Span<Complex> sum = stackalloc Complex[3];
-            for (int i = b * n / blocks.Length; i < (b + 1) * n / blocks.Length; i++)
+            for (int i = 0; i < n; i++)
             {
-                for (int c = 0; c < d; c++)
+                var unit = Complex.FromPolarCoordinates(1, 2 * Math.PI * (x[c * n + i] - _origin[c]) / _box);
+                int at = (c * n + i) * per;
+                powers[at + K] = Complex.One;
+                for (int m = 1; m <= K; m++)
                 {
-                    var unit = Complex.FromPolarCoordinates(1, 2 * Math.PI * (x[c * n + i] - _origin[c]) / _box);
-                    var p = powers[c];
-                    p[K] = Complex.One;
-                    for (int m = 1; m <= K; m++)
+                    powers[at + K + m] = powers[at + K + m - 1] * unit;
+                    powers[at + K - m] = Complex.Conjugate(powers[at + K + m]);
+                }
+            }
+        }
+
+        int rows = _modeCount / per;
+        var lastWavenumber = _wavenumber[last];
+        Parallel.For(0, RowBlocks, b =>
+        {
+            var share = _blockGradient![b];
+            Array.Clear(share);
+            Span<int> index = stackalloc int[3];
+            for (int row = b * rows / RowBlocks; row < (b + 1) * rows / RowBlocks; row++)
+            {
+                Unflatten(row * per, index);
+                int offset = row * per;
+                for (int i = 0; i < n; i++)
+                {
+                    // The row's prefix: the product of the cell's powers along the axes before the last.
+                    Complex w = Complex.One;
+                    for (int c = 0; c < last; c++) w *= powers[(c * n + i) * per + index[c]];
+                    int at = (last * n + i) * per;
+                    double mass = _masses[i], along = 0, across = 0;
+                    for (int m = 0; m < per; m++)
                     {
-                        p[K + m] = p[K + m - 1] * unit;
-                        p[K - m] = Complex.Conjugate(p[K + m]);
-                    }
-                }
-
-                // e[k] = prod_c powers[c][index_c(k)], built axis by axis as outer products (no division per mode).
-                int filled = 1;
-                e[0] = Complex.One;
-                for (int c = 0; c < d; c++)
-                {
-                    var p = powers[c];
-                    for (int q = filled - 1; q >= 0; q--)
-                    {
-                        var head = e[q];
-                        for (int m = _perAxis - 1; m >= 0; m--) e[q * _perAxis + m] = head * p[m];
+                        var p = powers[at + m];
+                        double er = w.Real * p.Real - w.Imaginary * p.Imaginary;
+                        double ei = w.Real * p.Imaginary + w.Imaginary * p.Real;
+                        source[offset + m] += new Complex(mass * er, -mass * ei);
+                        var am = a[offset + m];
+                        double imaginary = am.Real * ei + am.Imaginary * er; // Im(a_k e_k)
+                        across += imaginary;
+                        along += lastWavenumber[m] * imaginary;
                     }
 
-                    filled *= _perAxis;
+                    // grad phi = Re(sum_k i k a_k e^{ik.x}) = -sum_k k Im(a_k e_k).
+                    share[last * n + i] -= along;
+                    for (int c = 0; c < last; c++) share[c * n + i] -= _wavenumber[c][index[c]] * across;
                 }
-
-                sum.Clear();
-                double mass = _masses[i];
-                for (int k = 0; k < _modeCount; k++)
-                {
-                    var ek = e[k];
-                    mine[k] += mass * Complex.Conjugate(ek);
-                    var ae = a[k] * ek;
-                    for (int c = 0; c < d; c++) sum[c] += _modeWavenumber[c][k] * ae;
-                }
-
-                // grad phi = Re(sum_k i k a_k e^{ik.x}) = -Im(sum_k k a_k e^{ik.x}).
-                for (int c = 0; c < d; c++) gradient[c * n + i] = -sum[c].Imaginary;
             }
         });
-        foreach (var block in blocks)
+        Array.Clear(gradient);
+        foreach (var share in _blockGradient!)
         {
-            var p = block.Source;
-            for (int k = 0; k < _modeCount; k++) source[k] += p[k];
+            for (int q = 0; q < gradient.Length; q++) gradient[q] += share[q];
         }
 
         for (int k = 0; k < _modeCount; k++) source[k] *= _sourceWeight[k];

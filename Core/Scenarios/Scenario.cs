@@ -156,6 +156,12 @@ public sealed record PolynomialBumpSpec(double Radius, double Amplitude) : Sourc
     public override ISourceProfile Build() => new PolynomialBump(Radius, Amplitude);
 }
 
+/// <summary><c>chi(x) = amplitude exp(-sharpness s^2 / (1 - s^2))</c>, <c>s = |x| / radius</c>, on the ball: C-infinity, for manufactured problems.</summary>
+public sealed record SmoothBumpSpec(double Radius, double Amplitude, double Sharpness) : SourceSpec
+{
+    public override ISourceProfile Build() => new SmoothBump(Radius, Amplitude, Sharpness);
+}
+
 /// <summary>A radial source chi(r) given as an ONNX model at <c>Path</c>, supported in the ball of <c>Radius</c>.</summary>
 public sealed record OnnxSourceSpec(string Path, double Radius) : SourceSpec
 {

@@ -23,7 +23,7 @@ public static class ScenarioReader
     public static string DefaultText() => EmbeddedText("default");
 
     /// <summary>The names of the embedded scenarios (<c>default</c>, <c>vlasov-d1</c>, <c>monokinetic-d1</c>, ...).</summary>
-    public static IReadOnlyList<string> EmbeddedNames { get; } = ["default", "vlasov-d1", "monokinetic-d1", "monokinetic-d2"];
+    public static IReadOnlyList<string> EmbeddedNames { get; } = ["default", "vlasov-d1", "monokinetic-d1", "monokinetic-d2", "manufactured-d1", "manufactured-d2", "manufactured-d3"];
 
     /// <summary>An embedded scenario by name (see <see cref="EmbeddedNames"/>).</summary>
     public static Scenario Embedded(string name) => Parse(EmbeddedText(name));
@@ -198,7 +198,7 @@ public static class ScenarioReader
 
         var source = s.Section("source");
         string kind = source.String("kind");
-        if (kind is not ("polynomial_bump" or "onnx")) throw new ScenarioException(source.Key("kind"), kind, "must be one of: polynomial_bump, onnx");
+        if (kind is not ("polynomial_bump" or "smooth_bump" or "onnx")) throw new ScenarioException(source.Key("kind"), kind, "must be one of: polynomial_bump, smooth_bump, onnx");
         double radius = source.Double("radius");
         double h = domain.Box / domain.Grid;
         Require(radius > 0, source.Key("radius"), radius, "must be > 0");
@@ -215,7 +215,13 @@ public static class ScenarioReader
         {
             double amplitude = source.Double("amplitude");
             Require(amplitude >= 0, source.Key("amplitude"), amplitude, "must be >= 0");
-            sourceSpec = new PolynomialBumpSpec(radius, amplitude);
+            if (kind == "smooth_bump")
+            {
+                double sharpness = source.Double("sharpness");
+                Require(sharpness > 0, source.Key("sharpness"), sharpness, "must be > 0");
+                sourceSpec = new SmoothBumpSpec(radius, amplitude, sharpness);
+            }
+            else sourceSpec = new PolynomialBumpSpec(radius, amplitude);
         }
 
         source.RejectUnknownKeys();

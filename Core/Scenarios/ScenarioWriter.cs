@@ -67,6 +67,12 @@ public static class ScenarioWriter
                 w.WriteLine($"    radius: {N(bump.Radius)}");
                 w.WriteLine($"    amplitude: {N(bump.Amplitude)}");
                 break;
+            case SmoothBumpSpec smooth:
+                w.WriteLine("    kind: smooth_bump");
+                w.WriteLine($"    radius: {N(smooth.Radius)}");
+                w.WriteLine($"    amplitude: {N(smooth.Amplitude)}");
+                w.WriteLine($"    sharpness: {N(smooth.Sharpness)}");
+                break;
             case OnnxSourceSpec onnx:
                 w.WriteLine("    kind: onnx");
                 w.WriteLine($"    path: \"{onnx.Path}\"");

@@ -28,6 +28,7 @@ public static class PowerJson
             w.WriteStartObject();
             w.WriteString("mutant", r.Mutant.Id);
             w.WriteString("description", r.Mutant.Description);
+            w.WriteString("term", PowerMarkdown.TermName(r.Mutant));
             w.WriteBoolean("caught", r.Caught);
             w.WritePropertyName("run");
             WriteRun(w, r.Run);

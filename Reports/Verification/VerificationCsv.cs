@@ -55,6 +55,19 @@ public static class VerificationCsv
         }
     }
 
+    /// <summary><c>margins.csv</c>: each term of (P) that a convergence check switches on, with the change of the exact trajectories under a 5% error in it.</summary>
+    public static void WriteMargins(TextWriter w, RunResult run)
+    {
+        w.WriteLine("check,term,effect_of_5_percent,floor,over_floor");
+        foreach (var c in run.Checks)
+        {
+            if (c.Convergence is not { } convergence) continue;
+            var m = convergence.Value;
+            foreach (var margin in m.Margins)
+                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Id},{margin.Term.Id},{margin.Effect:R},{m.Floor:R},{margin.Effect / m.Floor:R}"));
+        }
+    }
+
     /// <summary><c>convergence.csv</c>: one row per rung of every convergence ladder.</summary>
     public static void WriteConvergence(TextWriter w, RunResult run)
     {

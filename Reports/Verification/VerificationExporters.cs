@@ -71,6 +71,7 @@ public static class VerificationExporters
         new CsvExporter("bounds.csv", c => !c.BoundSeries.IsEmpty, VerificationCsv.WriteBounds),
         new CsvExporter("growth.csv", c => c.Growth is not null, VerificationCsv.WriteGrowth),
         new CsvExporter("convergence.csv", c => c.Convergence is not null, VerificationCsv.WriteConvergence),
+        new CsvExporter("margins.csv", c => c.Convergence is { } m && !m.Value.Margins.IsEmpty, VerificationCsv.WriteMargins),
         new PlotExporter(),
     ];
 

@@ -197,6 +197,17 @@ public static class VerificationJson
         w.WriteNumberOrNull("reference_floor", m.Floor);
         w.WriteString("floor_method", m.FloorText);
         w.WriteNumber("floor_factor", m.FloorFactor);
+        w.WriteStartArray("margins");
+        foreach (var margin in m.Margins)
+        {
+            w.WriteStartObject();
+            w.WriteString("term", margin.Term.Id);
+            w.WriteNumberOrNull("effect_of_5_percent", margin.Effect);
+            w.WriteNumberOrNull("over_floor", margin.Effect / m.Floor);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
         w.WriteStartArray("ladders");
         foreach (var ladder in m.Grid is { } grid ? new[] { m.Time, grid.Value } : [m.Time])
         {

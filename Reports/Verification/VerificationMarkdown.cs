@@ -188,6 +188,16 @@ public static class VerificationMarkdown
 
         w.WriteLine(string.Create(Invariant, $"Reference error floor: {m.Floor:0.000e+00} ({m.FloorText}). Verdict: **{VerdictText(c.Verdict)}**."));
         w.WriteLine();
+        if (!m.Margins.IsEmpty)
+        {
+            // What each term does to the exact trajectories: a solver that gets it 5% wrong is off by at least this much.
+            w.WriteLine("| term of (P) | change of the trajectories under a 5% error in it | over the floor |");
+            w.WriteLine("|---|---|---|");
+            foreach (var margin in m.Margins)
+                w.WriteLine(string.Create(Invariant, $"| {margin.Term.Description} | {margin.Effect:0.000e+00} | {margin.Effect / m.Floor:0.0e+00} |"));
+            w.WriteLine();
+        }
+
         w.WriteLine($"![{c.Title}]({c.Id}.svg)");
     }
 

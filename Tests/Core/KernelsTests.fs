@@ -34,6 +34,47 @@ let tests =
             Expect.floatClose Accuracy.medium chi.GradientLipschitz.Value lipGrad "Lip(grad chi) = sup ||Hessian||"
         }
 
+        test "The smooth bump's mass matches numerical quadrature in d = 1, 2, 3, and its derivative a central difference" {
+            let chi = SmoothBump(0.9, 1.7, 16.0)
+            let radial (r: float) = chi.ValueOfSquaredDistance(r * r)
+            // Tanh-sinh (double exponential) quadrature: a different rule from the Gauss-Legendre panels of Mass.
+            let quad f = MathNet.Numerics.Integrate.DoubleExponential(System.Func<float, float>(f), 0.0, 0.9)
+            let expected =
+                [ 2.0 * quad radial
+                  2.0 * System.Math.PI * quad (fun r -> r * radial r)
+                  4.0 * System.Math.PI * quad (fun r -> r * r * radial r) ]
+            for d in 1 .. 3 do
+                Expect.floatClose Accuracy.high (chi.Mass d) expected[d - 1] $"mass in d = {d}"
+            let h = 1e-6
+            for r in [ 0.05; 0.2; 0.45; 0.7; 0.85 ] do
+                Expect.floatClose Accuracy.medium (chi.RadialDerivative r) ((radial (r + h) - radial (r - h)) / (2.0 * h)) $"chi'({r})"
+            Expect.equal (chi.ValueOfSquaredDistance 0.81) 0.0 "zero on the sphere"
+            Expect.equal (chi.ValueOfSquaredDistance 1.0) 0.0 "and outside"
+        }
+
+        test "The smooth bump's Lipschitz constants are the suprema of |chi'| and of the Hessian's eigenvalues, labelled as estimated" {
+            let chi = SmoothBump(0.9, 1.7, 16.0)
+            let r = 0.9
+            Expect.floatClose Accuracy.medium chi.Lipschitz.Value (supOver chi.RadialDerivative r) "Lip(chi) = sup |chi'|"
+            let h = 1e-5
+            let second rho = (chi.RadialDerivative(rho + h) - chi.RadialDerivative(rho - h)) / (2.0 * h)
+            let transverse rho = if rho = 0.0 then second 0.0 else chi.RadialDerivative rho / rho
+            let lipGrad = max (supOver second (r - 2.0 * h)) (supOver transverse r)
+            Expect.floatClose Accuracy.medium chi.GradientLipschitz.Value lipGrad "Lip(grad chi) = sup ||Hessian||"
+            Expect.isTrue (chi.Lipschitz.IsEstimated && chi.GradientLipschitz.IsEstimated) "from a scan, so estimated"
+        }
+
+        test "The smooth bump's Fourier transform stays below 1e-9 of its mass for k r in [80, 90] in d = 1, 2, 3, where the polynomial bump's reaches above 1e-7" {
+            let smooth = SmoothBump(1.0, 1.0, 16.0)
+            let polynomial = PolynomialBump(1.0, 1.0)
+            for d in 1 .. 3 do
+                // The largest over a few oscillations of the transform.
+                let ratio (chi: ISourceProfile) =
+                    [ 80.0 .. 0.25 .. 90.0 ] |> List.map (fun k -> abs (MeanField.Core.References.SpectralReference.RadialTransform(chi, d, k))) |> List.max |> fun t -> t / chi.Mass d
+                Expect.isLessThan (ratio smooth) 1e-9 $"d = {d}: the smooth bump"
+                Expect.isGreaterThan (ratio polynomial) 1e-7 $"d = {d}: the polynomial bump (C^2) decays as a power"
+        }
+
         test "The Cucker-Smale profile's Lipschitz constant is sup |psi'| for several sigma" {
             for sigma in [ 0.3; 0.5; 1.0; 2.5 ] do
                 let k = CuckerSmaleKernel(1.0, 0.8, sigma)

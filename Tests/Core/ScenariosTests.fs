@@ -26,6 +26,10 @@ let variants =
       "constant force", baseText |> replaceSection "external_force" "  kind: constant\n  vector: [0.1, -0.2]"
       "no alignment", baseText |> replaceSection "alignment" "  kind: none"
       "mesh alignment", baseText.Replace("  sigma: 0.5", "  sigma: 0.5\n  method: mesh\n  mesh_spacing: 0.1")
+      "smooth bump", baseText.Replace("    kind: polynomial_bump\n    radius: 0.5\n    amplitude: 1.0", "    kind: smooth_bump\n    radius: 0.5\n    amplitude: 1.0\n    sharpness: 16")
+      "manufactured d = 1", ScenarioReader.EmbeddedText "manufactured-d1"
+      "manufactured d = 2", ScenarioReader.EmbeddedText "manufactured-d2"
+      "manufactured d = 3", ScenarioReader.EmbeddedText "manufactured-d3"
       "gaussian field", baseText.Replace("  initial_field:\n    kind: zero", "  initial_field:\n    kind: gaussian\n    amplitude: 0.5\n    width: 0.6\n    center: [0.2, 0.1]") ]
 
 let private handWritten =
@@ -42,6 +46,8 @@ let private handWritten =
       "an unknown kind", d.Replace("kind: cucker_smale", "kind: vicsek"), "alignment.kind", "vicsek"
       "an unknown alignment method", d.Replace("  sigma: 0.5", "  sigma: 0.5\n  method: tree"), "alignment.method", "tree"
       "a negative mesh spacing", d.Replace("  sigma: 0.5", "  sigma: 0.5\n  method: mesh\n  mesh_spacing: -0.1"), "alignment.mesh_spacing", "-0.1"
+      "a smooth bump without sharpness", d.Replace("kind: polynomial_bump", "kind: smooth_bump"), "chemotaxis.source.sharpness", "(missing)"
+      "a flat smooth bump", d.Replace("kind: polynomial_bump\n    radius: 0.5\n    amplitude: 1.0", "kind: smooth_bump\n    radius: 0.5\n    amplitude: 1.0\n    sharpness: 0"), "chemotaxis.source.sharpness", "0"
       "not YAML", "dimension: [2\n", "(document)", "line" ]
 
 [<Tests>]
@@ -52,6 +58,11 @@ let tests =
             Expect.equal (s.Dimension, s.Particles) (2, 2000) "d and N"
             Expect.isTrue (s.Alignment :? CuckerSmaleSpec) "Cucker-Smale"
             Expect.isGreaterThan s.Chemotaxis.Eta 0.0 "chemotaxis on"
+        }
+
+        test "The smooth bump is read with its sharpness" {
+            let s = ScenarioReader.Parse(snd (variants |> List.find (fun (n, _) -> n = "smooth bump")))
+            Expect.equal s.Chemotaxis.Source (SmoothBumpSpec(0.5, 1.0, 16.0) :> SourceSpec) "radius, amplitude, sharpness"
         }
 
         test "Every variant writes back to YAML that reads to the same scenario" {

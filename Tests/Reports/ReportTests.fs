@@ -99,14 +99,21 @@ let private growthCheck =
 /// A convergence check: second order in dt down to the floor, fifth in h.
 let private convergenceCheck =
     let steps = [| 0.1; 0.05; 0.025 |]
-    let time = Convergence.judge "dt" steps (steps |> Array.map (fun dt -> 0.08 * dt * dt)) [| 0.5; 1.0; 2.0 |] 1e-7 (Some 2.0)
-    let grid = Convergence.judge "h" [| 0.25; 0.125 |] [| 4e-3; 1.25e-4 |] [| 0.1; 0.2 |] 1e-7 None
+    let time = Convergence.judge { Variable = "dt"; Xs = steps; Errors = steps |> Array.map (fun dt -> 0.08 * dt * dt); Seconds = [| 0.5; 1.0; 2.0 |] } 1e-7 (Some 2.0)
+    let grid = Convergence.judge { Variable = "h"; Xs = [| 0.25; 0.125 |]; Errors = [| 4e-3; 1.25e-4 |]; Seconds = [| 0.1; 0.2 |] } 1e-7 None
     { Id = "convergence"
       Title = "Check convergence"
       Source = "METHODS.md section 8"
       Statement = "The error falls as dt^2."
       Parameters = [ "cells", "64" ]
-      Measurement = Measurement.Convergence { Time = time; Grid = Some grid; Floor = 1e-7; FloorText = "refined reference"; FloorFactor = 100.0 }
+      Measurement =
+        Measurement.Convergence
+            { Time = time
+              Grid = Some grid
+              Floor = 1e-7
+              FloorText = "refined reference"
+              FloorFactor = 100.0
+              Margins = [ { Term = Term.ExternalForce; Effect = 2.5e-3 }; { Term = Term.Masses; Effect = 4e-4 } ] }
       Verdict = Convergence.combine time (Some grid)
       Reference = { Description = "a spectral reference"; Components = MeanField.Core.Solvers.CodeComponents.None; UsesSolver = true }
       Notes = []
@@ -247,6 +254,10 @@ let tests =
             VerificationCsv.WriteConvergence(w, sampleRun)
             Expect.equal (w.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length) 6 "a header and five rungs"
             Expect.equal (nonNull (VerificationPlots.Of convergenceCheck)).Series.Count 3 "two ladders and the floor line"
+            Expect.stringContains text "| external force F_ext | 2.500e-03 | 2.5e+04 |" "each term's margin over the floor"
+            use margins = new StringWriter()
+            VerificationCsv.WriteMargins(margins, sampleRun)
+            Expect.stringContains (margins.ToString()) "convergence,masses,0.0004,1E-07,4000" "and in margins.csv"
         }
 
         test "The power report has a row per solver and a column per check, with the score" {
@@ -279,7 +290,7 @@ let tests =
                     use stream = new MemoryStream()
                     artifact.Write.Invoke stream
                     files[artifact.FileName] <- stream.ToArray()
-            for file in [ "report.md"; "results.json"; "data.csv"; "bounds.csv"; "growth.csv"; "convergence.csv" ] do
+            for file in [ "report.md"; "results.json"; "data.csv"; "bounds.csv"; "growth.csv"; "convergence.csv"; "margins.csv" ] do
                 Expect.isTrue (files.ContainsKey file && files[file].Length > 0) $"{file} rendered"
             let json = Text.Json.JsonDocument.Parse(files["results.json"]).RootElement
             for c, element in Seq.zip sampleRun.Checks (json.GetProperty("checks").EnumerateArray()) do

@@ -12,7 +12,8 @@ open MeanField.Tests
 
 let private steps = [| 0.1; 0.05; 0.025; 0.0125; 0.00625 |]
 let private seconds = Array.zeroCreate<float> steps.Length
-let private judge errors declared = Convergence.judge "dt" steps errors seconds 1e-12 declared
+let private ladder variable xs errors : MeasuredLadder = { Variable = variable; Xs = xs; Errors = errors; Seconds = Array.zeroCreate xs.Length }
+let private judge errors declared = Convergence.judge (ladder "dt" steps errors) 1e-12 declared
 
 [<Tests>]
 let tests =
@@ -32,10 +33,27 @@ let tests =
             Expect.stringContains flat.Reason "plateau" "named as a plateau"
             Expect.equal (judge plateau None).Verdict Verdict.Violated "a plateau fails even without a declared order"
             Expect.equal (judge (power 2.0) None).Verdict Verdict.Informational "no declared order, no plateau: informational"
-            let atFloor = Convergence.judge "dt" steps (power 2.0) seconds 1.0 (Some 2.0)
+        }
+
+        test "A ladder with too few rungs above the floor measured nothing: Inconclusive, never Holds, unless what it saw is already wrong" {
+            let power p = steps |> Array.map (fun dt -> 3.0 * dt ** p)
+            let atFloor = Convergence.judge (ladder "dt" steps (power 2.0)) 1.0 (Some 2.0)
             Expect.isTrue (Array.forall not atFloor.Judged) "every rung below 100 x the floor"
-            Expect.equal atFloor.Verdict Verdict.Holds "more accurate than the ladder resolves"
-            Expect.stringContains atFloor.Reason "more accurate" "and the report says so"
+            Expect.equal atFloor.Verdict (Verdict.Inconclusive None) atFloor.Reason
+            Expect.stringContains atFloor.Reason "nothing was measured" "and the report says so"
+            // Floor 2e-8: rungs at or above 2e-6 are judged. 3 dt^2 is 3e-2, 7.5e-3, 1.9e-3, 4.7e-4, 1.2e-4: all five.
+            // 3 dt^4 is 3e-4, 1.9e-5, 1.2e-6, ...: two judged, one short of the three a time ladder needs.
+            let fourth = Convergence.judge (ladder "dt" steps (power 4.0)) 2e-8 (Some 4.0)
+            Expect.equal (fourth.Judged |> Array.filter id |> Array.length) 2 "two rungs judged"
+            Expect.equal fourth.Verdict (Verdict.Inconclusive None) "two rungs of dt cannot Hold"
+            let short = Convergence.judge (ladder "dt" steps (power 1.0 |> Array.map (fun e -> e * 1e-3))) 1e-6 (Some 2.0)
+            Expect.equal (short.Judged |> Array.filter id |> Array.length) 2 "two rungs judged"
+            Expect.equal short.Verdict Verdict.Violated "but two rungs at first order against a declared second are already wrong"
+            let grid = Convergence.judge (ladder "h" [| 0.4; 0.2; 0.1 |] [| 1e-3; 3e-5; 1e-9 |]) 1e-9 None
+            Expect.equal grid.Verdict Verdict.Informational "two rungs of h are enough to show an order"
+            let lone = Convergence.judge (ladder "h" [| 0.4; 0.2; 0.1 |] [| 1e-3; 1e-9; 1e-9 |]) 1e-9 None
+            Expect.equal lone.Verdict (Verdict.Inconclusive None) "one rung of h is not"
+            Expect.equal (Convergence.combine fourth (Some grid)) (Verdict.Inconclusive None) "and the check is Inconclusive with it"
         }
 
         test "The radial Fourier transform of chi matches a tensor Gauss-Legendre quadrature of the integral in the plane and on the line" {
@@ -86,22 +104,42 @@ let tests =
             Expect.isGreaterThan (log (a / b) / log 2.0) 1.7 $"and closer at the smaller step at second order: {a:E2} -> {b:E2}"
         }
 
-        test "The code checks catch every mutant on a small suite, and the own solver passes them all" {
-            let model = Suite.defaultModel
-            let oneDimensional, name = model.OneDimensional
+        test "The manufactured problems switch every term of (P) on, in d = 1, 2 and 3, each term moving the exact trajectories" {
+            for d in 1..3 do
+                let problem = ConvergenceProblem.Manufactured d
+                let cells = Convergence.cellsOf problem 8 5
+                Expect.isNotNull cells.Masses $"d = {d}: weighted cells"
+                let on = Term.all |> List.filter (Term.isOn problem.Scenario cells)
+                Expect.equal on Term.all $"d = {d}: every term on"
+                Expect.notEqual (problem.Scenario.Alignment :?> CuckerSmaleSpec).Sigma 0.5 "a kernel other than the default's"
+                Expect.isTrue (problem.Scenario.Chemotaxis.Source :? SmoothBumpSpec) "the C-infinity source"
+                let margins = Convergence.margins (problem.Scenario.WithTime(0.2, 0.01, 0.2)) cells 12 0.01 [ 0.2 ]
+                Expect.equal (margins |> List.map _.Term) Term.all "a margin per term"
+                for m in margins do
+                    Expect.isGreaterThan m.Effect 1e-5 $"d = {d}: a 5%% error in the {m.Term.Description} moves the cells"
+        }
+
+        test "The own solver Holds on the manufactured problems in d = 1 and 2, and their code checks catch every mutant but the d = 3-only one" {
             let suite =
                 { Name = "power-test"
-                  Entries =
-                    [ Convergence.check oneDimensional name
-                          { Cells = 32; Horizon = 1.0; OutputInterval = 0.5; Box = 8.0; TimeSteps = [ 0.1; 0.05; 0.025; 0.0125; 0.00625 ]; TimeGrid = 256; Grids = [ 32; 64; 128 ]
-                            ReferenceModes = 192; ReferenceStep = 0.003125 }, (Ladder.fixedDesign [] 0 0.0)
-                      ClosedForms.momentum model.Scenario model.ScenarioName 100, (Ladder.fixedDesign [] 0 0.0) ] }
-            let power = Power.run suite Mutant.all { Solver = Solvers.own; Seed = 3; ScenarioText = "test"; Progress = ignore; Finished = ignore }
+                  Entries = [ for d in 1..2 -> Convergence.check (ConvergenceProblem.Manufactured d) (Suite.manufacturedDesign d), Ladder.fixedDesign [] 0 0.0 ] }
+            let mutants = Mutant.all |> List.filter ((<>) Mutant.FlippedThirdGradient)
+            let power = Power.run suite mutants { Solver = Solvers.own; Seed = 3; ScenarioText = "test"; Progress = ignore; Finished = ignore }
             let matrix = power.Rows |> List.map (fun r -> r.Mutant.Id, r.Run.Checks |> List.map (fun c -> c.Id, c.Verdict.Name))
-            Expect.isFalse power.FalseAlarm $"the own solver is clean: {power.Own.Checks |> List.map (fun c -> c.Id, c.Verdict.Name)}"
-            Expect.equal power.Rows.Length 9 "nine mutants"
+            for c in power.Own.Checks do
+                Expect.equal c.Verdict Verdict.Holds $"the own solver Holds on {c.Id}: {c.Notes}"
             for row in power.Rows do
                 Expect.isTrue row.Caught $"{row.Mutant.Id} caught: {matrix}"
-            Expect.equal power.Score 1.0 "mutation score 1"
+        }
+
+        test "A sign error in the third component of grad phi passes d = 1 and 2 and is Violated in d = 3, where the own solver Holds" {
+            let suite =
+                { Name = "power-test"
+                  Entries = [ for d in [ 1; 3 ] -> Convergence.check (ConvergenceProblem.Manufactured d) (Suite.manufacturedDesign d), Ladder.fixedDesign [] 0 0.0 ] }
+            let power = Power.run suite [ Mutant.FlippedThirdGradient ] { Solver = Solvers.own; Seed = 4; ScenarioText = "test"; Progress = ignore; Finished = ignore }
+            for c in power.Own.Checks do
+                Expect.equal c.Verdict Verdict.Holds $"the own solver Holds on {c.Id}: {c.Notes}"
+            let verdicts = power.Rows.Head.Run.Checks |> List.map (fun c -> c.Id, c.Verdict)
+            Expect.equal verdicts [ "convergence-d1", Verdict.Holds; "convergence-d3", Verdict.Violated ] "caught in d = 3 only"
         }
     ]

@@ -96,7 +96,12 @@ module APriori =
                     |> List.groupBy fst
                     |> List.map (fun (_, group) -> group |> List.map snd |> List.maxBy (fun (_, _, s) -> s.MaxRatio))
                 let series = worst |> List.map (fun (_, _, s) -> s)
-                let verdict = if series |> List.forall _.Holds then Verdict.Holds else Verdict.Violated
+                // A violated bound decides; a series that measured nothing (no time after 0, an infinite bound) cannot Hold.
+                let vacuous = series |> List.filter (fun s -> not s.Measures)
+                let verdict =
+                    if series |> List.exists (fun s -> s.Measures && not s.Holds) then Verdict.Violated
+                    elif series.IsEmpty || not vacuous.IsEmpty then Verdict.Inconclusive None
+                    else Verdict.Holds
                 let estimated = if lipGamma.IsEstimated then " (estimated)" else ""
                 let runsText = String.Join(", ", context.Ladder.Xs |> List.map (fun n -> string (int n)))
                 { Id = id
@@ -121,4 +126,6 @@ module APriori =
                       "Theorem 7.3 as printed has gamma2 = Lip(grad chi); its proof carries eta Lip(grad chi). For eta > 1 the printed bound is the smaller of the two." ]
                     @ (worst
                        |> List.map (fun (n, seed, s) -> sprintf "%s, %s: closest run N = %d (seed %d), largest measured / bound %.4g." s.Quantity s.Source n seed s.MaxRatio))
+                    @ (vacuous
+                       |> List.map (fun s -> sprintf "%s, %s measured nothing (no output time after 0, or a bound or a measurement that is not finite): Inconclusive; a horizon past 0 with finite kernel constants would resolve it." s.Quantity s.Source))
                   Seconds = clock.Elapsed.TotalSeconds } }

@@ -72,7 +72,7 @@ module ClosedForms =
                 let scenarios = steps |> List.map (fun dt -> model.WithTime(horizon, dt, every)) |> List.toArray
                 let runs = Convergence.measureRungs context id scenarios start horizon every (fun _ t -> linearCuckerSmale beta start t)
                 let declared = Option.ofNullable context.Solver.Identity.TimeOrder
-                let time = Convergence.judge "dt" (List.toArray steps) (Array.map fst runs) (Array.map snd runs) RoundOff declared
+                let time = Convergence.judge { Variable = "dt"; Xs = List.toArray steps; Errors = Array.map fst runs; Seconds = Array.map snd runs } RoundOff declared
                 { Id = id
                   Title = title
                   Source = "METHODS.md section 8 (closed form)"
@@ -89,7 +89,8 @@ module ClosedForms =
                             Grid = None
                             Floor = RoundOff
                             FloorText = "round-off of the closed form in double precision"
-                            FloorFactor = Convergence.FloorFactor }
+                            FloorFactor = Convergence.FloorFactor
+                            Margins = [] }
                   Verdict = Convergence.combine time None
                   Reference = exact
                   Notes = [ "Time ladder: " + time.Reason + "." ]
@@ -111,9 +112,12 @@ module ClosedForms =
           Statement = statement
           Parameters = parameters
           Measurement = Measurement.Bounds [ series ]
-          Verdict = (if series.Holds then Verdict.Holds else Verdict.Violated)
+          Verdict =
+            if not series.Measures then Verdict.Inconclusive None
+            elif series.Holds then Verdict.Holds
+            else Verdict.Violated
           Reference = conservation
-          Notes = []
+          Notes = if series.Measures then [] else [ "No output time after 0, or a measurement that is not finite: nothing was measured (Inconclusive). A horizon past 0 would resolve it." ]
           Seconds = seconds }
 
     /// <c>momentum-d{d}</c>: under pure alignment with a symmetric kernel (gamma(-y, -w) = -gamma(y, w), as

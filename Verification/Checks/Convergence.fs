@@ -18,11 +18,46 @@ type ConvergenceDesign =
       /// The time ladder, coarsest first, run on <c>TimeGrid</c> nodes per axis.
       TimeSteps: float list
       TimeGrid: int
-      /// The grid ladder, coarsest first, run at the finest time step.
+      /// The grid ladder, coarsest first, run at <c>GridStep</c>.
       Grids: int list
+      /// The grid ladder's time step: small enough that the solver's time error leaves its spatial error to be measured.
+      GridStep: float
       /// The reference's modes -K .. K per axis and its step; its floor from a run with 3/2 K modes and half the step.
       ReferenceModes: int
       ReferenceStep: float }
+
+/// What a convergence check solves.
+[<RequireQualifiedAccess>]
+type ConvergenceProblem =
+    /// The embedded manufactured problem of this dimension (<c>manufactured-d{d}</c>): every term of (P) on,
+    /// the cells weighted.
+    | Manufactured of dimension: int
+    /// The model under verification (a user's scenario), with a name for it; its cells of equal mass.
+    | Model of scenario: Scenario * name: string
+
+    member this.Scenario =
+        match this with
+        | Manufactured d -> ScenarioReader.Embedded(sprintf "manufactured-d%d" d)
+        | Model(s, _) -> s
+
+    member this.Name =
+        match this with
+        | Manufactured d -> sprintf "the embedded scenario manufactured-d%d (every term of (P) on, weighted cells)" d
+        | Model(_, name) -> name
+
+    /// The check's id (built here only): <c>convergence-d{d}</c> on the manufactured problem, <c>convergence-model-d{d}</c> on the model.
+    member this.Id =
+        match this with
+        | Manufactured d -> sprintf "convergence-d%d" d
+        | Model(s, _) -> sprintf "convergence-model-d%d" s.Dimension
+
+/// One refinement ladder's measurements, before judging.
+type MeasuredLadder =
+    { /// "dt" or "h".
+      Variable: string
+      Xs: float[]
+      Errors: float[]
+      Seconds: float[] }
 
 /// Convergence to the exact solution of (P) (METHODS.md section 8): for fixed cells, the solver under
 /// test's trajectory error, max over cells and output times of |x - x_ref| and |v - v_ref|, on a ladder of
@@ -55,11 +90,16 @@ module Convergence =
             let struct (_, b) = MathNet.Numerics.Fit.Line(Array.map log xs, Array.map log ys)
             b
 
-    /// The ladder's orders and verdict: rungs above FloorFactor x floor are judged; with fewer than two the
-    /// solver is more accurate than the ladder resolves (Holds); a local order below the plateau tolerance
-    /// is Violated; so is an order (fitted, or the last local one) short of the declared one by more than
-    /// the tolerance. Without a declared order only a plateau decides (Informational otherwise).
-    let judge (variable: string) (xs: float[]) (errors: float[]) (seconds: float[]) (floor: float) (declared: float option) =
+    /// Judged rungs a ladder needs before it can Hold: three in dt (two rungs give one local order, which
+    /// cannot show a bend), two in h.
+    let minimumRungs (variable: string) = if variable = "dt" then 3 else 2
+
+    /// The ladder's orders and verdict: rungs above FloorFactor x floor are judged. A local order below the
+    /// plateau tolerance is Violated; so is an order (fitted, or the last local one) short of the declared
+    /// one by more than the tolerance. Fewer judged rungs than <see cref="minimumRungs"/> measured nothing:
+    /// Inconclusive, never Holds. Without a declared order only a plateau decides (Informational otherwise).
+    let judge (ladder: MeasuredLadder) (floor: float) (declared: float option) =
+        let { Variable = variable; Xs = xs; Errors = errors } = ladder
         let judged = errors |> Array.map (fun e -> e >= FloorFactor * floor && e > 0.0)
         let local =
             Array.init (max 0 (xs.Length - 1)) (fun k ->
@@ -68,26 +108,26 @@ module Convergence =
         let usedE = Array.zip errors judged |> Array.filter snd |> Array.map fst
         let order = slope usedX usedE
         let resolved = local |> Array.filter (fun o -> not (Double.IsNaN o))
+        let needed = minimumRungs variable
+        let last = if resolved.Length > 0 then resolved[resolved.Length - 1] else order
+        let short q = usedX.Length >= 2 && min order last < q - orderTolerance.Slope
         let verdict, reason =
-            if usedX.Length < 2 then
-                (if declared.IsSome then Verdict.Holds else Verdict.Informational),
-                sprintf "fewer than two rungs stand %g times above the reference's floor: the solver is more accurate than this ladder resolves" FloorFactor
-            elif resolved |> Array.exists (fun o -> o < plateauTolerance.Slope) then
+            if resolved |> Array.exists (fun o -> o < plateauTolerance.Slope) then
                 Verdict.Violated, sprintf "the error stops falling above the reference's floor (a local order %.2f, below %g): a plateau, the signature of a wrong model" (Array.min resolved) plateauTolerance.Slope
+            elif declared |> Option.exists short then
+                Verdict.Violated, sprintf "observed order %.2f (last local order %.2f) falls short of the declared %g by more than %g" order last declared.Value orderTolerance.Slope
+            elif usedX.Length < needed then
+                Verdict.Inconclusive None,
+                sprintf "%d of %d rungs stand %g times above the reference's floor (%.1e), and %d are needed: nothing was measured. Coarser rungs (a larger %s), or a reference with a lower floor, would resolve it" usedX.Length xs.Length FloorFactor floor needed variable
             else
                 match declared with
-                | Some q ->
-                    let last = if resolved.Length > 0 then resolved[resolved.Length - 1] else order
-                    let worst = min order last
-                    if worst < q - orderTolerance.Slope then
-                        Verdict.Violated, sprintf "observed order %.2f (last local order %.2f) falls short of the declared %g by more than %g" order last q orderTolerance.Slope
-                    else Verdict.Holds, sprintf "observed order %.2f (last local order %.2f) against the declared %g" order last q
+                | Some q -> Verdict.Holds, sprintf "observed order %.2f (last local order %.2f) against the declared %g" order last q
                 | None when variable = "dt" -> Verdict.Informational, sprintf "observed order %.2f; the solver declares no order in dt (give --solver-order)" order
                 | None -> Verdict.Informational, sprintf "observed order %.2f in %s, shown, not held to a declared order (only a plateau fails)" order variable
         { Variable = variable
           Xs = xs
           Errors = errors
-          Seconds = seconds
+          Seconds = ladder.Seconds
           Judged = judged
           Order = order
           LocalOrders = local
@@ -96,10 +136,12 @@ module Convergence =
           Verdict = verdict
           Reason = reason }
 
-    /// Violated if either ladder is; Holds when the time ladder holds (the grid ladder holding or informational); Informational otherwise.
+    /// Violated if either ladder is; Inconclusive if either measured nothing; Holds when the time ladder
+    /// holds (the grid ladder informational); Informational otherwise.
     let combine (time: OrderLadder) (grid: OrderLadder option) =
         let all = time :: Option.toList grid
         if all |> List.exists (fun l -> l.Verdict.IsViolated) then Verdict.Violated
+        elif all |> List.exists (fun l -> l.Verdict.IsInconclusive) then Verdict.Inconclusive None
         elif time.Verdict.IsHolds then Verdict.Holds
         else Verdict.Informational
 
@@ -127,11 +169,47 @@ module Convergence =
           Components = CodeComponents.None
           UsesSolver = true }
 
-    /// <c>convergence-d{d}</c>: the solver's orders in dt and h against the spectral reference for fixed cells of the model's law.
-    let check (scenario: Scenario) (scenarioName: string) (design: ConvergenceDesign) : Check =
+    /// The size of the error in a term that its margin measures (5%).
+    [<Literal>]
+    let MarginError = 0.05
+
+    /// The cells of a check: drawn from the scenario's initial law; on a manufactured problem, with unequal
+    /// masses m_i proportional to 1/2 + u_i (u_i uniform on [0, 1), from the check's seed).
+    let cellsOf (problem: ConvergenceProblem) (count: int) (seed: int) =
+        let scenario = problem.Scenario
+        let drawn = InitialData.Sample(scenario.Initial, scenario.Dimension, count, seed)
+        match problem with
+        | ConvergenceProblem.Model _ -> drawn
+        | ConvergenceProblem.Manufactured _ ->
+            let random = Random(seed)
+            let raw = Array.init count (fun _ -> 0.5 + random.NextDouble())
+            let total = Array.sum raw
+            let weighted = ParticleState(drawn.Dimension, count, Masses = (raw |> Array.map (fun m -> m / total)))
+            drawn.Positions.CopyTo(weighted.Positions, 0)
+            drawn.Velocities.CopyTo(weighted.Velocities, 0)
+            weighted
+
+    /// Each term the problem switches on, with the change of the exact trajectories under a 5% error in it,
+    /// from a reference of half the modes (both runs share its truncation, which cancels in the difference).
+    let margins (scenario: Scenario) (cells: ParticleState) (modes: int) (step: float) (times: float seq) =
+        let coarse = max 4 (modes / 2)
+        let baseline = referenceStates scenario cells coarse step times
+        Term.all
+        |> List.filter (Term.isOn scenario cells)
+        |> List.map (fun term ->
+            let scenario', cells' = Term.scale term (1.0 + MarginError) (scenario, cells)
+            let moved = referenceStates scenario' cells' coarse step times
+            { Term = term; Effect = Array.map2 (fun a b -> SpectralReference.Difference(a, b)) baseline moved |> Array.max })
+
+    /// The solver's orders in dt and h against the spectral reference for fixed cells of the problem's law.
+    let check (problem: ConvergenceProblem) (design: ConvergenceDesign) : Check =
+        let scenario = problem.Scenario
         let d = scenario.Dimension
-        let id = sprintf "convergence-d%d" d
-        let title = sprintf "Convergence to the exact solution of (P), d = %d" d
+        let id = problem.Id
+        let title =
+            match problem with
+            | ConvergenceProblem.Manufactured _ -> sprintf "Convergence to the exact solution of (P), every term on, d = %d" d
+            | ConvergenceProblem.Model _ -> sprintf "Convergence to the exact solution of (P) on the model, d = %d" d
         { Id = id
           Title = title
           Needs = []
@@ -142,32 +220,46 @@ module Convergence =
                 let clock = Stopwatch.StartNew()
                 let finest = List.last design.TimeSteps
                 let base' = scenario.WithDomain(design.Box, design.TimeGrid)
-                let cells = InitialData.Sample(scenario.Initial, d, design.Cells, Seeds.derive context.Seed id [])
+                let seed = Seeds.derive context.Seed id []
+                let cells = cellsOf problem design.Cells seed
                 let probe = SolverProblem.Create(base'.WithTime(design.Horizon, finest, design.OutputInterval), cells, design.Horizon, design.OutputInterval)
                 let times = probe.OutputTimes
                 let exact = referenceStates probe.Scenario cells design.ReferenceModes design.ReferenceStep times
                 let finer = referenceStates probe.Scenario cells (design.ReferenceModes * 3 / 2) (design.ReferenceStep / 2.0) times
                 let floor = Array.map2 (fun a b -> SpectralReference.Difference(a, b)) exact finer |> Array.max
+                let margins = margins probe.Scenario cells design.ReferenceModes design.ReferenceStep times
                 let scenarios =
                     [| for dt in design.TimeSteps -> base'.WithTime(design.Horizon, dt, design.OutputInterval)
-                       for grid in design.Grids -> scenario.WithDomain(design.Box, grid).WithTime(design.Horizon, finest, design.OutputInterval) |]
+                       for grid in design.Grids -> scenario.WithDomain(design.Box, grid).WithTime(design.Horizon, design.GridStep, design.OutputInterval) |]
                 let runs = measureRungs context id scenarios cells design.Horizon design.OutputInterval (fun k _ -> exact[k])
                 let timeRuns, gridRuns = Array.splitAt design.TimeSteps.Length runs
                 let declared = Option.ofNullable context.Solver.Identity.TimeOrder
-                let time = judge "dt" (List.toArray design.TimeSteps) (Array.map fst timeRuns) (Array.map snd timeRuns) floor declared
+                let time =
+                    judge { Variable = "dt"; Xs = List.toArray design.TimeSteps; Errors = Array.map fst timeRuns; Seconds = Array.map snd timeRuns } floor declared
                 let spacing = design.Grids |> List.map (fun g -> design.Box / float g) |> List.toArray
-                let grid = judge "h" spacing (Array.map fst gridRuns) (Array.map snd gridRuns) floor None
+                // The grid ladder's errors also hold the solver's time error at GridStep, extrapolated from the
+                // finest time rung at the observed order: a rung is judged only where that is under a tenth of it.
+                let timeShare =
+                    let q = if Double.IsFinite time.Order && time.Order > 0.0 then time.Order else defaultArg declared 1.0
+                    (Array.last time.Errors) * (design.GridStep / finest) ** q
+                let gridFloor = max floor (timeShare * 10.0 / FloorFactor)
+                let grid = judge { Variable = "h"; Xs = spacing; Errors = Array.map fst gridRuns; Seconds = Array.map snd gridRuns } gridFloor None
+                let weakest = margins |> List.sortBy _.Effect |> List.tryHead
                 { Id = id
                   Title = title
                   Source = "METHODS.md section 8 (code verification)"
                   Statement = "The solver's trajectories converge to the exact solution of (P) for fixed cells: the error falls as dt^p (p the solver's declared order) and as h^q, down to the reference's floor; a plateau above the floor means the solver solves another model."
                   Parameters =
-                    [ "model", scenarioName
-                      "cells", sprintf "%d, drawn once from the model's initial law (seed %d)" design.Cells (Seeds.derive context.Seed id [])
+                    [ "model", problem.Name
+                      "cells",
+                      sprintf "%d, drawn once from the model's initial law (seed %d)%s" design.Cells seed
+                          (match cells.Masses with
+                           | null -> ", of equal mass"
+                           | masses -> sprintf ", masses from %.3g to %.3g" (Array.min masses) (Array.max masses))
                       "horizon, output times", sprintf "%g, every %g" design.Horizon design.OutputInterval
                       "box", sprintf "%g (periodic)" design.Box
                       "time ladder", sprintf "dt = %s on %d nodes per axis" (String.Join(", ", design.TimeSteps)) design.TimeGrid
-                      "grid ladder", sprintf "%s nodes per axis at dt = %g" (String.Join(", ", design.Grids)) finest
+                      "grid ladder", sprintf "%s nodes per axis at dt = %g" (String.Join(", ", design.Grids)) design.GridStep
                       "error", "max over cells and output times of max(|x - x_ref|, |v - v_ref|)"
                       "reference resolution", sprintf "modes -%d .. %d per axis, RK4 step %g" design.ReferenceModes design.ReferenceModes design.ReferenceStep
                       "declared order in dt", (match declared with Some q -> sprintf "%g" q | None -> "none") ]
@@ -177,8 +269,16 @@ module Convergence =
                             Grid = Some grid
                             Floor = floor
                             FloorText = sprintf "the reference against itself with 3/2 of its modes and half its step (%d modes, step %g)" (design.ReferenceModes * 3 / 2) (design.ReferenceStep / 2.0)
-                            FloorFactor = FloorFactor }
+                            FloorFactor = FloorFactor
+                            Margins = margins }
                   Verdict = combine time (Some grid)
                   Reference = reference
-                  Notes = [ "Time ladder: " + time.Reason + "."; "Grid ladder: " + grid.Reason + "." ]
+                  Notes =
+                    [ yield "Time ladder: " + time.Reason + "."
+                      yield "Grid ladder: " + grid.Reason + "."
+                      if gridFloor > floor then
+                          yield sprintf "The grid ladder's rungs are judged above %.1e, ten times the solver's time error at dt = %g (%.1e, extrapolated from the finest time rung), where it exceeds %g times the reference's floor." (FloorFactor * gridFloor) design.GridStep timeShare FloorFactor
+                      match weakest with
+                      | Some m -> yield sprintf "Every term's margin: the weakest, the %s, moves the trajectories by %.2e under a %g%% error, %.0f times the reference's floor." m.Term.Description m.Effect (100.0 * MarginError) (m.Effect / floor)
+                      | None -> () ]
                   Seconds = clock.Elapsed.TotalSeconds } }

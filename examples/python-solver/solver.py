@@ -6,14 +6,15 @@
                                    WORKDIR/wants-gradient exists)
     python3 solver.py --version    prints its version
 
-The model (d = 1 or 2):
+The model (d = 1, 2 or 3):
 
     dx_i/dt = v_i
     dv_i/dt = sum_j m_j beta psi(|x_j - x_i|) (v_j - v_i) + eta grad phi(x_i) + F_ext(x_i)
     dphi/dt = D lap phi - kappa phi + sum_j m_j chi(x - x_j)
 
-with psi(r) = (1 + r^2/R^2)^(-sigma), chi(x) = c (1 - |x|^2/r^2)^3 on |x| < r, m_j = 1/N unless
-initial.csv gives masses. Its numerics are its own, not the toolkit's:
+with psi(r) = (1 + r^2/R^2)^(-sigma), chi(x) = c (1 - |x|^2/r^2)^3 (polynomial_bump) or
+c exp(-a s^2/(1 - s^2)) with s = |x|/r (smooth_bump) on |x| < r, m_j = 1/N unless initial.csv
+gives masses. Its numerics are its own, not the toolkit's:
 
 - alignment: direct sum over all pairs, in row blocks;
 - field: Fourier modes of the periodic box, each advanced with the integrating factor
@@ -121,8 +122,8 @@ def write_gradients(path, d, gradients):
 class Model:
     def __init__(self, s):
         self.d = int(s["dimension"])
-        if self.d not in (1, 2):
-            raise ValueError(f"dimension {self.d}: this example solves d = 1 and 2")
+        if self.d not in (1, 2, 3):
+            raise ValueError(f"dimension {self.d}: this example solves d = 1, 2 and 3")
         al = s["alignment"]
         if al["kind"] == "cucker_smale":
             self.beta, self.R, self.sigma = float(al["beta"]), float(al["radius"]), float(al["sigma"])
@@ -132,9 +133,11 @@ class Model:
             raise ValueError(f"alignment.kind {al['kind']}: this example knows cucker_smale and none")
         ch = s["chemotaxis"]
         self.eta, self.D, self.kappa = float(ch["eta"]), float(ch["diffusion"]), float(ch["decay"])
-        if ch["source"]["kind"] != "polynomial_bump":
-            raise ValueError(f"chemotaxis.source.kind {ch['source']['kind']}: this example knows polynomial_bump")
+        self.source = ch["source"]["kind"]
+        if self.source not in ("polynomial_bump", "smooth_bump"):
+            raise ValueError(f"chemotaxis.source.kind {self.source}: this example knows polynomial_bump and smooth_bump")
         self.r, self.c = float(ch["source"]["radius"]), float(ch["source"]["amplitude"])
+        self.sharpness = float(ch["source"]["sharpness"]) if self.source == "smooth_bump" else 0.0
         force = s["external_force"]
         self.force = force["kind"]
         if self.force == "constant":
@@ -196,7 +199,13 @@ class Model:
         nodes = base[:, None, :] + self.stencil[None, :, :]
         y = self.origin + nodes * self.h - x[:, None, :]
         u = 1 - (y ** 2).sum(axis=2) / self.r ** 2
-        values = np.where(u > 0, self.c * u ** 3, 0.0) * m[:, None]
+        inside = u > 0
+        if self.source == "smooth_bump":
+            safe = np.where(inside, u, 1.0)
+            values = np.where(inside, self.c * np.exp(-self.sharpness * (1 - safe) / safe), 0.0)
+        else:
+            values = np.where(inside, self.c * u ** 3, 0.0)
+        values = values * m[:, None]
         grid = np.zeros([self.n] * self.d)
         index = tuple(np.mod(nodes[:, :, a], self.n).reshape(-1) for a in range(self.d))
         np.add.at(grid, index, values.reshape(-1))
