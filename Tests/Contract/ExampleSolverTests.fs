@@ -48,4 +48,17 @@ let tests =
             let independence = theirs.Checks |> List.map (fun c -> (Independence.between c.Reference theirs.Solver).Text) |> List.distinct
             Expect.equal independence [ "yes" ] "every reference is independent of an outside solver"
         }
+
+        test "The example Python solver Holds on the manufactured problems of d = 1, 2 and 3, every term on, with at least three judged time steps" {
+            use python = ExternalProcessSolver.Create($"python3 \"{script}\"", TimeSpan.FromMinutes 5.0, Environment.ProcessorCount, order = 2.0)
+            let suite =
+                { Name = "manufactured"
+                  Entries = [ for d in 1..3 -> Convergence.check (ConvergenceProblem.Manufactured d) (Suite.manufacturedDesign d), Ladder.fixedDesign [] 0 0.0 ] }
+            let run = Suite.run suite { Solver = python; Seed = 20261123; ScenarioText = "manufactured"; Progress = ignore; Finished = ignore }
+            for c in run.Checks do
+                Expect.equal c.Verdict Verdict.Holds $"{c.Id}: {String.Join(' ', c.Notes)}"
+                let time = c.Convergence.Value.Time
+                Expect.isGreaterThanOrEqual (time.Judged |> Array.filter id |> Array.length) 3 $"{c.Id}: three time steps judged"
+                Expect.isGreaterThan time.Order 1.7 $"{c.Id}: second order in dt"
+        }
     ]

@@ -56,6 +56,15 @@ let tests =
             Expect.equal (Convergence.combine fourth (Some grid)) (Verdict.Inconclusive None) "and the check is Inconclusive with it"
         }
 
+        test "A bound series measures something only with a time after 0 and finite bounds and measurements there" {
+            let series times measured bound : BoundSeries =
+                { Quantity = "q"; Source = "s"; Formula = "f"; Times = times; Measured = measured; Bound = bound; Slack = 0.0 }
+            Expect.isTrue (series [| 0.0; 1.0 |] [| 1.0; 2.0 |] [| 1.0; 3.0 |]).Measures "a finite bound at t = 1"
+            Expect.isFalse (series [| 0.0; 1.0 |] [| 1.0; 2.0 |] [| 1.0; infinity |]).Measures "an infinite bound holds whatever the solver does"
+            Expect.isFalse (series [| 0.0 |] [| 1.0 |] [| 1.0 |]).Measures "t = 0 alone meets its bound by construction"
+            Expect.isFalse (series [| 0.0; 1.0 |] [| 1.0; nan |] [| 1.0; 3.0 |]).Measures "a NaN measurement"
+        }
+
         test "The radial Fourier transform of chi matches a tensor Gauss-Legendre quadrature of the integral in the plane and on the line" {
             let chi = MeanField.Core.Kernels.PolynomialBump(0.5, 1.3)
             let rule = MathNet.Numerics.Integration.GaussLegendreRule(-0.5, 0.5, 200)
