@@ -182,11 +182,12 @@ let tests =
             let broken = Solvers.mapStates "velocities x5" (fun moved -> for k in 0 .. moved.Velocities.Length - 1 do moved.Velocities[k] <- 5.0 * moved.Velocities[k])
             // Four replicas per rung: the interval's variance comes from the replicas from three on.
             let ladder = (MeanField.Verification.Ladder.fixedDesign [ 128.0; 256.0; 512.0; 1024.0 ] 4 0.0)
-            let run solver = (MeanFieldRate.check scenario "default" 1.0 8000).Run(Solvers.context solver 8 ladder)
+            // A reference of 32000 cells: its floor (the fitted law at N = M) stays below a tenth of the N = 1024 rung's error.
+            let run solver = (MeanFieldRate.check scenario "default" 1.0 32000).Run(Solvers.context solver 8 ladder)
             let result = run broken
             Expect.equal result.Verdict Verdict.Violated $"slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}]"
             let honest = run Solvers.own
-            Expect.isFalse honest.Verdict.IsViolated $"the solver itself is not violated: slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
+            Expect.equal honest.Verdict Verdict.Holds $"the solver itself Holds: slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
             Expect.isTrue (honest.Rate.Value.ReferenceFloor.IsSome) "the reference's floor is reported"
         }
     
@@ -202,12 +203,12 @@ let tests =
                 [ "vlasov-d1", [ 128.0; 256.0; 512.0; 1024.0 ], chemotaxisTenfold, MeanFieldRate.checkGrid
                   "monokinetic-d1", [ 64.0; 128.0; 256.0; 512.0 ], velocitiesFivefold, Monokinetic.check ] do
                 let scenario = MeanField.Core.Scenarios.ScenarioReader.Embedded name
-                let run solver = (check scenario name 1.0).Run(Solvers.context solver 10 (Ladder.fixedDesign xs 3 0.0))
+                let run solver = (check scenario name 1.0).Run(Solvers.context solver 10 (Ladder.fixedDesign xs 5 0.0))
                 let result = run bug
                 let means = result.Rate.Value.Rungs |> List.map (fun r -> r.Mean)
                 Expect.equal result.Verdict Verdict.Violated $"{name}: slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}], means {means}"
                 let honest = run Solvers.own
-                Expect.isFalse honest.Verdict.IsViolated $"{name}: the solver itself is not violated: slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
+                Expect.equal honest.Verdict Verdict.Holds $"{name}: the solver itself Holds: slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
         }
 
         test "The a-priori check holds for the solver and turns Violated when the solver's time step is in the wrong unit" {
@@ -241,12 +242,12 @@ let tests =
                     for gradient in solution.Gradients do
                         for g in gradient do Array.fill g 0 g.Length 0.0
                     solution)
-            let ladder = (MeanField.Verification.Ladder.fixedDesign [ 128.0; 256.0; 512.0; 1024.0 ] 2 0.0)
-            let run solver = (ChemicalGradient.check scenario "default" 1.0 8000).Run(Solvers.context solver 9 ladder)
+            let ladder = (MeanField.Verification.Ladder.fixedDesign [ 128.0; 256.0; 512.0; 1024.0 ] 6 0.0)
+            let run solver = (ChemicalGradient.check scenario "default" 1.0 32000).Run(Solvers.context solver 9 ladder)
             let result = run broken
             Expect.equal result.Verdict Verdict.Violated $"slope {result.Rate.Value.Fit.Slope} [{result.Rate.Value.Fit.Lower}, {result.Rate.Value.Fit.Upper}]"
             let honest = run Solvers.own
-            Expect.isFalse honest.Verdict.IsViolated $"the solver itself is not violated: slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
+            Expect.equal honest.Verdict Verdict.Holds $"the solver itself Holds: slope {honest.Rate.Value.Fit.Slope} [{honest.Rate.Value.Fit.Lower}, {honest.Rate.Value.Fit.Upper}]"
         }
     
         test "The growth check recovers a double-exponential prefactor from the earlier checks, over the rungs they all fitted" {
