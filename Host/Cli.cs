@@ -39,7 +39,40 @@ public static class Cli
             return ExitCodes.BadInput;
         }
 
-        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return Guard(() => parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }), error);
+    }
+
+    /// <summary>
+    /// Runs a command; an exception nobody expected (a bug: every expected failure has its own message
+    /// and exit code) becomes one message saying so, with the stack trace in a file it names, and
+    /// <see cref="ExitCodes.InternalError"/>. The commands write their outputs atomically, so nothing
+    /// partial is left.
+    /// </summary>
+    public static int Guard(Func<int> command, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(error);
+        try
+        {
+            return command();
+        }
+        catch (Exception e)
+        {
+            string file = Path.Combine(Path.GetTempPath(), $"meanfield-crash-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.txt");
+            string where;
+            try
+            {
+                File.WriteAllText(file, $"meanfield {typeof(Cli).Assembly.GetName().Version}\n{Environment.CommandLine}\n\n{e}\n");
+                where = $"the details are in {file}";
+            }
+            catch (Exception write) when (write is IOException or UnauthorizedAccessException)
+            {
+                where = "the details could not be written to a file";
+            }
+
+            error.WriteLine($"meanfield: internal error, a bug in meanfield, not in your input: {e.GetType().Name}: {e.Message}. Nothing partial was written; {where}. Please report it with that file.");
+            return ExitCodes.InternalError;
+        }
     }
 
     /// <summary>

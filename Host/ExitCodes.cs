@@ -19,4 +19,7 @@ public static class ExitCodes
 
     /// <summary><c>verify --merge</c>: a sequential check needs another look; the next wave's plan is written.</summary>
     public const int NextWave = 4;
+
+    /// <summary>An internal error (a bug in meanfield): one message, the stack trace in a file it names (EX_SOFTWARE of sysexits.h).</summary>
+    public const int InternalError = 70;
 }

@@ -84,7 +84,17 @@ internal static class VerifyCommand
     /// <summary>The suite, the solver and the baseline a request names, checked; null after writing why to <paramref name="error"/> (bad input).</summary>
     internal static Prepared? Prepare(Request request, TextWriter error)
     {
-        var (suiteName, checks, scenarioFile, _, seed, baselineFile, _, _, solverOptions, allowDifferent, powerRun, maxReplicas, checkSeconds, _) = request;
+        var (suiteName, checks, scenarioFile, outDir, seed, baselineFile, junitFile, _, solverOptions, allowDifferent, powerRun, maxReplicas, checkSeconds, _) = request;
+        // Refuse before working: an output that cannot be written would be found only after every check ran.
+        foreach (var (option, path) in new[] { ("--out", outDir.FullName), ("--junit", junitFile?.FullName) })
+        {
+            if (path is not null && OutputPath.WhyNotWritable(path) is { } why)
+            {
+                error.WriteLine($"meanfield verify: {option} {path} cannot be written: {why}");
+                return null;
+            }
+        }
+
         if (maxReplicas is < 1)
         {
             error.WriteLine($"meanfield verify: --max-replicas {maxReplicas} must be at least 1");
@@ -214,7 +224,7 @@ internal static class VerifyCommand
 
         if (junitFile is not null)
         {
-            AtomicFile.Write(junitFile.FullName, stream => VerificationJUnit.Build(run).Save(stream));
+            Exporters.WriteSingle(JUnitExporter.Instance, run, info, junitFile.FullName);
         }
 
         foreach (var c in run.Checks) output.WriteLine($"{c.Id}: {Summary(c)}");

@@ -24,6 +24,34 @@ type Suite =
     { Name: string
       Entries: (Check * Ladder) list }
 
+/// The three suites: quick (CI), full (publication), large (a cluster).
+[<RequireQualifiedAccess>]
+type SuiteKind =
+    | Quick
+    | Full
+    | Large
+
+    /// The suite's name for --suite and in every output (built here only).
+    member this.Name =
+        match this with
+        | Quick -> "quick"
+        | Full -> "full"
+        | Large -> "large"
+
+    static member all = [ Quick; Full; Large ]
+
+/// One value for each suite: a row of the suite table's sizes side by side.
+type PerSuite<'a> =
+    { Quick: 'a
+      Full: 'a
+      Large: 'a }
+
+    member this.For(kind: SuiteKind) =
+        match kind with
+        | SuiteKind.Quick -> this.Quick
+        | SuiteKind.Full -> this.Full
+        | SuiteKind.Large -> this.Large
+
 /// How a suite is run: the solver under test, the root seed, and where to report.
 type RunSettings =
     { Solver: IParticleSolver
@@ -153,76 +181,88 @@ module Suite =
             ClosedForms.momentum model.Scenario model.ScenarioName 200, derived
             ClosedForms.fieldIndependence model.Scenario model.ScenarioName 200, derived ]
 
-    /// Every check, sized to finish in a few minutes on a 2-core machine. Rungs below FitFrom are the
-    /// pre-asymptotic policy: the first rung of every ladder is measured and shown but not fitted.
-    /// Every rate check draws its replicas sequentially, from the first look's count up to four times
-    /// as many, and stops when decided; no check may run past <c>quickSeconds</c>. The sharpness checks
-    /// on the square and the clusters are cheap because their control variates remove over 90% of the
-    /// variance. Ladders end at N = 2000 or below (4000 for the square, whose log-corrected slope needs the
-    /// length): every first look decides with a margin, and exact transport at 4000 against 16000
-    /// points would cost a fifth of the suite.
-    let quick (model: Model) =
-        { Name = "quick"
-          Entries =
-            fournierGuillin model (fun d -> looks (doubling 125.0 5) (if d = 1 then 8 else 6) 250.0)
-            @ [ FournierGuillin.sharpness "square", looks (doubling 125.0 6) 4 250.0
-                FournierGuillin.sharpness "clusters", looks (doubling 32.0 6) 8 32.0
-                FournierGuillin.sharpness "cube6", looks (doubling 125.0 5) 6 250.0
-                // Perturbations delta = 1e-3 .. 1e-1: every rung is in the linear regime, so all are fitted.
-                Dobrushin.check model.Scenario model.ScenarioName 1.0 400, looks [ 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 4 0.0 ]
-            @ meanField model [ 1.0; 2.0 ] 128000 (looks (doubling 125.0 5) 4 250.0)
-            // After the mean-field checks: it reads the same reference run at t = 1.
-            @ [ ChemicalGradient.check model.Scenario model.ScenarioName 1.0 128000, looks (doubling 125.0 5) 4 250.0 ]
-            @ referenceChecks model (looks (doubling 125.0 5) 4 250.0) (looks (doubling 125.0 5) 4 250.0)
-            @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0 ] 1 0.0 ]
-            @ codeChecks model
-            |> List.map (fun (check, l) -> check, { l with Seconds = Some quickSeconds }) }
-
-    /// Publication sizes: longer ladders and more replicas, sized to finish within 40 minutes on a
+    /// The suite table: a row per check (or family of checks), in the order every suite runs them, each row
+    /// giving its checks and ladders in the quick, full and large suites side by side. Adding a check of an
+    /// existing kind is one row here.
+    ///
+    /// quick: every check sized to finish in a few minutes on a 2-core machine. Rungs below FitFrom are the
+    /// pre-asymptotic policy: the first rung of every ladder is measured and shown but not fitted. Every
+    /// rate check draws its replicas sequentially, from the first look's count up to four times as many,
+    /// and stops when decided; no check may run past <c>quickSeconds</c>. The sharpness checks on the square
+    /// and the clusters are cheap because their control variates remove over 90% of the variance. Ladders
+    /// end at N = 2000 or below (4000 for the square, whose log-corrected slope needs the length): every
+    /// first look decides with a margin, and exact transport at 4000 against 16000 points would cost a fifth
+    /// of the suite.
+    ///
+    /// full: publication sizes, longer ladders and more replicas, sized to finish within 40 minutes on a
     /// 2-core machine, each rate check sequential up to four times its first look. Exact transport on
     /// monokinetic clouds (points near a curve in phase space) is the slowest per point, so that ladder
     /// stops at 4000.
-    let full (model: Model) =
-        { Name = "full"
-          Entries =
-            fournierGuillin model (fun _ -> looks (doubling 125.0 7) 16 500.0)
-            @ [ FournierGuillin.sharpness "square", looks (doubling 125.0 7) 8 500.0
-                FournierGuillin.sharpness "clusters", looks (doubling 64.0 7) 16 128.0
-                FournierGuillin.sharpness "cube6", looks (doubling 125.0 7) 16 500.0
-                Dobrushin.check model.Scenario model.ScenarioName 2.0 2000, looks [ 1e-8; 1e-7; 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 8 0.0 ]
-            @ meanField model [ 0.5; 1.0; 2.0 ] 1_000_000 (looks (doubling 125.0 6) 12 250.0)
-            // After the mean-field checks: it reads the same reference run at t = 1.
-            @ [ ChemicalGradient.check model.Scenario model.ScenarioName 1.0 1_000_000, looks (doubling 125.0 6) 12 250.0 ]
-            @ referenceChecks model (looks (doubling 125.0 7) 12 250.0) (looks (doubling 125.0 6) 12 250.0)
-            @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0; 4000.0 ] 2 0.0 ]
-            @ codeChecks model
-            |> List.map (fun (check, l) -> check, { l with Seconds = Some fullSeconds }) }
+    ///
+    /// large: beyond one machine (run it sharded: <c>--plan</c>): mean-field ladders to N = 102400 in d = 2
+    /// and d = 3 against 10^7-cell references, Fournier-Guillin ladders to 64000, and 16 replicas per rung
+    /// at the first look, up to 64. No time budget: under sharding the replica budget is the limit.
+    let private table : (Model -> SuiteKind -> (Check * Ladder) list) list =
+        let sized (check: Check) (ladders: PerSuite<Ladder>) = fun (_: Model) (suite: SuiteKind) -> [ check, ladders.For suite ]
+        let meanFieldLadder = { Quick = looks (doubling 125.0 5) 4 250.0; Full = looks (doubling 125.0 6) 12 250.0; Large = Ladder.sequential (doubling 200.0 10) 16 64 400.0 }
+        let referenceCells = { Quick = 128000; Full = 1_000_000; Large = 10_000_000 }
+        let meanFieldTimes = { Quick = [ 1.0; 2.0 ]; Full = [ 0.5; 1.0; 2.0 ]; Large = [ 0.5; 1.0; 2.0 ] }
+        // The chemical gradient reads the mean-field checks' reference run at t = 1, so it comes after them.
+        let meanFieldWithGradient (model: Model) (suite: SuiteKind) =
+            meanField model (meanFieldTimes.For suite) (referenceCells.For suite) (meanFieldLadder.For suite)
+            @ [ ChemicalGradient.check model.Scenario model.ScenarioName 1.0 (referenceCells.For suite), meanFieldLadder.For suite ]
+        [ fun model suite ->
+              fournierGuillin model (fun d ->
+                  { Quick = looks (doubling 125.0 5) (if d = 1 then 8 else 6) 250.0
+                    Full = looks (doubling 125.0 7) 16 500.0
+                    Large = Ladder.sequential (doubling 125.0 10) 16 64 500.0 }.For suite)
+          sized (FournierGuillin.sharpness "square")
+              { Quick = looks (doubling 125.0 6) 4 250.0; Full = looks (doubling 125.0 7) 8 500.0; Large = Ladder.sequential (doubling 125.0 10) 8 32 500.0 }
+          sized (FournierGuillin.sharpness "clusters")
+              { Quick = looks (doubling 32.0 6) 8 32.0; Full = looks (doubling 64.0 7) 16 128.0; Large = Ladder.sequential (doubling 64.0 10) 16 64 128.0 }
+          sized (FournierGuillin.sharpness "cube6")
+              { Quick = looks (doubling 125.0 5) 6 250.0; Full = looks (doubling 125.0 7) 16 500.0; Large = Ladder.sequential (doubling 125.0 10) 16 64 500.0 }
+          // Every perturbation delta is in the linear regime, so all rungs are fitted.
+          fun model suite ->
+              let horizon, cells = { Quick = 1.0, 400; Full = 2.0, 2000; Large = 2.0, 8000 }.For suite
+              [ Dobrushin.check model.Scenario model.ScenarioName horizon cells,
+                { Quick = looks [ 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 4 0.0
+                  Full = looks [ 1e-8; 1e-7; 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 8 0.0
+                  Large = Ladder.sequential [ 1e-8; 1e-7; 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 16 64 0.0 }.For suite ]
+          meanFieldWithGradient
+          // The large suite also measures Theorem 2.1 in d = 3 (unless the model is already in d = 3).
+          fun model suite ->
+              match suite with
+              | SuiteKind.Large when model.Scenario.Dimension <> 3 ->
+                  let law, name = model.Law 3
+                  meanFieldWithGradient { model with Scenario = model.Scenario.InDimension(3, law); ScenarioName = sprintf "%s in d = 3 (%s)" model.ScenarioName name } suite
+              | _ -> []
+          fun model suite ->
+              referenceChecks model
+                  ({ Quick = looks (doubling 125.0 5) 4 250.0; Full = looks (doubling 125.0 7) 12 250.0; Large = Ladder.sequential (doubling 125.0 9) 16 64 250.0 }.For suite)
+                  ({ Quick = looks (doubling 125.0 5) 4 250.0; Full = looks (doubling 125.0 6) 12 250.0; Large = Ladder.sequential (doubling 125.0 8) 16 64 250.0 }.For suite)
+          fun model suite ->
+              [ APriori.check model.Scenario model.ScenarioName,
+                { Quick = ladder [ 250.0; 1000.0 ] 1 0.0; Full = ladder [ 250.0; 1000.0; 4000.0 ] 2 0.0; Large = ladder [ 250.0; 1000.0; 4000.0; 16000.0 ] 4 0.0 }.For suite ]
+          fun model _ -> codeChecks model ]
 
-    /// Beyond one machine (run it sharded: <c>--plan</c>): mean-field ladders to N = 102400 in d = 2 and
-    /// d = 3 against 10^7-cell references, Fournier-Guillin ladders to 64000, and 16 replicas per rung at
-    /// the first look, up to 64. No time budget: under sharding the replica budget is the limit.
-    let large (model: Model) =
-        let d3 =
-            let law, name = model.Law 3
-            { model with Scenario = model.Scenario.InDimension(3, law); ScenarioName = sprintf "%s in d = 3 (%s)" model.ScenarioName name }
-        let meanFieldLadder = Ladder.sequential (doubling 200.0 10) 16 64 400.0
-        let cells = 10_000_000
-        { Name = "large"
+    /// The suite of that kind for the model: the table's rows in order, with the kind's seconds per check.
+    let ofKind (kind: SuiteKind) (model: Model) =
+        let seconds = { Quick = Some quickSeconds; Full = Some fullSeconds; Large = None }.For kind
+        { Name = kind.Name
           Entries =
-            fournierGuillin model (fun _ -> Ladder.sequential (doubling 125.0 10) 16 64 500.0)
-            @ [ FournierGuillin.sharpness "square", Ladder.sequential (doubling 125.0 10) 8 32 500.0
-                FournierGuillin.sharpness "clusters", Ladder.sequential (doubling 64.0 10) 16 64 128.0
-                FournierGuillin.sharpness "cube6", Ladder.sequential (doubling 125.0 10) 16 64 500.0
-                Dobrushin.check model.Scenario model.ScenarioName 2.0 8000, Ladder.sequential [ 1e-8; 1e-7; 1e-6; 1e-5; 1e-4; 1e-3; 1e-2 ] 16 64 0.0 ]
-            @ meanField model [ 0.5; 1.0; 2.0 ] cells meanFieldLadder
-            @ [ ChemicalGradient.check model.Scenario model.ScenarioName 1.0 cells, meanFieldLadder ]
-            @ (if model.Scenario.Dimension = 3 then []
-               else
-                   meanField d3 [ 0.5; 1.0; 2.0 ] cells meanFieldLadder
-                   @ [ ChemicalGradient.check d3.Scenario d3.ScenarioName 1.0 cells, meanFieldLadder ])
-            @ referenceChecks model (Ladder.sequential (doubling 125.0 9) 16 64 250.0) (Ladder.sequential (doubling 125.0 8) 16 64 250.0)
-            @ [ APriori.check model.Scenario model.ScenarioName, ladder [ 250.0; 1000.0; 4000.0; 16000.0 ] 4 0.0 ]
-            @ codeChecks model }
+            table
+            |> List.collect (fun row -> row model kind)
+            |> List.map (fun (check, l) -> check, (match seconds with Some s -> { l with Seconds = Some s } | None -> l)) }
+
+    /// Every check, sized for CI: minutes on a 2-core machine.
+    let quick (model: Model) = ofKind SuiteKind.Quick model
+
+    /// Publication sizes: within 40 minutes on a 2-core machine.
+    let full (model: Model) = ofKind SuiteKind.Full model
+
+    /// Beyond one machine: run it sharded (<c>--plan</c>).
+    let large (model: Model) = ofKind SuiteKind.Large model
 
     /// The budget overridden from the command line: replicas per rung at most (a count below a check's
     /// first look makes it a fixed design at its first look) and seconds per check.
@@ -235,11 +275,9 @@ module Suite =
                   check, (match seconds with Some s -> { l with Seconds = Some s } | None -> l)) }
 
     let byName (name: string) (model: Model) =
-        match name with
-        | "quick" -> Ok(quick model)
-        | "full" -> Ok(full model)
-        | "large" -> Ok(large model)
-        | other -> Error $"suite '{other}' does not exist (quick, full, large)"
+        match SuiteKind.all |> List.tryFind (fun k -> k.Name = name) with
+        | Some kind -> Ok(ofKind kind model)
+        | None -> Error $"suite '{name}' does not exist (quick, full, large)"
 
     let ids (suite: Suite) = suite.Entries |> List.map (fun (c, _) -> c.Id)
 

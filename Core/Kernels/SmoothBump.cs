@@ -68,13 +68,7 @@ public sealed class SmoothBump : ISourceProfile
     /// <summary>c |S^{d-1}| r^d int_0^1 exp(-a s^2/(1 - s^2)) s^{d-1} ds, by Gauss-Legendre on 16 panels of 32 nodes.</summary>
     public double Mass(int dimension)
     {
-        double sphere = dimension switch
-        {
-            1 => 2.0,
-            2 => 2.0 * Math.PI,
-            3 => 4.0 * Math.PI,
-            _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension must be 1, 2 or 3"),
-        };
+        double sphere = UnitSphere.Area(dimension);
         const int panels = 16;
         double sum = 0;
         for (int p = 0; p < panels; p++)

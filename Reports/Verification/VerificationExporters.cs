@@ -36,12 +36,36 @@ public static class Exporters
         }
     }
 
+    /// <summary>Writes the one artifact of <paramref name="exporter"/> for <paramref name="result"/> to <paramref name="path"/>, atomically.</summary>
+    public static void WriteSingle<T>(IExporter<T> exporter, T result, RunInfo info, string path)
+    {
+        ArgumentNullException.ThrowIfNull(exporter);
+        var artifact = exporter.Artifacts(result, info).Single();
+        MeanField.Core.Files.AtomicFile.Write(path, artifact.Write);
+    }
+
     /// <summary>An artifact rendered as UTF-8 text.</summary>
     internal static Action<Stream> Text(Action<TextWriter> render) => stream =>
     {
         using var w = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
         render(w);
     };
+}
+
+/// <summary>
+/// The JUnit XML file of a run (one test case per check), for CI systems that display test cases. Not in
+/// the report folder: <c>verify --junit FILE</c> writes its one artifact where the user asks.
+/// </summary>
+public sealed class JUnitExporter : IExporter<RunResult>
+{
+    public static JUnitExporter Instance { get; } = new();
+
+    private JUnitExporter() { }
+
+    public IEnumerable<Artifact> Artifacts(RunResult result, RunInfo info)
+    {
+        yield return new Artifact("junit.xml", stream => VerificationJUnit.Build(result).Save(stream));
+    }
 }
 
 /// <summary>The power measurement's outputs: the detection matrix as Markdown, and results.json.</summary>

@@ -6,6 +6,12 @@ open MeanField.Core.Kernels
 /// sup over a fine radial grid of a function of r, as an independent check of a closed form.
 let private supOver f (r: float) = Seq.init 200001 (fun k -> abs (f (r * float k / 200000.0))) |> Seq.max
 
+/// int chi over R^d in d = 1, 2, 3 from a radial profile and a rule for int_0^R: 2, 2 pi r, 4 pi r^2 times chi(r).
+let private radialMasses (quad: (float -> float) -> float) (radial: float -> float) =
+    [ 2.0 * quad radial
+      2.0 * System.Math.PI * quad (fun r -> r * radial r)
+      4.0 * System.Math.PI * quad (fun r -> r * r * radial r) ]
+
 [<Tests>]
 let tests =
     testList "MeanField.Core.Kernels" [
@@ -13,10 +19,7 @@ let tests =
             let chi = PolynomialBump(0.7, 1.3)
             let radial (r: float) = chi.ValueOfSquaredDistance(r * r)
             let quad f = MathNet.Numerics.Integrate.GaussLegendre(System.Func<float, float>(f), 0.0, 0.7, 64)
-            let expected =
-                [ 2.0 * quad radial
-                  2.0 * System.Math.PI * quad (fun r -> r * radial r)
-                  4.0 * System.Math.PI * quad (fun r -> r * r * radial r) ]
+            let expected = radialMasses quad radial
             for d in 1 .. 3 do
                 Expect.floatClose Accuracy.veryHigh (chi.Mass d) expected[d - 1] $"mass in d = {d}"
         }
@@ -39,10 +42,7 @@ let tests =
             let radial (r: float) = chi.ValueOfSquaredDistance(r * r)
             // Tanh-sinh (double exponential) quadrature: a different rule from the Gauss-Legendre panels of Mass.
             let quad f = MathNet.Numerics.Integrate.DoubleExponential(System.Func<float, float>(f), 0.0, 0.9)
-            let expected =
-                [ 2.0 * quad radial
-                  2.0 * System.Math.PI * quad (fun r -> r * radial r)
-                  4.0 * System.Math.PI * quad (fun r -> r * r * radial r) ]
+            let expected = radialMasses quad radial
             for d in 1 .. 3 do
                 Expect.floatClose Accuracy.high (chi.Mass d) expected[d - 1] $"mass in d = {d}"
             let h = 1e-6

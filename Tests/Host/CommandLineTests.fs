@@ -199,4 +199,37 @@ let tests =
                 Expect.isTrue (Directory.Exists other) "another target's is not touched"
                 Expect.isTrue (File.Exists(Path.Combine(target, "a.txt"))) "the run itself committed")
         }
+    
+        test "verify refuses an --out or --junit it cannot write before any check runs: exit 2, naming the option, the path and why" {
+            withTemp (fun dir ->
+                let out = Path.Combine(dir, "report")
+                for args, option in
+                    [ [ "verify"; "--check"; "closed-form-d2"; "--out"; "/proc/forbidden/x"; "--quiet" ], "--out /proc/forbidden/x"
+                      [ "verify"; "--check"; "closed-form-d2"; "--out"; out; "--junit"; "/proc/forbidden/j.xml"; "--quiet" ], "--junit /proc/forbidden/j.xml" ] do
+                    let clock = Stopwatch.StartNew()
+                    let code, stdout, stderr = run args
+                    Expect.equal code 2 $"{args}: {stdout} {stderr}"
+                    Expect.stringContains stderr $"{option} cannot be written" "names the option and the path"
+                    Expect.stringContains stderr "does not take a new file" "and why"
+                    Expect.isFalse (stdout.Contains "closed-form-d2") "no check ran"
+                    Expect.isLessThan clock.Elapsed.TotalSeconds 20.0 "refused at once"
+                    Expect.isFalse (Directory.Exists out) "nothing written")
+        }
+
+        test "An unexpected exception is one message that says it is a bug, with the stack trace in a file it names, and exit code 70" {
+            use error = new StringWriter()
+            let code = MeanField.Host.Cli.Guard((fun () -> raise (System.InvalidOperationException "the sky fell")), error)
+            Expect.equal code 70 "the internal-error code"
+            let message = error.ToString()
+            Expect.stringContains message "internal error, a bug in meanfield" "says it is a bug"
+            Expect.stringContains message "InvalidOperationException: the sky fell" "and what failed"
+            Expect.equal (message.Trim().Split('\n').Length) 1 "in one line, no stack trace on the console"
+            let file = System.Text.RegularExpressions.Regex.Match(message, @"the details are in (\S+\.txt)").Groups[1].Value
+            Expect.isTrue (File.Exists file) $"the file it names: {message}"
+            let details = File.ReadAllText file
+            File.Delete file
+            Expect.stringContains details "the sky fell" "the exception"
+            Expect.stringContains details "at " "and its stack trace"
+            Expect.equal (MeanField.Host.Cli.Guard((fun () -> 3), error)) 3 "a command that returns passes its code through"
+        }
     ]

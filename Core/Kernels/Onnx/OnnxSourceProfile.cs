@@ -95,13 +95,7 @@ public sealed class OnnxSourceProfile : ISourceProfile
     /// <summary>int chi over R^d = |S^{d-1}| int_0^R chi(r) r^(d-1) dr, by Simpson's rule on the table.</summary>
     public double Mass(int dimension)
     {
-        double sphere = dimension switch
-        {
-            1 => 2,
-            2 => 2 * Math.PI,
-            3 => 4 * Math.PI,
-            _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension must be 1, 2 or 3"),
-        };
+        double sphere = UnitSphere.Area(dimension);
         double sum = 0;
         for (int k = 0; k <= Intervals; k++)
         {
