@@ -46,7 +46,9 @@ public static class SimulationJson
         {
             w.WriteStartObject();
             w.WriteString("name", c.Name);
-            w.WriteNumber("value", c.Value);
+            // A constant that overflows (sigma: 1e308 makes Lip(psi) infinite) is written as null, as every
+            // non-finite number of the project's JSON is.
+            w.WriteNumberOrNull("value", c.Value);
             w.WriteBoolean("estimated", c.IsEstimated);
             w.WriteString("domain", c.Domain);
             w.WriteEndObject();
@@ -59,14 +61,18 @@ public static class SimulationJson
             w.WriteStartObject();
             w.WriteNumber("t", r.Time);
             w.WriteStartArray("mean_velocity");
-            foreach (double m in r.MeanVelocity) w.WriteNumberValue(m);
+            foreach (double m in r.MeanVelocity)
+            {
+                if (double.IsFinite(m)) w.WriteNumberValue(m);
+                else w.WriteNullValue();
+            }
             w.WriteEndArray();
-            w.WriteNumber("velocity_spread", r.VelocitySpread);
-            w.WriteNumber("max_speed", r.MaxSpeed);
-            w.WriteNumber("position_radius", r.PositionRadius);
-            w.WriteNumber("velocity_radius", r.VelocityRadius);
-            w.WriteNumber("field_mass", r.FieldMass);
-            w.WriteNumber("max_grad_phi", r.MaxFieldGradient);
+            w.WriteNumberOrNull("velocity_spread", r.VelocitySpread);
+            w.WriteNumberOrNull("max_speed", r.MaxSpeed);
+            w.WriteNumberOrNull("position_radius", r.PositionRadius);
+            w.WriteNumberOrNull("velocity_radius", r.VelocityRadius);
+            w.WriteNumberOrNull("field_mass", r.FieldMass);
+            w.WriteNumberOrNull("max_grad_phi", r.MaxFieldGradient);
             w.WriteEndObject();
         }
 

@@ -27,6 +27,29 @@ let private small =
 [<Tests>]
 let tests =
     testList "MeanField.Host" [
+        test "Constants that overflow are written as JSON null, and forces that overflow are a named blow-up, never a stack trace" {
+            withTemp (fun dir ->
+                let shortRun (key: string) (value: string) =
+                    ScenarioReader.DefaultText().Replace(key, value).Replace("particles: 2000", "particles: 50").Replace("horizon: 2.0", "horizon: 0.1")
+                for name, key, value, expected in
+                    [ "sigma", "sigma: 0.5", "sigma: 1.0e+308", 0
+                      "beta", "beta: 1.0", "beta: 1.0e+308", 1
+                      "amplitude", "amplitude: 1.0", "amplitude: 1.0e+308", 1 ] do
+                    let file = Path.Combine(dir, $"{name}.yaml")
+                    File.WriteAllText(file, shortRun key value)
+                    let out = Path.Combine(dir, name)
+                    let code, stdout, stderr = run [ "simulate"; file; "--out"; out; "--quiet" ]
+                    Expect.equal code expected $"{name}: {stdout} {stderr}"
+                    Expect.isFalse (stderr.Contains "   at ") $"{name}: no stack trace"
+                    if expected = 0 then
+                        let json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(out, "summary.json"))).RootElement
+                        let lip = json.GetProperty("constants").EnumerateArray() |> Seq.find (fun c -> c.GetProperty("name").GetString() = "Lip(gamma)")
+                        Expect.equal (lip.GetProperty("value").ValueKind) System.Text.Json.JsonValueKind.Null $"{name}: the infinite Lip(gamma) is null"
+                    else
+                        Expect.stringContains stderr "numerical blow-up at t = 0.01 (step 1): particle" $"{name}: names the time, the step and the particle"
+                        Expect.isFalse (Directory.Exists out) $"{name}: nothing written")
+        }
+
         test "simulate writes snapshots, summary, scenario and pictures for every output time" {
             withTemp (fun dir ->
                 let file = Path.Combine(dir, "s.yaml")
