@@ -130,7 +130,7 @@ module Suite =
               FournierGuillin.rate d law name, ladders d ]
 
     /// The ladder of every convergence check in dt.
-    let steps = [ 0.1; 0.05; 0.025; 0.0125; 0.00625 ]
+    let private steps = [ 0.1; 0.05; 0.025; 0.0125; 0.00625 ]
 
     /// The manufactured problems' sizes: few cells (each term acts on every one), a box of 6 (the source's
     /// support 1.4 about cells within about 1.6 of the origin), and the reference's modes and step where its

@@ -84,6 +84,13 @@ module Term =
         | Term.InitialField -> c.Eta <> 0.0 && not (c.InitialField :? ZeroFieldSpec)
         | Term.Masses -> not (isNull cells.Masses)
 
+    /// Whether <see cref="scale"/> can scale the term of this scenario (kernels given as ONNX models cannot be).
+    let canScale (scenario: Scenario) (term: Term) =
+        match term with
+        | Term.Alignment -> scenario.Alignment :? CuckerSmaleSpec
+        | Term.Source -> scenario.Chemotaxis.Source :? PolynomialBumpSpec || scenario.Chemotaxis.Source :? SmoothBumpSpec
+        | _ -> true
+
     /// The problem with the term times <c>factor</c> (0 drops it). Kernels given as ONNX models cannot be scaled.
     let scale (term: Term) (factor: float) (scenario: Scenario, cells: ParticleState) : Scenario * ParticleState =
         let scenario' =

@@ -128,6 +128,16 @@ let tests =
                     Expect.isGreaterThan m.Effect 1e-5 $"d = {d}: a 5%% error in the {m.Term.Description} moves the cells"
         }
 
+        test "A model whose kernel is an ONNX model gets margins for every term but the one that cannot be scaled" {
+            TempFolder.within "onnx-margins" (fun dir ->
+                let psi = OnnxModels.write dir "psi.onnx" (OnnxModels.cuckerSmale OnnxModels.Float64 1.0 0.5)
+                let text = ScenarioReader.DefaultText().Replace("  kind: cucker_smale\n  beta: 1.0\n  radius: 1.0\n  sigma: 0.5", $"  kind: onnx\n  path: \"{psi}\"\n  beta: 1.0")
+                let scenario = (ScenarioReader.Parse text).WithDomain(6.0, 32).WithTime(0.1, 0.05, 0.1)
+                let cells = InitialData.Sample(scenario.Initial, 2, 6, 3)
+                let margins = Convergence.margins scenario cells 8 0.05 [ 0.1 ]
+                Expect.equal (margins |> List.map _.Term) [ Term.Chemotaxis; Term.Diffusion; Term.Decay; Term.Source ] "the alignment (ONNX) is left out, as are the terms that are off")
+        }
+
         test "The own solver Holds on the manufactured problems in d = 1 and 2, and their code checks catch every mutant but the d = 3-only one" {
             let suite =
                 { Name = "power-test"

@@ -189,13 +189,14 @@ module Convergence =
             drawn.Velocities.CopyTo(weighted.Velocities, 0)
             weighted
 
-    /// Each term the problem switches on, with the change of the exact trajectories under a 5% error in it,
-    /// from a reference of half the modes (both runs share its truncation, which cancels in the difference).
+    /// Each term the problem switches on (and that can be scaled: not a kernel given as an ONNX model), with the
+    /// change of the exact trajectories under a 5% error in it, from a reference of half the modes (both runs
+    /// share its truncation, which cancels in the difference).
     let margins (scenario: Scenario) (cells: ParticleState) (modes: int) (step: float) (times: float seq) =
         let coarse = max 4 (modes / 2)
         let baseline = referenceStates scenario cells coarse step times
         Term.all
-        |> List.filter (Term.isOn scenario cells)
+        |> List.filter (fun term -> Term.isOn scenario cells term && Term.canScale scenario term)
         |> List.map (fun term ->
             let scenario', cells' = Term.scale term (1.0 + MarginError) (scenario, cells)
             let moved = referenceStates scenario' cells' coarse step times
