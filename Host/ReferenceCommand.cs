@@ -89,6 +89,7 @@ internal static class ReferenceCommand
             return ExitCodes.BadInput;
         }
 
+        if (!OutputChecks.Writable("reference", "--out", outDir.FullName, error)) return ExitCodes.BadInput;
         if (method == "particles")
         {
             // The particle reference runs the mesh alignment whenever the kernel allows it (as Particles does).

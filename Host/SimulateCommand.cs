@@ -69,6 +69,7 @@ internal static class SimulateCommand
             return ExitCodes.BadInput;
         }
 
+        if (!OutputChecks.Writable("simulate", "--out", outDir.FullName, error)) return ExitCodes.BadInput;
         if (!RunBudgetGate.Admit(new RunBudgetGate.Run("simulate", scenario, scenario.Particles, given, HeldOutputs.None, threads), error)) return ExitCodes.BadInput;
 
         string source = scenarioFile?.FullName ?? "embedded default";

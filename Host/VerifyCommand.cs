@@ -86,14 +86,8 @@ internal static class VerifyCommand
     {
         var (suiteName, checks, scenarioFile, outDir, seed, baselineFile, junitFile, _, solverOptions, allowDifferent, powerRun, maxReplicas, checkSeconds, _) = request;
         // Refuse before working: an output that cannot be written would be found only after every check ran.
-        foreach (var (option, path) in new[] { ("--out", outDir.FullName), ("--junit", junitFile?.FullName) })
-        {
-            if (path is not null && OutputPath.WhyNotWritable(path) is { } why)
-            {
-                error.WriteLine($"meanfield verify: {option} {path} cannot be written: {why}");
-                return null;
-            }
-        }
+        if (!OutputChecks.Writable("verify", "--out", outDir.FullName, error)) return null;
+        if (junitFile is not null && !OutputChecks.Writable("verify", "--junit", junitFile.FullName, error)) return null;
 
         if (maxReplicas is < 1)
         {

@@ -200,7 +200,7 @@ let tests =
                 Expect.isTrue (File.Exists(Path.Combine(target, "a.txt"))) "the run itself committed")
         }
     
-        test "verify refuses an --out or --junit it cannot write before any check runs: exit 2, naming the option, the path and why" {
+        test "verify, simulate and reference refuse an --out (or --junit) they cannot write before any work: exit 2, naming the option, the path and why" {
             withTemp (fun dir ->
                 let out = Path.Combine(dir, "report")
                 for args, option in
@@ -213,7 +213,11 @@ let tests =
                     Expect.stringContains stderr "does not take a new file" "and why"
                     Expect.isFalse (stdout.Contains "closed-form-d2") "no check ran"
                     Expect.isLessThan clock.Elapsed.TotalSeconds 20.0 "refused at once"
-                    Expect.isFalse (Directory.Exists out) "nothing written")
+                    Expect.isFalse (Directory.Exists out) "nothing written"
+                for args in [ [ "simulate"; "--out"; "/proc/forbidden/s"; "--quiet" ]; [ "reference"; "--method"; "grid"; "--out"; "/proc/forbidden/r"; "--quiet" ] ] do
+                    let code, stdout, stderr = run args
+                    Expect.equal code 2 $"{args}: {stdout} {stderr}"
+                    Expect.stringContains stderr "--out /proc/forbidden/" $"{args}: names the option and the path")
         }
 
         test "An unexpected exception is one message that says it is a bug, with the stack trace in a file it names, and exit code 70" {
