@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using MeanField.Core.Files;
 
 namespace MeanField.Host;
 
@@ -39,7 +41,22 @@ public static class Cli
             return ExitCodes.BadInput;
         }
 
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Interrupted(c, ExitCodes.Interrupted, error));
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Interrupted(c, ExitCodes.Terminated, error));
         return Guard(() => parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }), error);
+    }
+
+    /// <summary>
+    /// On SIGINT or SIGTERM: stop, kill the external solvers' process trees, remove the work and staging
+    /// folders (nothing partial is left), and exit with 130 or 143.
+    /// </summary>
+    private static void Interrupted(PosixSignalContext context, int code, TextWriter error)
+    {
+        context.Cancel = true;
+        Interruption.CleanUp();
+        error.WriteLine($"meanfield: interrupted by {context.Signal}: the solver processes were killed and the work and staging folders removed; nothing was written");
+        error.Flush();
+        Environment.Exit(code);
     }
 
     /// <summary>

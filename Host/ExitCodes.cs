@@ -20,6 +20,12 @@ public static class ExitCodes
     /// <summary><c>verify --merge</c>: a sequential check needs another look; the next wave's plan is written.</summary>
     public const int NextWave = 4;
 
+    /// <summary>Interrupted by SIGINT (128 + 2): solver processes killed, work and staging folders removed, nothing written.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Terminated by SIGTERM (128 + 15), cleaned up as for SIGINT.</summary>
+    public const int Terminated = 143;
+
     /// <summary>An internal error (a bug in meanfield): one message, the stack trace in a file it names (EX_SOFTWARE of sysexits.h).</summary>
     public const int InternalError = 70;
 }

@@ -31,6 +31,7 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly string _workRoot;
     private readonly string _workingDirectory;
+    private readonly IDisposable _interrupt;
     private int _runs;
 
     private ExternalProcessSolver(string commandLine, string[] words, TimeSpan timeout, int jobs, string workRoot, string? version, double? order)
@@ -41,6 +42,11 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
         _slots = new SemaphoreSlim(jobs, jobs);
         _workRoot = workRoot;
         _workingDirectory = Environment.CurrentDirectory;
+        // Interrupted, the runs' work folders go with the process (a failed run's is kept only on a normal exit).
+        _interrupt = Files.Interruption.OnInterrupt(() =>
+        {
+            if (Directory.Exists(workRoot)) Directory.Delete(workRoot, recursive: true);
+        });
         Identity = new SolverIdentity(SolverKind.Command, commandLine, version, ProtocolVersion, CodeComponents.None, order);
     }
 
@@ -154,7 +160,9 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
             CellsCsv.WriteInitial(w, problem.Initial);
         if (problem.WantsGradient) File.WriteAllText(Path.Combine(folder, WantsGradientFile), "");
 
+        if (Files.Interruption.Requested) throw new OperationCanceledException("interrupted");
         using var process = Start(_words, folder, _workingDirectory);
+        using var interrupt = Files.Interruption.OnInterrupt(() => Kill(process));
         var tail = new Queue<string>();
         var gate = new object();
         process.ErrorDataReceived += (_, e) =>
@@ -213,6 +221,7 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
     /// <summary>Removes the work root when no run kept a folder there.</summary>
     public void Dispose()
     {
+        _interrupt.Dispose();
         _slots.Dispose();
         if (Directory.Exists(_workRoot) && !Directory.EnumerateFileSystemEntries(_workRoot).Any()) Directory.Delete(_workRoot);
     }

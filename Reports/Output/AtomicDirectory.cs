@@ -10,13 +10,21 @@ public sealed class AtomicDirectory : IDisposable
 
     public AtomicDirectory(string target)
     {
+        if (MeanField.Core.Files.Interruption.Requested) throw new OperationCanceledException("interrupted: no output folder is started");
         Target = Path.GetFullPath(target);
         string parent = Path.GetDirectoryName(Target) ?? throw new ArgumentException($"'{target}' has no parent folder", nameof(target));
         Directory.CreateDirectory(parent);
         RemoveStale(parent, Path.GetFileName(Target));
         Staging = Path.Combine(parent, $"{StagingPrefix(Path.GetFileName(Target))}{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Staging);
+        string staging = Staging;
+        _interrupt = MeanField.Core.Files.Interruption.OnInterrupt(() =>
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        });
     }
+
+    private readonly IDisposable _interrupt;
 
     private static string StagingPrefix(string name) => $".{name}.partial-";
 
@@ -93,6 +101,7 @@ public sealed class AtomicDirectory : IDisposable
     /// <summary>Removes the staging folder unless it was committed.</summary>
     public void Dispose()
     {
+        _interrupt.Dispose();
         if (!_committed && Directory.Exists(Staging)) Directory.Delete(Staging, recursive: true);
     }
 }

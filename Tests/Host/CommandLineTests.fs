@@ -220,6 +220,52 @@ let tests =
                     Expect.stringContains stderr "--out /proc/forbidden/" $"{args}: names the option and the path")
         }
 
+        test "SIGTERM and SIGINT to verify with a slow external solver kill its process tree, remove every work and staging folder, and exit 143 or 130" {
+            withTemp (fun dir ->
+                // The solver answers --version, then records its pid, its child's pid and its work folder, and sleeps.
+                let solver = Path.Combine(dir, "slow.py")
+                File.WriteAllText(
+                    solver,
+                    "import os, subprocess, sys, time\n"
+                    + "if sys.argv[-1] == '--version':\n    print('slow 1'); sys.exit(0)\n"
+                    + "marks, work = sys.argv[1], sys.argv[-1]\n"
+                    + "child = subprocess.Popen(['sleep', '600'])\n"
+                    + "with open(os.path.join(marks, f'{os.getpid()}.run'), 'w') as f: f.write(f'{child.pid}\\n{work}\\n')\n"
+                    + "time.sleep(600)\n")
+                for signal, expected in [ "TERM", 143; "INT", 130 ] do
+                    let marks = Path.Combine(dir, $"marks-{signal}")
+                    Directory.CreateDirectory marks |> ignore
+                    let out = Path.Combine(dir, $"report-{signal}")
+                    let work = Path.Combine(dir, $"cwd-{signal}")
+                    Directory.CreateDirectory work |> ignore
+                    let psi = ProcessStartInfo("dotnet", UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = work)
+                    for a in [ Path.Combine(System.AppContext.BaseDirectory, "meanfield.dll"); "verify"; "--check"; "convergence-d1"; "--quiet"; "--out"; out
+                               "--solver-command"; $"python3 {solver} {marks}"; "--solver-jobs"; "2" ] do
+                        psi.ArgumentList.Add a
+                    use tool = match Process.Start psi with | null -> failtest "could not start the tool" | p -> p
+                    let stderr = tool.StandardError.ReadToEndAsync()
+                    let clock = Stopwatch.StartNew()
+                    while Directory.GetFiles(marks).Length < 2 && clock.Elapsed.TotalSeconds < 60.0 && not tool.HasExited do
+                        System.Threading.Thread.Sleep 100
+                    Expect.equal (Directory.GetFiles(marks).Length) 2 $"SIG{signal}: two solver runs under way"
+                    use kill = Process.Start("kill", [ $"-{signal}"; string tool.Id ])
+                    kill.WaitForExit()
+                    Expect.isTrue (tool.WaitForExit 30000) $"SIG{signal}: the tool stopped"
+                    Expect.equal tool.ExitCode expected $"SIG{signal}: {stderr.Result}"
+                    Expect.stringContains stderr.Result "interrupted" "says so"
+                    System.Threading.Thread.Sleep 500
+                    let alive (pid: int) = Directory.Exists $"/proc/{pid}" && not ((File.ReadAllText $"/proc/{pid}/stat").Contains ") Z ")
+                    for mark in Directory.GetFiles marks do
+                        let solverPid = int (Path.GetFileNameWithoutExtension mark)
+                        let lines = File.ReadAllLines mark
+                        Expect.isFalse (alive solverPid) $"SIG{signal}: the solver {solverPid} is gone"
+                        Expect.isFalse (alive (int lines[0])) $"SIG{signal}: and its child {lines[0]}"
+                        Expect.isFalse (Directory.Exists lines[1]) $"SIG{signal}: its work folder {lines[1]} is removed"
+                        Expect.isFalse (Directory.Exists(Path.GetDirectoryName lines[1])) $"SIG{signal}: and the work root"
+                    Expect.isFalse (Directory.Exists out) $"SIG{signal}: no report"
+                    Expect.isEmpty (Directory.GetDirectories(dir, $".report-{signal}.partial-*")) $"SIG{signal}: no staging folder")
+        }
+
         test "An unexpected exception is one message that says it is a bug, with the stack trace in a file it names, and exit code 70" {
             use error = new StringWriter()
             let code = MeanField.Host.Cli.Guard((fun () -> raise (System.InvalidOperationException "the sky fell")), error)
