@@ -46,6 +46,9 @@ public static class Cli
         return Guard(() => parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }), error);
     }
 
+    // errno values as .NET reports them in IOException.HResult on Linux.
+    private const int NoSpace = 28, ReadOnlyFileSystem = 30, QuotaExceeded = 122;
+
     /// <summary>
     /// On SIGINT or SIGTERM: stop, kill the external solvers' process trees, remove the work and staging
     /// folders (nothing partial is left), and exit with 130 or 143.
@@ -72,6 +75,12 @@ public static class Cli
         try
         {
             return command();
+        }
+        catch (IOException e) when (e.HResult is NoSpace or QuotaExceeded or ReadOnlyFileSystem)
+        {
+            // The machine, not the program: a disk that filled up (or turned read-only) while the outputs were written.
+            error.WriteLine($"meanfield: the output could not be written: {e.Message}. Nothing partial was written: free space (or choose another --out) and run again.");
+            return ExitCodes.RunFailed;
         }
         catch (Exception e)
         {

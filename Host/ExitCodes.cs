@@ -5,7 +5,7 @@ public static class ExitCodes
 {
     public const int Success = 0;
 
-    /// <summary>The run failed (a numerical blow-up, or a cell left the box), or a verified result is violated or regressed.</summary>
+    /// <summary>The run failed (a numerical blow-up, a cell left the box, a disk that filled up while the outputs were written), or a verified result is violated or regressed.</summary>
     public const int RunFailed = 1;
 
     /// <summary><c>verify</c>: some check is violated, or worse than the baseline.</summary>

@@ -7,8 +7,13 @@ public static class Svg
 {
     public static void Write(PlotModel model, Stream stream, double width = 720, double height = 560)
     {
-        var exporter = new SvgExporter { Width = width, Height = height, IsDocument = true };
-        exporter.Export(model, stream);
+        ArgumentNullException.ThrowIfNull(stream);
+        // Rendered in memory first: OxyPlot's writer, disposed after a failed write (a full disk), throws its
+        // own InvalidOperationException and hides the IOException that says what happened.
+        using var buffer = new MemoryStream();
+        new SvgExporter { Width = width, Height = height, IsDocument = true }.Export(model, buffer);
+        buffer.Position = 0;
+        buffer.CopyTo(stream);
     }
 
     /// <summary>Writes to a file.</summary>

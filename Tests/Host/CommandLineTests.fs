@@ -266,6 +266,38 @@ let tests =
                     Expect.isEmpty (Directory.GetDirectories(dir, $".report-{signal}.partial-*")) $"SIG{signal}: no staging folder")
         }
 
+        test "simulate and verify on a full disk and on a read-only one: a named error, exit 1 or 2, no partial folder (where the test may mount)" {
+            withTemp (fun dir ->
+                let mountAt (folder: string) (options: string) =
+                    Directory.CreateDirectory folder |> ignore
+                    try
+                        use p = Process.Start("mount", [ "-t"; "tmpfs"; "-o"; options; "tmpfs"; folder ])
+                        p.WaitForExit()
+                        p.ExitCode = 0
+                    with :? System.ComponentModel.Win32Exception -> false
+                let full, readOnly = Path.Combine(dir, "full"), Path.Combine(dir, "ro")
+                if not (mountAt full "size=16k") then skiptest "cannot mount a tmpfs here (needs root and mount)"
+                try
+                    if not (mountAt readOnly "size=16k,ro") then skiptest "cannot mount a read-only tmpfs here"
+                    try
+                        for args, expected, says in
+                            [ [ "simulate"; "--out"; Path.Combine(full, "s"); "--quiet" ], 1, "No space left on device"
+                              [ "verify"; "--check"; "closed-form-d2"; "--out"; Path.Combine(full, "v"); "--quiet" ], 1, "No space left on device"
+                              [ "simulate"; "--out"; Path.Combine(readOnly, "s"); "--quiet" ], 2, "Read-only file system"
+                              [ "verify"; "--check"; "closed-form-d2"; "--out"; Path.Combine(readOnly, "v"); "--quiet" ], 2, "Read-only file system" ] do
+                            let code, stdout, stderr = run args
+                            Expect.equal code expected $"{args}: {stdout} {stderr}"
+                            Expect.stringContains stderr says $"{args}: names the cause"
+                            Expect.isFalse (stderr.Contains "internal error") $"{args}: not called a bug"
+                        Expect.isEmpty (Directory.GetFileSystemEntries full) "nothing left on the full disk"
+                    finally
+                        use p = Process.Start("umount", [ readOnly ])
+                        p.WaitForExit()
+                finally
+                    use p = Process.Start("umount", [ full ])
+                    p.WaitForExit())
+        }
+
         test "An unexpected exception is one message that says it is a bug, with the stack trace in a file it names, and exit code 70" {
             use error = new StringWriter()
             let code = MeanField.Host.Cli.Guard((fun () -> raise (System.InvalidOperationException "the sky fell")), error)
