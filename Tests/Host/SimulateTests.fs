@@ -99,6 +99,21 @@ let tests =
                     Expect.stringContains stderr $"'{m.Key}'" (string m)
                     Expect.equal (Directory.GetFileSystemEntries dir) [| file |] "only the input remains"))
 
+        testPropertyWithConfig { FsCheckConfig.defaultConfig with arbitrary = [ typeof<Arbitraries> ]; maxTest = 200 }
+            "A hostile edit of the scenario (a key deleted or added, NaN, 1e308, -0, a string, a list, 2^63 in a leaf) runs or is refused with a message, never a stack trace or a partial folder"
+            (fun (h: Hostile) ->
+                withTemp (fun dir ->
+                    let file = Path.Combine(dir, "edited.yaml")
+                    File.WriteAllText(file, h.Yaml)
+                    let out = Path.Combine(dir, "out")
+                    let code, stdout, stderr = run [ "simulate"; file; "--out"; out; "--quiet" ]
+                    Expect.contains [ 0; 1; 2 ] code $"{h}: exit 0, 1 (a blow-up) or 2 (refused): {stdout} {stderr}"
+                    Expect.isFalse (stderr.Contains "   at ") $"{h}: no stack trace"
+                    if code = 0 then Expect.isTrue (File.Exists(Path.Combine(out, "summary.json"))) $"{h}: a complete folder"
+                    else
+                        Expect.stringContains stderr "meanfield simulate:" $"{h}: a message"
+                        Expect.equal (Directory.GetFileSystemEntries dir) [| file |] $"{h}: nothing written"))
+
         test "A blow-up gives exit code 1, names the step and particle, and leaves no output folder" {
             withTemp (fun dir ->
                 let file = Path.Combine(dir, "fast.yaml")

@@ -116,6 +116,44 @@ let malformations () =
                   Key = (if path = "" then "surplus" else path + ".surplus")
                   Defect = "unknown key" } ]
 
+/// A scenario YAML with one hostile edit (a key deleted, a key added, a leaf given a hostile value),
+/// not necessarily invalid: the command must either run or refuse it with a message.
+type Hostile =
+    { Yaml: string
+      Edit: string }
+    override h.ToString() = h.Edit
+
+/// Values no leaf expects, or expects only at its limits.
+let hostileValues = [ ".nan"; "1e308"; "-1e308"; "-0"; "\"text\""; "[1, 2]"; "{a: 1}"; "9223372036854775808"; ".inf"; "0"; "1e-308"; "" ]
+
+/// The default scenario made small (20 cells, 5 steps) so that an edit that is accepted runs in moments.
+let private smallDefault () =
+    ScenarioReader.DefaultText().Replace("particles: 2000", "particles: 20").Replace("horizon: 2.0", "horizon: 0.05").Replace("output_interval: 0.1", "output_interval: 0.05")
+
+/// Every single hostile edit of the small default.
+let hostileEdits () =
+    let text = smallDefault ()
+    let all = entries "" (load text)
+    let edit path (f: YamlMappingNode -> string -> unit) =
+        let root = load text
+        let _, parent, name, _ = entries "" root |> List.find (fun (p, _, _, _) -> p = path)
+        f parent name
+        save root
+    [ for path, _, _, v in all do
+          yield { Yaml = edit path (fun parent name -> parent.Children.Remove(YamlScalarNode name) |> ignore); Edit = $"delete {path}" }
+          match v with
+          | :? YamlMappingNode ->
+              yield { Yaml = edit path (fun parent name -> (parent.Children[YamlScalarNode name] :?> YamlMappingNode).Children.Add(YamlScalarNode "extra", YamlScalarNode "1")); Edit = $"add {path}.extra" }
+          | :? YamlSequenceNode as q ->
+              for i in 0 .. q.Children.Count - 1 do
+                  for token in hostileValues do
+                      yield { Yaml = edit path (fun parent name -> (parent.Children[YamlScalarNode name] :?> YamlSequenceNode).Children[i] <- YamlScalarNode token); Edit = $"{path}[{i}] = {token}" }
+          | _ ->
+              for token in hostileValues do
+                  yield { Yaml = edit path (fun parent name -> parent.Children[YamlScalarNode name] <- YamlScalarNode token); Edit = $"{path} = {token}" } ]
+
 /// FsCheck arbitraries for the domain types.
 type Arbitraries =
     static member Malformation() = Arb.fromGen (Gen.elements (malformations ()))
+
+    static member Hostile() = Arb.fromGen (Gen.elements (hostileEdits ()))
