@@ -84,7 +84,22 @@ internal static class VerifyUnits
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static int Run(VerifyCommand.Request request, TextWriter output, TextWriter error) =>
+    public static int Run(VerifyCommand.Request request, TextWriter output, TextWriter error)
+    {
+        // Refuse before working: the file or folder each mode writes into must take a new file.
+        var units = request.Units;
+        var (option, target) = units.Mode switch
+        {
+            UnitMode.Plan => ("--plan", units.Plan?.FullName),
+            UnitMode.RunUnit => ("--work", units.Work is { } work ? Path.Combine(work.FullName, "unit") : null),
+            UnitMode.Merge => ("--merge", units.Merge is { } merge ? Path.Combine(merge.FullName, "plan") : null),
+            _ => ("", null),
+        };
+        if (target is not null && !OutputChecks.Writable("verify", option, target, error)) return ExitCodes.BadInput;
+        return Dispatch(request, output, error);
+    }
+
+    private static int Dispatch(VerifyCommand.Request request, TextWriter output, TextWriter error) =>
         request.Units.Mode switch
         {
             UnitMode.Plan => WritePlan(request, output, error),

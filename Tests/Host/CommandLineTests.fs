@@ -214,10 +214,14 @@ let tests =
                     Expect.isFalse (stdout.Contains "closed-form-d2") "no check ran"
                     Expect.isLessThan clock.Elapsed.TotalSeconds 20.0 "refused at once"
                     Expect.isFalse (Directory.Exists out) "nothing written"
-                for args in [ [ "simulate"; "--out"; "/proc/forbidden/s"; "--quiet" ]; [ "reference"; "--method"; "grid"; "--out"; "/proc/forbidden/r"; "--quiet" ] ] do
+                for args in
+                    [ [ "simulate"; "--out"; "/proc/forbidden/s"; "--quiet" ]
+                      [ "reference"; "--method"; "grid"; "--out"; "/proc/forbidden/r"; "--quiet" ]
+                      [ "verify"; "--check"; "closed-form-d2"; "--plan"; "/proc/forbidden/plan.json"; "--out"; out; "--quiet" ] ] do
                     let code, stdout, stderr = run args
                     Expect.equal code 2 $"{args}: {stdout} {stderr}"
-                    Expect.stringContains stderr "--out /proc/forbidden/" $"{args}: names the option and the path")
+                    Expect.stringContains stderr " /proc/forbidden/" $"{args}: names the path"
+                    Expect.stringContains stderr "cannot be written" $"{args}: and that it cannot be written")
         }
 
         test "SIGTERM and SIGINT to verify with a slow external solver kill its process tree, remove every work and staging folder, and exit 143 or 130" {
