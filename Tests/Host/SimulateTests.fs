@@ -17,6 +17,15 @@ let run (args: string list) =
     let code = Cli.Run(List.toArray args, out, err)
     code, out.ToString(), err.ToString()
 
+/// Runs <c>simulate</c> on the scenario text in a fresh folder, and hands the folder, the file, the output
+/// folder and the result (code, stdout, stderr) to <c>check</c>.
+let private simulateText (yaml: string) check =
+    withTemp (fun dir ->
+        let file = Path.Combine(dir, "scenario.yaml")
+        File.WriteAllText(file, yaml)
+        let out = Path.Combine(dir, "out")
+        check dir file out (run [ "simulate"; file; "--out"; out; "--quiet" ]))
+
 let private small =
     ScenarioReader.DefaultText()
         .Replace("particles: 2000", "particles: 60")
@@ -91,10 +100,7 @@ let tests =
         testPropertyWithConfig { FsCheckConfig.defaultConfig with arbitrary = [ typeof<Arbitraries> ]; maxTest = 40 }
             "Generated malformations give exit code 2 through the command line and write nothing"
             (fun (m: Malformation) ->
-                withTemp (fun dir ->
-                    let file = Path.Combine(dir, "bad.yaml")
-                    File.WriteAllText(file, m.Yaml)
-                    let code, _, stderr = run [ "simulate"; file; "--out"; Path.Combine(dir, "out"); "--quiet" ]
+                simulateText m.Yaml (fun dir file _ (code, _, stderr) ->
                     Expect.equal code 2 (string m)
                     Expect.stringContains stderr $"'{m.Key}'" (string m)
                     Expect.equal (Directory.GetFileSystemEntries dir) [| file |] "only the input remains"))
@@ -102,11 +108,7 @@ let tests =
         testPropertyWithConfig { FsCheckConfig.defaultConfig with arbitrary = [ typeof<Arbitraries> ]; maxTest = 200 }
             "A hostile edit of the scenario (a key deleted or added, NaN, 1e308, -0, a string, a list, 2^63 in a leaf) runs or is refused with a message, never a stack trace or a partial folder"
             (fun (h: Hostile) ->
-                withTemp (fun dir ->
-                    let file = Path.Combine(dir, "edited.yaml")
-                    File.WriteAllText(file, h.Yaml)
-                    let out = Path.Combine(dir, "out")
-                    let code, stdout, stderr = run [ "simulate"; file; "--out"; out; "--quiet" ]
+                simulateText h.Yaml (fun dir file out (code, stdout, stderr) ->
                     Expect.contains [ 0; 1; 2 ] code $"{h}: exit 0, 1 (a blow-up) or 2 (refused): {stdout} {stderr}"
                     Expect.isFalse (stderr.Contains "   at ") $"{h}: no stack trace"
                     if code = 0 then Expect.isTrue (File.Exists(Path.Combine(out, "summary.json"))) $"{h}: a complete folder"
