@@ -148,6 +148,13 @@ type BoundSeries =
         let later = [ for k in 0 .. this.Times.Length - 1 do if this.Times[k] > 0.0 then k ]
         not later.IsEmpty && later |> List.forall (fun k -> System.Double.IsFinite this.Measured[k] && System.Double.IsFinite this.Bound[k])
 
+    /// The verdict of a bounds check: Violated when a series that measured something exceeds its bound;
+    /// otherwise Inconclusive when some series (or every one: none given) measured nothing; else Holds.
+    static member Verdict(series: BoundSeries list) =
+        if series |> List.exists (fun s -> s.Measures && not s.Holds) then Verdict.Violated
+        elif series.IsEmpty || series |> List.exists (fun s -> not s.Measures) then Verdict.Inconclusive None
+        else Verdict.Holds
+
 /// The prefactor of a rate at one time t, fitted to another check's rungs with the slope fixed at the theory's.
 type PrefactorPoint =
     { Time: float

@@ -62,10 +62,7 @@ module Term =
             let n = float cells.Count
             let scaled = masses |> Array.map (fun m -> 1.0 / n + factor * (m - 1.0 / n))
             let total = Array.sum scaled
-            let copy = ParticleState(cells.Dimension, cells.Count, Masses = (if factor = 0.0 then null else scaled |> Array.map (fun m -> m / total)))
-            cells.Positions.CopyTo(copy.Positions, 0)
-            cells.Velocities.CopyTo(copy.Velocities, 0)
-            copy
+            cells.WithMasses(if factor = 0.0 then null else scaled |> Array.map (fun m -> m / total))
 
     /// Whether the term is switched on in this problem (a zero constant, no force, no initial field or equal masses leave it off).
     let isOn (scenario: Scenario) (cells: ParticleState) (term: Term) =

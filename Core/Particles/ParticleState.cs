@@ -77,6 +77,15 @@ public sealed class ParticleState
         return copy;
     }
 
+    /// <summary>A copy with other masses (null: the empirical measure, every m_i = 1/N).</summary>
+    public ParticleState WithMasses(double[]? masses)
+    {
+        var copy = new ParticleState(Dimension, Count) { Masses = masses };
+        Positions.CopyTo(copy.Positions, 0);
+        Velocities.CopyTo(copy.Velocities, 0);
+        return copy;
+    }
+
     public void CopyTo(ParticleState target)
     {
         if (target.Dimension != Dimension || target.Count != Count) throw new ArgumentException("states differ in shape", nameof(target));

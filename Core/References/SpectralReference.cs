@@ -27,7 +27,6 @@ public sealed class SpectralReference
     private readonly double[] _origin;
     private readonly double[] _masses;
     private readonly double[][] _wavenumber; // per axis, per mode index 0 .. 2K
-    private readonly double[][] _modeWavenumber; // per axis, per flat mode: k_c of that mode
     private readonly double[] _rate;         // D |k|^2 + kappa per mode
     private readonly Complex[] _sourceWeight; // chi^(k) / L^d per mode
     private readonly IAlignmentKernel _alignment;
@@ -61,7 +60,6 @@ public sealed class SpectralReference
         _eta = scenario.Chemotaxis.Eta;
         _wavenumber = new double[_d][];
         for (int a = 0; a < _d; a++) _wavenumber[a] = Enumerable.Range(-modes, _perAxis).Select(m => 2 * Math.PI * m / _box).ToArray();
-        _modeWavenumber = Enumerable.Range(0, _d).Select(_ => new double[_modeCount]).ToArray();
         _rate = new double[_modeCount];
         _sourceWeight = new Complex[_modeCount];
         _a = new Complex[_modeCount];
@@ -81,7 +79,6 @@ public sealed class SpectralReference
                 k2 += _wavenumber[a][index[a]] * _wavenumber[a][index[a]];
             }
 
-            for (int a = 0; a < _d; a++) _modeWavenumber[a][k] = _wavenumber[a][index[a]];
             _rate[k] = scenario.Chemotaxis.Diffusion * k2 + scenario.Chemotaxis.Decay;
             if (!transform.TryGetValue(m2, out double hat)) transform[m2] = hat = RadialTransform(source, _d, Math.Sqrt(k2));
             _sourceWeight[k] = hat / volume;

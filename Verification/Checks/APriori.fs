@@ -96,12 +96,8 @@ module APriori =
                     |> List.groupBy fst
                     |> List.map (fun (_, group) -> group |> List.map snd |> List.maxBy (fun (_, _, s) -> s.MaxRatio))
                 let series = worst |> List.map (fun (_, _, s) -> s)
-                // A violated bound decides; a series that measured nothing (no time after 0, an infinite bound) cannot Hold.
                 let vacuous = series |> List.filter (fun s -> not s.Measures)
-                let verdict =
-                    if series |> List.exists (fun s -> s.Measures && not s.Holds) then Verdict.Violated
-                    elif series.IsEmpty || not vacuous.IsEmpty then Verdict.Inconclusive None
-                    else Verdict.Holds
+                let verdict = BoundSeries.Verdict series
                 let estimated = if lipGamma.IsEstimated then " (estimated)" else ""
                 let runsText = String.Join(", ", context.Ladder.Xs |> List.map (fun n -> string (int n)))
                 { Id = id

@@ -112,10 +112,7 @@ module ClosedForms =
           Statement = statement
           Parameters = parameters
           Measurement = Measurement.Bounds [ series ]
-          Verdict =
-            if not series.Measures then Verdict.Inconclusive None
-            elif series.Holds then Verdict.Holds
-            else Verdict.Violated
+          Verdict = BoundSeries.Verdict [ series ]
           Reference = conservation
           Notes = if series.Measures then [] else [ "No output time after 0, or a measurement that is not finite: nothing was measured (Inconclusive). A horizon past 0 would resolve it." ]
           Seconds = seconds }

@@ -184,10 +184,7 @@ module Convergence =
             let random = Random(seed)
             let raw = Array.init count (fun _ -> 0.5 + random.NextDouble())
             let total = Array.sum raw
-            let weighted = ParticleState(drawn.Dimension, count, Masses = (raw |> Array.map (fun m -> m / total)))
-            drawn.Positions.CopyTo(weighted.Positions, 0)
-            drawn.Velocities.CopyTo(weighted.Velocities, 0)
-            weighted
+            drawn.WithMasses(raw |> Array.map (fun m -> m / total))
 
     /// Each term the problem switches on (and that can be scaled: not a kernel given as an ONNX model), with the
     /// change of the exact trajectories under a 5% error in it, from a reference of half the modes (both runs
