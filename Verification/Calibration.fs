@@ -40,6 +40,21 @@ type SequentialRow =
 
 /// The harness measured on synthetic ladders whose truth is known: how often the rate interval covers,
 /// and how often the sequential design reaches a wrong verdict at the boundary of a claim.
+/// A case of the sequential study: a claim of slope -0.5 within <c>Tolerance</c>, synthetic ladders of
+/// the true slope and spread, <c>Initial</c> replicas per rung doubling up to <c>Maximum</c>.
+type SequentialCase =
+    { Case: string
+      Claim: Claim
+      Tolerance: float
+      TrueSlope: float
+      Spread: float
+      Initial: int
+      Maximum: int }
+
+    /// Spread 0.5, 4 replicas per rung doubling to 32: the study's design.
+    static member standard case claim tolerance trueSlope =
+        { Case = case; Claim = claim; Tolerance = tolerance; TrueSlope = trueSlope; Spread = 0.5; Initial = 4; Maximum = 32 }
+
 [<RequireQualifiedAccess>]
 module Calibration =
 
@@ -72,9 +87,9 @@ module Calibration =
                   completed ()
                   { Spread = spread; Replicas = r; Trials = trials; Coverage = p; MonteCarloError = binomialError p trials } ]
 
-    /// The verdicts of a sequential check (theory -0.5, tolerance <c>tolerance</c>) over <c>trials</c>
-    /// synthetic ladders of the true slope, with <c>initial</c> replicas per rung up to <c>maximum</c>.
-    let sequential (case: string) (claim: Claim) (tolerance: float) (trueSlope: float) (spread: float) (initial: int) (maximum: int) (trials: int) =
+    /// The verdicts of a sequential check (theory -0.5) over <c>trials</c> synthetic ladders of the case.
+    let sequential (study: SequentialCase) (trials: int) =
+        let { Case = case; Claim = claim; Tolerance = tolerance; TrueSlope = trueSlope; Spread = spread; Initial = initial; Maximum = maximum } = study
         let ladder = { Slope = trueSlope; Spread = spread; Rungs = 6 }
         let design = Ladder.sequential (xs ladder.Rungs) initial maximum 0.0
         let slack = { Name = "synthetic"; Slope = tolerance; Reason = "synthetic ladder" }
@@ -84,8 +99,8 @@ module Calibration =
                     let fit = Ladder.fitAt confidence FitKind.Plain rungs
                     fit, Verdict.decide claim -0.5 slack (List.head rungs).Errors.Length fit, ()
                 let seed = Seeds.derive trial case []
-                let _, (_, verdict, ()), record = Ladder.runSequential "sequential" seed design ignore (measure ladder) None judge
-                let _, (_, fixedVerdict, ()), _ = Ladder.runSequential "sequential" seed (Ladder.fixedDesign design.Xs maximum 0.0) ignore (measure ladder) None judge
+                let _, (_, verdict, ()), record = Ladder.runSequential { CheckId = "sequential"; Root = seed; Design = design; Progress = ignore; Measure = measure ladder; Control = None } judge
+                let _, (_, fixedVerdict, ()), _ = Ladder.runSequential { CheckId = "sequential"; Root = seed; Design = Ladder.fixedDesign design.Xs maximum 0.0; Progress = ignore; Measure = measure ladder; Control = None } judge
                 verdict, record.Replicas, fixedVerdict)
         let share (f: Verdict -> bool) (pick: Verdict * int * Verdict -> Verdict) = float (outcomes |> Array.filter (pick >> f) |> Array.length) / float trials
         let rate f = share f (fun (v, _, _) -> v)
@@ -122,6 +137,6 @@ module Calibration =
     /// The sequential study over <c>trials</c> ladders per case; <c>completed</c> is called after each case.
     let sequentialCases (trials: int) (completed: unit -> unit) =
         [ for case, claim, tolerance, trueSlope in sequentialStudy ->
-              let row = sequential case claim tolerance trueSlope 0.5 4 32 trials
+              let row = sequential (SequentialCase.standard case claim tolerance trueSlope) trials
               completed ()
               row ]

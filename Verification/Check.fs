@@ -13,6 +13,14 @@ type CheckContext =
       /// Where content-addressed reference runs are kept between processes (work units), if anywhere.
       ReferenceFolder: string option }
 
+/// What a check's report says it claims: its id and title, the result it comes from, and the statement.
+type CheckHeader =
+    { Id: string
+      Title: string
+      /// The theorem or the literature the claim comes from.
+      Source: string
+      Statement: string }
+
 /// How a sharded run splits a check into work units.
 [<RequireQualifiedAccess>]
 type Sharding =

@@ -67,6 +67,17 @@ type ControlVariateSpec =
       Value: float -> int -> float
       Expectation: float -> float }
 
+/// A ladder to measure: the check it belongs to (its id and the root seed seed every replica), the
+/// design, where progress goes, one replica's error (<c>Measure x seed</c>, thread-safe) and the
+/// control variate measured beside it, if any.
+type LadderRun =
+    { CheckId: string
+      Root: int
+      Design: Ladder
+      Progress: ProgressStep -> unit
+      Measure: float -> int -> float
+      Control: ControlVariateSpec option }
+
 [<RequireQualifiedAccess>]
 module Ladder =
 
@@ -120,14 +131,15 @@ module Ladder =
     /// The replicas of a rung run in parallel, one per core: each is independent and seeded by its index
     /// (<c>Seeds.derive root check [k; r]</c>), so the numbers depend neither on the number of cores nor
     /// on the looks that drew them (<c>measure</c> must be thread-safe).
-    let private extend (source: ReplicaSource) check root (ladder: Ladder) progress measure (control: ControlVariateSpec option) (rungs: Rung list option) first until =
+    let private extend (source: ReplicaSource) (task: LadderRun) (rungs: Rung list option) first until =
+        let check, ladder, control = task.CheckId, task.Design, task.Control
         let count = List.length ladder.Xs
         let report = obj ()
         let looked =
             ladder.Xs
             |> List.mapi (fun k x ->
                 let clock = Stopwatch.StartNew()
-                let seeds = Array.init (until - first) (fun i -> Seeds.derive root check [ k; first + i ])
+                let seeds = Array.init (until - first) (fun i -> Seeds.derive task.Root check [ k; first + i ])
                 let measured =
                     seeds
                     |> Array.Parallel.mapi (fun i seed ->
@@ -135,9 +147,9 @@ module Ladder =
                         match source.Known key with
                         | Some known -> Ok known
                         | None when source.Wanted key ->
-                            lock report (fun () -> progress { Check = check; Rung = k; Rungs = count; Replica = first + i; Before = first; Replicas = until })
+                            lock report (fun () -> task.Progress { Check = check; Rung = k; Rungs = count; Replica = first + i; Before = first; Replicas = until })
                             let replica = Stopwatch.StartNew()
-                            let error = measure x seed
+                            let error = task.Measure x seed
                             let value = { Error = error; Control = control |> Option.map (fun c -> c.Value x seed); Seconds = replica.Elapsed.TotalSeconds }
                             source.Measured key value
                             Ok value
@@ -170,7 +182,8 @@ module Ladder =
 
     /// Measures every replica of every rung of a fixed design: <c>measure x seed</c> gives one error.
     let run (check: string) (root: int) (ladder: Ladder) (progress: ProgressStep -> unit) (measure: float -> int -> float) =
-        extend ReplicaSource.all check root ladder progress measure None None 0 ladder.Replicas
+        let task = { CheckId = check; Root = root; Design = ladder; Progress = progress; Measure = measure; Control = None }
+        extend ReplicaSource.all task None 0 ladder.Replicas
 
     /// Draws the ladder's replicas in looks (see <see cref="sequentialMethod"/>) and judges each:
     /// <c>judge rungs confidence</c> gives the fit at that confidence, the verdict and whatever else the
@@ -182,16 +195,15 @@ module Ladder =
     /// The replicas come from <c>source</c>: a look that needs one it neither knows nor wants raises
     /// <see cref="ReplicasMissing"/> with all such replicas of the look, once the wanted ones are measured.
     /// (The seconds budget counts this process's clock: replayed from known replicas it does not bind.)
-    let runSequentialFrom
-        (source: ReplicaSource) (check: string) (root: int) (ladder: Ladder) (progress: ProgressStep -> unit) (measure: float -> int -> float)
-        (control: ControlVariateSpec option) (judge: Rung list -> float -> RateFit * Verdict * 'J) =
+    let runSequentialFrom (source: ReplicaSource) (task: LadderRun) (judge: Rung list -> float -> RateFit * Verdict * 'J) =
+        let ladder = task.Design
         let clock = Stopwatch.StartNew()
         let looks = looks ladder
         let confidences = AlphaSpending.Confidences(Alpha, looks)
         let last = looks.Length - 1
         let rec go j (rungs: Rung list option) (history: Look list) =
             let first = if j = 0 then 0 else looks[j - 1]
-            let rungs = extend source check root ladder progress measure control rungs first looks[j]
+            let rungs = extend source task rungs first looks[j]
             let fit, verdict, kept = judge rungs confidences[j]
             let history =
                 { Replicas = looks[j]; Confidence = confidences[j]; Slope = fit.Slope; Lower = fit.Lower; Upper = fit.Upper
@@ -216,4 +228,4 @@ module Ladder =
         go 0 None []
 
     /// <see cref="runSequentialFrom"/> with every replica measured here.
-    let runSequential check root ladder progress measure control judge = runSequentialFrom ReplicaSource.all check root ladder progress measure control judge
+    let runSequential task judge = runSequentialFrom ReplicaSource.all task judge

@@ -177,7 +177,7 @@ module Suite =
     let private codeChecks (model: Model) =
         [ for d in 1..3 -> Convergence.check (ConvergenceProblem.Manufactured d) (manufacturedDesign d), derived ]
         @ modelConvergence model
-        @ [ ClosedForms.linear model.Scenario model.ScenarioName 64 1.0 0.5 steps, derived
+        @ [ ClosedForms.linear model.Scenario model.ScenarioName { Cells = 64; Horizon = 1.0; Every = 0.5; Steps = steps }, derived
             ClosedForms.momentum model.Scenario model.ScenarioName 200, derived
             ClosedForms.fieldIndependence model.Scenario model.ScenarioName 200, derived ]
 
@@ -216,11 +216,11 @@ module Suite =
                   { Quick = looks (doubling 125.0 5) (if d = 1 then 8 else 6) 250.0
                     Full = looks (doubling 125.0 7) 16 500.0
                     Large = Ladder.sequential (doubling 125.0 10) 16 64 500.0 }.For suite)
-          sized (FournierGuillin.sharpness "square")
+          sized (FournierGuillin.sharpness SharpnessCase.Square)
               { Quick = looks (doubling 125.0 6) 4 250.0; Full = looks (doubling 125.0 7) 8 500.0; Large = Ladder.sequential (doubling 125.0 10) 8 32 500.0 }
-          sized (FournierGuillin.sharpness "clusters")
+          sized (FournierGuillin.sharpness SharpnessCase.Clusters)
               { Quick = looks (doubling 32.0 6) 8 32.0; Full = looks (doubling 64.0 7) 16 128.0; Large = Ladder.sequential (doubling 64.0 10) 16 64 128.0 }
-          sized (FournierGuillin.sharpness "cube6")
+          sized (FournierGuillin.sharpness SharpnessCase.Cube6)
               { Quick = looks (doubling 125.0 5) 6 250.0; Full = looks (doubling 125.0 7) 16 500.0; Large = Ladder.sequential (doubling 125.0 10) 16 64 500.0 }
           // Every perturbation delta is in the linear regime, so all rungs are fitted.
           fun model suite ->

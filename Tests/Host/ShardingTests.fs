@@ -72,7 +72,7 @@ let private sequentialCheck (id: string) (slope: float) (spread: float) =
         fit, Verdict.decide Claim.AtMost -0.5 tolerance (List.head rungs).Errors.Length fit, ()
     let run (context: CheckContext) =
         let measure = Calibration.measure { Slope = slope; Spread = spread; Rungs = 5 }
-        let rungs, (fit, verdict, ()), sequential = Ladder.runSequentialFrom context.Replicas id context.Seed context.Ladder context.Progress measure None judge
+        let rungs, (fit, verdict, ()), sequential = Ladder.runSequentialFrom context.Replicas { CheckId = id; Root = context.Seed; Design = context.Ladder; Progress = context.Progress; Measure = measure; Control = None } judge
         { Id = id; Title = id; Source = "test"; Statement = "test"; Parameters = []; Verdict = verdict; Reference = FournierGuillin.lawReference; Notes = []; Seconds = 0.0
           Measurement =
             Measurement.Rate

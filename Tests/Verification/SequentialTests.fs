@@ -16,7 +16,7 @@ let private judge (rungs: Rung list) confidence =
     fit, Verdict.decide Claim.AtMost -0.5 tolerance (List.head rungs).Errors.Length fit, ()
 
 let private run (ladder: Ladder) slope spread seed =
-    Ladder.runSequential "test" seed ladder ignore (Calibration.measure { Slope = slope; Spread = spread; Rungs = 5 }) None judge
+    Ladder.runSequential { CheckId = "test"; Root = seed; Design = ladder; Progress = ignore; Measure = Calibration.measure { Slope = slope; Spread = spread; Rungs = 5 }; Control = None } judge
 
 [<Tests>]
 let tests =
@@ -59,7 +59,7 @@ let tests =
         test "A seconds budget stops before a look estimated to end beyond it, and says so" {
             let slow = fun x seed -> Threading.Thread.Sleep 2; Calibration.measure { Slope = -0.45; Spread = 0.8; Rungs = 5 } x seed
             let ladder = { Ladder.sequential xs 4 64 0.0 with Seconds = Some 0.001 }
-            let _, _, record = Ladder.runSequential "test" 3 ladder ignore slow None judge
+            let _, _, record = Ladder.runSequential { CheckId = "test"; Root = 3; Design = ladder; Progress = ignore; Measure = slow; Control = None } judge
             Expect.equal record.Looks.Length 1 "no second look"
             Expect.equal record.Stop Stop.TimeBudget $"stopped: {record.Stop.Name}"
         }
@@ -69,15 +69,15 @@ let tests =
             // -0.4 and -0.6 for 'equal to -0.5 within 0.1') Holds and Violated are each a wrong verdict:
             // each must stay within alpha / 2 = 0.025 plus 3 Monte Carlo standard errors.
             let cases =
-                [ Calibration.sequential "at-most boundary" Claim.AtMost 0.05 -0.45 0.5 4 32 2000
-                  Calibration.sequential "sharp upper boundary" Claim.Sharp 0.1 -0.4 0.5 4 32 2000
-                  Calibration.sequential "sharp lower boundary" Claim.Sharp 0.1 -0.6 0.5 4 32 2000 ]
+                [ Calibration.sequential (SequentialCase.standard "at-most boundary" Claim.AtMost 0.05 -0.45) 2000
+                  Calibration.sequential (SequentialCase.standard "sharp upper boundary" Claim.Sharp 0.1 -0.4) 2000
+                  Calibration.sequential (SequentialCase.standard "sharp lower boundary" Claim.Sharp 0.1 -0.6) 2000 ]
             for row in cases do
                 for name, rate in [ "Holds", row.Holds; "Violated", row.Violated ] do
                     Expect.isLessThanOrEqual rate (0.025 + 3.0 * row.MonteCarloError 0.025) $"{row.Case}: P({name}) = {rate}"
             // 0.2 inside the bound the fixed design at 32 replicas holds nearly always; the sequential one
             // as often (within 0.02), with a fraction of the replicas.
-            let inside = Calibration.sequential "inside" Claim.AtMost 0.05 -0.65 0.5 4 32 1000
+            let inside = Calibration.sequential (SequentialCase.standard "inside" Claim.AtMost 0.05 -0.65) 1000
             Expect.isGreaterThan inside.Holds (inside.FixedHolds - 0.02) $"holds {inside.Holds} against the fixed design's {inside.FixedHolds}"
             Expect.isLessThan inside.MeanReplicas (0.5 * float inside.FixedReplicas) $"mean replicas {inside.MeanReplicas} against the fixed {inside.FixedReplicas}"
         }
@@ -132,7 +132,7 @@ let tests =
             let control = FournierGuillin.sobolevControl (FournierGuillin.unitCube 2) (FournierGuillin.unitCube 2)
             let measure n seed = FournierGuillin.twoSampleCost (FournierGuillin.unitCube 2) (FournierGuillin.unitCube 2) (int n) seed
             let judgeAll (rungs: Rung list) _ = LogLogFit.Fit([| 1.0; 2.0; 3.0 |], [| for _ in 1..3 -> (List.head rungs).Estimates :> Collections.Generic.IReadOnlyList<float> |]), Verdict.Informational, ()
-            let rungs, _, _ = Ladder.runSequential "control" 11 ladder ignore measure (Some control) judgeAll
+            let rungs, _, _ = Ladder.runSequential { CheckId = "control"; Root = 11; Design = ladder; Progress = ignore; Measure = measure; Control = Some control } judgeAll
             let ratio = (List.head rungs).Control.Value.VarianceRatio
             Expect.isLessThan ratio 0.25 $"variance ratio {ratio}"
         }

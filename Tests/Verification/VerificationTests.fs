@@ -128,10 +128,10 @@ let tests =
                 let squared (p: float[]) (q: float[]) = Array.fold2 (fun s x y -> s + (x - y) * (x - y)) 0.0 p q
                 Seq.sum (seq { for i in 0 .. n - 1 do for j in 0 .. k - 1 -> squared a[i] b[i * k + j] }) / float (n * k)
             let ladder = (MeanField.Verification.Ladder.fixedDesign [ 100.0; 200.0; 400.0; 800.0 ] 4 100.0)
-            for case in [ "square"; "clusters"; "cube6" ] do
+            for case in SharpnessCase.all do
                 let result = (FournierGuillin.sharpnessWith firstAxis case).Run(Solvers.context Solvers.own 4 ladder)
                 let fit = result.Rate.Value.Fit
-                Expect.equal result.Verdict Verdict.Violated $"{case}: slope {fit.Slope} [{fit.Lower}, {fit.Upper}]"
+                Expect.equal result.Verdict Verdict.Violated $"{case.Name}: slope {fit.Slope} [{fit.Lower}, {fit.Upper}]"
         }
 
         test "A baseline comparison flags a worse verdict and a slope that worsens beyond the tolerance" {
@@ -295,7 +295,7 @@ let tests =
                 { Name = "test"
                   Entries =
                     [ ChemicalGradient.check scenario "default" 1.0 8000, (MeanField.Verification.Ladder.fixedDesign [ 128.0; 256.0 ] 2 0.0)
-                      FournierGuillin.sharpness "cube6", (MeanField.Verification.Ladder.fixedDesign [ 100.0; 200.0; 400.0 ] 2 0.0) ] }
+                      FournierGuillin.sharpness SharpnessCase.Cube6, (MeanField.Verification.Ladder.fixedDesign [ 100.0; 200.0; 400.0 ] 2 0.0) ] }
             let run solver = Suite.run suite { Solver = solver; Seed = 5; ScenarioText = "test"; Progress = ignore; Finished = ignore }
             let first = run noGradient
             match first.Checks.Head.Verdict with

@@ -65,7 +65,7 @@ module APriori =
 
     /// The check, on the solver under test of the context.
     let check (scenario: Scenario) (scenarioName: string) : Check =
-        let id = "a-priori-bounds"
+        let id = CheckId.APriori.Text
         let title = "A-priori bounds along trajectories"
         { Id = id
           Title = title

@@ -14,7 +14,7 @@ module ChemicalGradient =
 
     let check (scenario: Scenario) (scenarioName: string) (horizon: float) (referenceCells: int) : Check =
         let d = scenario.Dimension
-        let id = sprintf "chemical-gradient-d%d-t%g" d horizon
+        let id = CheckId.ChemicalGradient(d, horizon).Text
         let title = sprintf "Chemical gradient, d = %d, t = %g" d horizon
         let details (model: HybridModel) _ =
             [ "grad psi^t", sprintf "the chemical field of the %d-cell reference of the mean-field check (mesh alignment at h = %g)" referenceCells MeanFieldRate.ReferenceSpacing
@@ -29,6 +29,16 @@ module ChemicalGradient =
           Reference = MeanFieldRate.particleReference referenceCells
           Run =
             MeanFieldRate.againstReference
-                scenario scenarioName horizon referenceCells id title "Theorem 2.1 (second part), Corollary 3.6"
-                (sprintf "E sup_x |grad phi_N^t - grad psi^t|^2 <= C(t) times the Fournier-Guillin rate in D = %d: the N-cell chemical field converges to the mean-field one uniformly in space." (2 * d))
-                "E sup |grad phi_N^t - grad psi^t|^2" details measure }
+                { Header =
+                    { Id = id
+                      Title = title
+                      Source = "Theorem 2.1 (second part), Corollary 3.6"
+                      Statement =
+                        sprintf "E sup_x |grad phi_N^t - grad psi^t|^2 <= C(t) times the Fournier-Guillin rate in D = %d: the N-cell chemical field converges to the mean-field one uniformly in space." (2 * d) }
+                  Scenario = scenario
+                  ScenarioName = scenarioName
+                  Horizon = horizon
+                  ErrorLabel = "E sup |grad phi_N^t - grad psi^t|^2"
+                  Against = MeanFieldRate.particleAgainst scenario referenceCells
+                  Details = details
+                  Measure = measure } }

@@ -11,6 +11,14 @@ open MeanField.Verification
 /// Closed forms of (P), judged on the solver under test (METHODS.md section 8): linear Cucker-Smale
 /// (psi = 1, no chemotaxis) solved exactly, total momentum under a symmetric alignment, and cells that do
 /// not feel the field when eta = 0.
+/// The closed-form check's design: cells from the model's initial law, the horizon and output interval,
+/// and the time ladder.
+type ClosedFormDesign =
+    { Cells: int
+      Horizon: float
+      Every: float
+      Steps: float list }
+
 [<RequireQualifiedAccess>]
 module ClosedForms =
 
@@ -51,9 +59,10 @@ module ClosedForms =
 
     /// <c>closed-form-d{d}</c>: psi = 1 (sigma = 0) and eta = 0, so dv_i/dt = beta (vbar - v_i); the time
     /// ladder's order against the closed form, whose floor is round-off.
-    let linear (scenario: Scenario) (scenarioName: string) (cells: int) (horizon: float) (every: float) (steps: float list) : Check =
+    let linear (scenario: Scenario) (scenarioName: string) (design: ClosedFormDesign) : Check =
+        let { Cells = cells; Horizon = horizon; Every = every; Steps = steps } = design
         let d = scenario.Dimension
-        let id = sprintf "closed-form-d%d" d
+        let id = CheckId.ClosedForm(d).Text
         let title = sprintf "Closed form: linear Cucker-Smale, d = %d" d
         let beta =
             match scenario.Alignment with
@@ -70,7 +79,7 @@ module ClosedForms =
                 let model = (pureAlignment scenario).WithAlignment(CuckerSmaleSpec(beta, 1.0, 0.0))
                 let start = InitialData.Sample(scenario.Initial, d, cells, Seeds.derive context.Seed id [])
                 let scenarios = steps |> List.map (fun dt -> model.WithTime(horizon, dt, every)) |> List.toArray
-                let runs = Convergence.measureRungs context id scenarios start horizon every (fun _ t -> linearCuckerSmale beta start t)
+                let runs = Convergence.measureRungs context id [| for s in scenarios -> SolverProblem.Create(s, start, horizon, every) |] (fun _ t -> linearCuckerSmale beta start t)
                 let declared = Option.ofNullable context.Solver.Identity.TimeOrder
                 let time = Convergence.judge { Variable = "dt"; Xs = List.toArray steps; Errors = Array.map fst runs; Seconds = Array.map snd runs } RoundOff declared
                 { Id = id
@@ -96,20 +105,22 @@ module ClosedForms =
                   Notes = [ "Time ladder: " + time.Reason + "." ]
                   Seconds = clock.Elapsed.TotalSeconds } }
 
+    /// A quantity measured at the output times against the round-off allowance.
+    let private roundOffSeries (header: CheckHeader) (quantity: string) (times: float[]) (measured: float[]) =
+        { Quantity = quantity
+          Source = header.Source
+          Formula = sprintf "%g (round-off)" RoundOff
+          Times = times
+          Measured = measured
+          Bound = Array.create times.Length RoundOff
+          Slack = 0.0 }
+
     /// A bounds result of one quantity against the round-off allowance at every output time.
-    let private roundOffResult id title source statement parameters (quantity: string) (formula: string) (times: float[]) (measured: float[]) seconds =
-        let series =
-            { Quantity = quantity
-              Source = source
-              Formula = formula
-              Times = times
-              Measured = measured
-              Bound = Array.create times.Length RoundOff
-              Slack = 0.0 }
-        { Id = id
-          Title = title
-          Source = source
-          Statement = statement
+    let private roundOffResult (header: CheckHeader) parameters (series: BoundSeries) seconds =
+        { Id = header.Id
+          Title = header.Title
+          Source = header.Source
+          Statement = header.Statement
           Parameters = parameters
           Measurement = Measurement.Bounds [ series ]
           Verdict = BoundSeries.Verdict [ series ]
@@ -121,7 +132,7 @@ module ClosedForms =
     /// Cucker-Smale's), the total momentum sum_i m_i v_i is conserved: |P(t) - P(0)| stays at round-off.
     let momentum (scenario: Scenario) (scenarioName: string) (cells: int) : Check =
         let d = scenario.Dimension
-        let id = sprintf "momentum-d%d" d
+        let id = CheckId.Momentum(d).Text
         let title = sprintf "Momentum under pure alignment, d = %d" d
         { Id = id
           Title = title
@@ -139,12 +150,17 @@ module ClosedForms =
                 let drift = solution.States |> Seq.map (fun s -> sqrt (Array.fold2 (fun acc a b -> acc + (a - b) * (a - b)) 0.0 (momentumOf s) p0)) |> Seq.toArray
                 let symmetric = scenario.Alignment :? CuckerSmaleSpec || scenario.Alignment :? NoAlignmentSpec || scenario.Alignment :? OnnxProfileSpec
                 let result =
-                    roundOffResult id title "METHODS.md section 8 (conservation)"
-                        "Under pure alignment (eta = 0, no external force) with a symmetric kernel the total momentum sum_i m_i v_i is conserved: the solver keeps it to round-off."
+                    let header =
+                        { Id = id
+                          Title = title
+                          Source = "METHODS.md section 8 (conservation)"
+                          Statement = "Under pure alignment (eta = 0, no external force) with a symmetric kernel the total momentum sum_i m_i v_i is conserved: the solver keeps it to round-off." }
+                    roundOffResult header
                         [ "model", scenarioName + ", with eta = 0 and no external force"
                           "cells", sprintf "%d from the model's initial law" cells
                           "horizon", sprintf "%g, step %g" model.Time.Horizon model.Time.Step ]
-                        "|P(t) - P(0)|" (sprintf "%g (round-off)" RoundOff) (Seq.toArray solution.Times) drift clock.Elapsed.TotalSeconds
+                        (roundOffSeries header "|P(t) - P(0)|" (Seq.toArray solution.Times) drift)
+                        clock.Elapsed.TotalSeconds
                 if symmetric then result
                 else { result with Verdict = Verdict.NotApplicable "the alignment kernel is not known to be symmetric (only Cucker-Smale-type kernels are)"; Measurement = Measurement.Nothing } }
 
@@ -152,7 +168,7 @@ module ClosedForms =
     /// do not change when the field's diffusion, decay and source change.
     let fieldIndependence (scenario: Scenario) (scenarioName: string) (cells: int) : Check =
         let d = scenario.Dimension
-        let id = sprintf "field-independence-d%d" d
+        let id = CheckId.FieldIndependence(d).Text
         let title = sprintf "Cells blind to the field when eta = 0, d = %d" d
         { Id = id
           Title = title
@@ -173,9 +189,14 @@ module ClosedForms =
                 let solve (s: Scenario) = context.Solver.Solve(SolverProblem.Create(s, start, s.Time.Horizon, s.Time.OutputInterval))
                 let first, second = solve model, solve changed
                 let gaps = Seq.map2 (fun a b -> SpectralReference.Difference(a, b)) first.States second.States |> Seq.toArray
-                roundOffResult id title "METHODS.md section 8 (closed form)"
-                    "With eta = 0 the force eta grad phi vanishes: the cells' trajectories do not depend on the field's diffusion, decay or source."
+                let header =
+                    { Id = id
+                      Title = title
+                      Source = "METHODS.md section 8 (closed form)"
+                      Statement = "With eta = 0 the force eta grad phi vanishes: the cells' trajectories do not depend on the field's diffusion, decay or source." }
+                roundOffResult header
                     [ "model", scenarioName + ", with eta = 0 and no external force"
                       "changed field", "diffusion x2, decay x2 + 0.5, source amplitude x2"
                       "cells", sprintf "%d from the model's initial law" cells ]
-                    "max_i |z_i(t) - z'_i(t)|" (sprintf "%g (round-off)" RoundOff) (Seq.toArray first.Times) gaps clock.Elapsed.TotalSeconds }
+                    (roundOffSeries header "max_i |z_i(t) - z'_i(t)|" (Seq.toArray first.Times) gaps)
+                    clock.Elapsed.TotalSeconds }

@@ -48,8 +48,8 @@ type ConvergenceProblem =
     /// The check's id (built here only): <c>convergence-d{d}</c> on the manufactured problem, <c>convergence-model-d{d}</c> on the model.
     member this.Id =
         match this with
-        | Manufactured d -> sprintf "convergence-d%d" d
-        | Model(s, _) -> sprintf "convergence-model-d%d" s.Dimension
+        | Manufactured d -> CheckId.Convergence(d).Text
+        | Model(s, _) -> CheckId.ConvergenceModel(s.Dimension).Text
 
 /// One refinement ladder's measurements, before judging.
 type MeasuredLadder =
@@ -145,15 +145,15 @@ module Convergence =
         elif time.Verdict.IsHolds then Verdict.Holds
         else Verdict.Informational
 
-    /// Solves each rung's scenario (in parallel) from the same cells on the solver under test, and gives
-    /// each rung's trajectory error, the largest over the output times of the gap to <c>exact k t</c> (the
-    /// reference's cells at output time k, t), with its seconds.
-    let measureRungs (context: CheckContext) (id: string) (scenarios: Scenario[]) (cells: ParticleState) (horizon: float) (every: float) (exact: int -> float -> ParticleState) =
-        scenarios
-        |> Array.Parallel.mapi (fun k s ->
-            context.Progress { Check = id; Rung = k; Rungs = scenarios.Length; Replica = 0; Before = 0; Replicas = 1 }
+    /// Solves each rung's problem (in parallel) on the solver under test, and gives each rung's trajectory
+    /// error, the largest over the output times of the gap to <c>exact k t</c> (the reference's cells at
+    /// output time k, t), with its seconds.
+    let measureRungs (context: CheckContext) (id: string) (problems: SolverProblem[]) (exact: int -> float -> ParticleState) =
+        problems
+        |> Array.Parallel.mapi (fun k problem ->
+            context.Progress { Check = id; Rung = k; Rungs = problems.Length; Replica = 0; Before = 0; Replicas = 1 }
             let clock = Stopwatch.StartNew()
-            let solution = context.Solver.Solve(SolverProblem.Create(s, cells, horizon, every))
+            let solution = context.Solver.Solve problem
             let error = Seq.mapi2 (fun j (state: ParticleState) t -> SpectralReference.Difference(state, exact j t)) solution.States solution.Times |> Seq.max
             error, clock.Elapsed.TotalSeconds)
 
@@ -229,7 +229,7 @@ module Convergence =
                 let scenarios =
                     [| for dt in design.TimeSteps -> base'.WithTime(design.Horizon, dt, design.OutputInterval)
                        for grid in design.Grids -> scenario.WithDomain(design.Box, grid).WithTime(design.Horizon, design.GridStep, design.OutputInterval) |]
-                let runs = measureRungs context id scenarios cells design.Horizon design.OutputInterval (fun k _ -> exact[k])
+                let runs = measureRungs context id [| for s in scenarios -> SolverProblem.Create(s, cells, design.Horizon, design.OutputInterval) |] (fun k _ -> exact[k])
                 let timeRuns, gridRuns = Array.splitAt design.TimeSteps.Length runs
                 let declared = Option.ofNullable context.Solver.Identity.TimeOrder
                 let time =

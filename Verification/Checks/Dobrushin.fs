@@ -54,7 +54,7 @@ module Dobrushin =
 
     /// The check, on the solver under test of the context.
     let check (scenario: Scenario) (scenarioName: string) (horizon: float) (particles: int) : Check =
-        let id = "dobrushin"
+        let id = CheckId.Dobrushin.Text
         let title = $"Dobrushin stability, d = {scenario.Dimension}"
         { Id = id
           Title = title
@@ -98,7 +98,7 @@ module Dobrushin =
                     let slopeVerdict = Verdict.decide Claim.Sharp 1.0 linearityTolerance (List.head rungs).Errors.Length fit
                     let _, _, _, _, boundHolds = bounds ()
                     fit, (if boundHolds then slopeVerdict else Verdict.Violated), ()
-                let rungs, (fit, verdict, ()), sequential = Ladder.runSequential id context.Seed context.Ladder context.Progress measure None look
+                let rungs, (fit, verdict, ()), sequential = Ladder.runSequential { CheckId = id; Root = context.Seed; Design = context.Ladder; Progress = context.Progress; Measure = measure; Control = None } look
                 let lipGamma, lipGradChi, logGammaT, logBound, boundHolds = bounds ()
                 let estimated = if lipGamma.IsEstimated || lipGradChi.IsEstimated then " (estimated)" else ""
                 { Id = id

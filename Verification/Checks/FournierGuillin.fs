@@ -95,35 +95,52 @@ module FournierGuillin =
         | [ _ ] -> string sequential.Replicas
         | looks -> sprintf "%d (%d looks of at most %d; stopped: %s)" sequential.Replicas looks.Length sequential.MaxReplicas sequential.Stop.Name
 
-    let private run id title source statement claim theory kind law dimension cost (sampler: Sampler) (reference: Sampler) (control: ControlVariateSpec option) (context: CheckContext) =
+    /// A rate in N of W2^2 between N samples of a law and an independent reference cloud of the law.
+    type SampleRate =
+        { Header: CheckHeader
+          Claim: Claim
+          Theory: float
+          Kind: FitKind
+          /// The law, as the report names it.
+          LawName: string
+          /// Phase-space dimension D.
+          Dimension: int
+          /// W2^2 between two clouds: the transport under test.
+          Cost: PointCloud -> PointCloud -> float
+          Sampler: Sampler
+          ReferenceSampler: Sampler
+          Control: ControlVariateSpec option }
+
+    let private run (spec: SampleRate) (context: CheckContext) =
         let clock = Stopwatch.StartNew()
-        let tolerance = if claim = Claim.Sharp then sharpnessTolerance else rateTolerance
+        let header = spec.Header
+        let tolerance = if spec.Claim = Claim.Sharp then sharpnessTolerance else rateTolerance
         let judge (rungs: Rung list) confidence =
-            let fit = Ladder.fitAt confidence kind rungs
-            fit, Verdict.decide claim theory tolerance (List.head rungs).Errors.Length fit, ()
-        let measure n seed = twoSampleCostWith cost sampler reference (int n) seed
-        let rungs, (fit, verdict, ()), sequential = Ladder.runSequentialFrom context.Replicas id context.Seed context.Ladder context.Progress measure control judge
-        { Id = id
-          Title = title
-          Source = source
-          Statement = statement
+            let fit = Ladder.fitAt confidence spec.Kind rungs
+            fit, Verdict.decide spec.Claim spec.Theory tolerance (List.head rungs).Errors.Length fit, ()
+        let measure n seed = twoSampleCostWith spec.Cost spec.Sampler spec.ReferenceSampler (int n) seed
+        let rungs, (fit, verdict, ()), sequential = Ladder.runSequentialFrom context.Replicas { CheckId = header.Id; Root = context.Seed; Design = context.Ladder; Progress = context.Progress; Measure = measure; Control = spec.Control } judge
+        { Id = header.Id
+          Title = header.Title
+          Source = header.Source
+          Statement = header.Statement
           Parameters =
-            [ "phase-space dimension D", string dimension
-              "law", law
+            [ "phase-space dimension D", string spec.Dimension
+              "law", spec.LawName
               "reference", $"independent cloud of {ReferenceFactor} N points of the same law (two-sample estimator, same exponent by joint convexity)"
               "transport", "exact W2 (shortest paths on candidate arcs, certified by a full pricing pass)"
               "replicas per rung", replicasText sequential
               "fitted from N", string context.Ladder.FitFrom ]
-            @ (control |> Option.map (fun c -> [ "control variate", c.Description ]) |> Option.defaultValue [])
+            @ (spec.Control |> Option.map (fun c -> [ "control variate", c.Description ]) |> Option.defaultValue [])
           Measurement =
               Measurement.Rate
                   { XLabel = "N"
                     ErrorLabel = "E W2^2(mu_N, rho)"
                     Rungs = rungs
-                    FitKind = kind
+                    FitKind = spec.Kind
                     Fit = fit
-                    Claim = claim
-                    Theory = theory
+                    Claim = spec.Claim
+                    Theory = spec.Theory
                     Tolerance = tolerance
                     ReferenceFloor = None
                     Sequential = sequential }
@@ -168,27 +185,28 @@ module FournierGuillin =
     let rateOf (d: int) (sampler: Sampler) (reference: Sampler) (lawName: string) : Check =
         let dimension = 2 * d
         let theory, kind = exponent dimension
-        let shape = rateText dimension
-        { Id = $"fournier-guillin-d{d}"
-          Title = $"Fournier-Guillin rate, d = {d} (D = {dimension})"
+        let header =
+            { Id = CheckId.FournierGuillin(d).Text
+              Title = $"Fournier-Guillin rate, d = {d} (D = {dimension})"
+              Source = "Theorem 4.2"
+              Statement = $"For i.i.d. samples of a law with enough moments in R^{dimension}, E W2^2(mu_N, rho) <= C {rateText dimension}." }
+        { Id = header.Id
+          Title = header.Title
           Needs = []
           Sharding = Sharding.Replicas
           Reference = lawReference
           Run =
             run
-                $"fournier-guillin-d{d}"
-                $"Fournier-Guillin rate, d = {d} (D = {dimension})"
-                "Theorem 4.2"
-                $"For i.i.d. samples of a law with enough moments in R^{dimension}, E W2^2(mu_N, rho) <= C {shape}."
-                Claim.AtMost
-                theory
-                kind
-                lawName
-                dimension
-                exactCost
-                sampler
-                reference
-                None }
+                { Header = header
+                  Claim = Claim.AtMost
+                  Theory = theory
+                  Kind = kind
+                  LawName = lawName
+                  Dimension = dimension
+                  Cost = exactCost
+                  Sampler = sampler
+                  ReferenceSampler = reference
+                  Control = None } }
 
     /// The rate of Theorem 4.2 for the model's initial law in d = 1, 2, 3.
     let rate (d: int) (law: InitialDataSpec) (lawName: string) = rateOf d (phaseSpace law d) (phaseSpace law d) lawName
@@ -196,32 +214,45 @@ module FournierGuillin =
     /// Where the bound is attained: uniform on the unit square (log N / N, faster than the bound), two
     /// separated clusters (N^-1/2, the bound itself) and the uniform cube in D = 6 (N^-1/3), with the
     /// transport under test: <c>cost first second</c> gives W2^2 between two clouds.
-    let sharpnessWith (cost: PointCloud -> PointCloud -> float) (case: string) : Check =
-        let id, title, statement, theory, kind, law, dimension, sampler, control =
+    let sharpnessWith (cost: PointCloud -> PointCloud -> float) (case: SharpnessCase) : Check =
+        let title, statement, theory, kind, law, dimension, sampler, control =
             match case with
-            | "square" ->
-                "sharpness-square", "Sharpness: uniform on the unit square",
+            | SharpnessCase.Square ->
+                "Sharpness: uniform on the unit square",
                 "Uniform on [0,1]^2: E W2^2(mu_N, rho) ~ log N / (4 pi N) (Ambrosio, Stra and Trevisan): the log-corrected slope is -1.",
                 -1.0, FitKind.LogCorrected, "uniform on [0,1]^2", 2, unitCube 2, Some(sobolevControl (unitCube 2) (unitCube 2))
-            | "clusters" ->
-                "sharpness-clusters", "Sharpness: two separated clusters",
+            | SharpnessCase.Clusters ->
+                "Sharpness: two separated clusters",
                 "Two unit cubes three apart, each point in either with probability 1/2: the mass imbalance makes E W2^2 ~ N^(-1/2) in any dimension, so the D < 4 bound is attained.",
                 -0.5, FitKind.Plain, "two unit squares three apart, i.i.d. choice", 2, twoClusters 2, Some(imbalanceControl (twoClusters 2) (twoClusters 2))
-            | "cube6" ->
-                "sharpness-cube6", "Sharpness: uniform cube in D = 6",
+            | SharpnessCase.Cube6 ->
+                "Sharpness: uniform cube in D = 6",
                 "Uniform on [0,1]^6: E W2^2(mu_N, rho) ~ N^(-2/6): the D > 4 bound is attained.",
                 -1.0 / 3.0, FitKind.Plain, "uniform on [0,1]^6", 6, unitCube 6, None
-            | other -> invalidArg (nameof case) $"no sharpness case '{other}' (square, clusters, cube6)"
-        { Id = id
+        let header = { Id = CheckId.Sharpness(case).Text; Title = title; Source = "Theorem 4.2 (sharpness, from the literature)"; Statement = statement }
+        let spec =
+            { Header = header
+              Claim = Claim.Sharp
+              Theory = theory
+              Kind = kind
+              LawName = law
+              Dimension = dimension
+              Cost = cost
+              Sampler = sampler
+              ReferenceSampler = sampler
+              Control = control }
+        { Id = header.Id
           Title = title
           Needs = []
           Sharding = Sharding.Replicas
           Reference = lawReference
           Run =
             fun context ->
-                let result = run id title "Theorem 4.2 (sharpness, from the literature)" statement Claim.Sharp theory kind law dimension cost sampler sampler control context
-                if case <> "square" then result
-                else
+                let result = run spec context
+                match case with
+                | SharpnessCase.Clusters
+                | SharpnessCase.Cube6 -> result
+                | SharpnessCase.Square ->
                     // Against an independent reference of k N points the two fluctuations add: (1 + 1/k) log N / (4 pi N).
                     let last = List.last result.Rate.Value.Rungs
                     let leading = (1.0 + 1.0 / float ReferenceFactor) * log last.X / (4.0 * Math.PI * last.X)
@@ -231,4 +262,4 @@ module FournierGuillin =
                           [ sprintf "Prefactor: at N = %g the mean error is %.3f times (1 + 1/%d) log N / (4 pi N), the leading term for a sample against an independent reference of %d N points; the next-order term is of order 1 / N, so the ratio approaches 1 slowly." last.X ratio ReferenceFactor ReferenceFactor ] } }
 
     /// The sharpness checks with the project's exact transport.
-    let sharpness (case: string) = sharpnessWith exactCost case
+    let sharpness (case: SharpnessCase) = sharpnessWith exactCost case

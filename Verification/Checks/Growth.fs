@@ -15,9 +15,9 @@ module Growth =
 
     /// The check of dimension d reading the Fournier-Guillin check and the mean-field checks at <c>times</c>.
     let check (d: int) (times: float list) : Check =
-        let id = sprintf "growth-d%d" d
+        let id = CheckId.Growth(d).Text
         let title = sprintf "Growth in time of the mean-field prefactor, d = %d" d
-        let sources = (0.0, sprintf "fournier-guillin-d%d" d) :: [ for t in times -> t, sprintf "mean-field-d%d-t%g" d t ]
+        let sources = (0.0, CheckId.FournierGuillin(d).Text) :: [ for t in times -> t, CheckId.MeanField(d, t).Text ]
         // It reads the mean-field checks' rungs, so it shares their particle reference.
         let reference =
             { Description = "derived: the rungs of " + String.Join(", ", List.map snd sources)
@@ -75,7 +75,7 @@ module Growth =
                   Statement = sprintf "E W2^2(mu_N^t, rho^t) <= tau(t) %s with tau(t) <= e^{e^{Ct}} for a constant C the paper does not give: the prefactor may grow at most double-exponentially in t. Informational, no verdict." rate
                   Parameters =
                     [ "prefactor", sprintf "tau(t), fitted with the slope fixed at %g%s (rungs weighted equally)" theory (if kind = FitKind.LogCorrected then " and the log N factor" else "")
-                      "t = 0", sprintf "the Fournier-Guillin check fournier-guillin-d%d (the same estimator on the initial law)" d
+                      "t = 0", sprintf "the Fournier-Guillin check %s (the same estimator on the initial law)" (CheckId.FournierGuillin(d).Text)
                       "times", String.Join(", ", [ for p in points -> sprintf "%g" p.Time ])
                       "N fitted", String.Join(", ", [ for x in shared -> sprintf "%g" x ]) ]
                   Measurement =

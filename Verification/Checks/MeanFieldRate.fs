@@ -9,6 +9,33 @@ open MeanField.Core.Solvers
 open MeanField.Core.Transport
 open MeanField.Verification
 
+/// The identity of a particle reference run: the scenario, its cells and its seed.
+type ParticleReferenceRun =
+    { Scenario: Scenario
+      Cells: int
+      Seed: int }
+
+/// What a rate is measured against: how the report describes it, how it is built (once per run, from the
+/// context, the model and the steps to t), its error floor (and how that was obtained) given the fit, and
+/// anything else the report should say about it.
+type ReferenceSpec<'R> =
+    { Info: Reference
+      Build: CheckContext -> HybridModel -> int -> 'R
+      Floor: 'R -> MeanField.Core.Statistics.RateFit -> FitKind -> float * string
+      Notes: 'R -> string list }
+
+/// A rate in N at time <c>Horizon</c> against a reference of rho^t: <c>Measure solver t reference n seed</c>
+/// gives one replica's error with the solver under test; <c>Details model steps</c> the check's own parameters.
+type RateAgainstReference<'R> =
+    { Header: CheckHeader
+      Scenario: Scenario
+      ScenarioName: string
+      Horizon: float
+      ErrorLabel: string
+      Against: ReferenceSpec<'R>
+      Details: HybridModel -> int -> (string * string) list
+      Measure: IParticleSolver -> float -> 'R -> int -> int -> float }
+
 /// Theorem 2.1 (mean-field rate): E W2^2(mu_N^t, rho^t) <= C(t) times the Fournier-Guillin rate in
 /// D = 2d. rho^t is represented by a large-M particle reference (mesh alignment, its own seed stream);
 /// each replica compares the N-cell system at time t with an independent subsample of k N reference
@@ -75,7 +102,8 @@ module MeanFieldRate =
     /// alignment and its own seed; one run per scenario, size and seed, shared by every time asked for.
     /// With a folder, the snapshot is read from its content-addressed file there if one was written
     /// (by another work unit), else computed and written (see <see cref="ReferenceFiles"/>).
-    let reference (folder: string option) (scenario: Scenario) (model: HybridModel) (steps: int) (cells: int) (seed: int) =
+    let reference (folder: string option) (run: ParticleReferenceRun) (model: HybridModel) (steps: int) =
+        let { Scenario = scenario; Cells = cells; Seed = seed } = run
         let key = $"{referenceRun scenario cells}|{seed}"
         let compute () =
             let run =
@@ -110,7 +138,7 @@ module MeanFieldRate =
     /// measured error) is <paramref name="floor"/>: the bound's verdict, but Inconclusive while the floor
     /// is not below <see cref="FloorFraction"/> of the smallest fitted error (a violation stands
     /// regardless); with the note that explains it. <c>floorText</c> says how the floor was obtained.
-    let judge (fit: MeanField.Core.Statistics.RateFit) (theory: float) (rungs: Rung list) (replicas: int) (floor: float) (floorText: string) =
+    let judge (fit: MeanField.Core.Statistics.RateFit) (theory: float) (rungs: Rung list) (replicas: int) (floor: float, floorText: string) =
         let smallest = rungs |> List.filter (fun r -> r.Fitted) |> List.map (fun r -> r.Mean) |> List.min
         let resolved = floor <= FloorFraction * smallest
         let decided = Verdict.decide Claim.AtMost theory FournierGuillin.rateTolerance replicas fit
@@ -121,47 +149,37 @@ module MeanFieldRate =
 
     /// A rate in N measured against a reference of rho^t at time t: the ladder, the fit at the
     /// Fournier-Guillin exponent of D = 2d, the judgement against the reference's floor and the result.
-    /// <c>build context model steps</c> makes the reference (once per run); <c>floor reference fit kind</c>
-    /// gives its error floor and how it was obtained; <c>measure solver t reference n seed</c> gives
-    /// one replica's error with the solver under test at time t; <c>details model steps</c> the check's
-    /// own parameters; <c>notes reference</c> anything else the report should say.
-    let againstReferenceWith
-        (scenario: Scenario) (scenarioName: string) (horizon: float)
-        (id: string) (title: string) (source: string) (statement: string) (errorLabel: string) (referenceInfo: Reference)
-        (build: CheckContext -> HybridModel -> int -> 'R)
-        (floor: 'R -> MeanField.Core.Statistics.RateFit -> FitKind -> float * string)
-        (details: HybridModel -> int -> (string * string) list)
-        (measure: IParticleSolver -> float -> 'R -> int -> int -> float)
-        (notes: 'R -> string list)
-        (context: CheckContext) =
+    let againstReference (spec: RateAgainstReference<'R>) (context: CheckContext) =
         let clock = Stopwatch.StartNew()
+        let scenario, header, against = spec.Scenario, spec.Header, spec.Against
         let d = scenario.Dimension
         let model = HybridModel.FromScenario scenario
-        let steps = int (Math.Round(horizon / model.Step))
-        let reference = build context model steps
+        let steps = int (Math.Round(spec.Horizon / model.Step))
+        let reference = against.Build context model steps
         let t = float steps * model.Step
         let theory, kind = FournierGuillin.exponent (2 * d)
         let look (rungs: Rung list) confidence =
             let fit = Ladder.fitAt confidence kind rungs
-            let floorValue, floorText = floor reference fit kind
-            let verdict, note = judge fit theory rungs (List.head rungs).Errors.Length floorValue floorText
+            let floorValue, floorText = against.Floor reference fit kind
+            let verdict, note = judge fit theory rungs (List.head rungs).Errors.Length (floorValue, floorText)
             fit, verdict, (floorValue, note)
-        let measureOne n seed = measure context.Solver t reference (int n) seed
-        let rungs, (fit, verdict, (floorValue, note)), sequential = Ladder.runSequentialFrom context.Replicas id context.Seed context.Ladder context.Progress measureOne None look
-        { Id = id
-          Title = title
-          Source = source
-          Statement = statement
+        let measureOne n seed = spec.Measure context.Solver t reference (int n) seed
+        let task = { CheckId = header.Id; Root = context.Seed; Design = context.Ladder; Progress = context.Progress; Measure = measureOne; Control = None }
+        let rungs, (fit, verdict, (floorValue, note)), sequential = Ladder.runSequentialFrom context.Replicas task look
+        { Id = header.Id
+          Title = header.Title
+          Source = header.Source
+          Statement = header.Statement
           Parameters =
-            [ "model", scenarioName
+            [ "model", spec.ScenarioName
               "time t", sprintf "%g (%d steps of %g)" (float steps * model.Step) steps model.Step ]
-            @ details model steps
+            @ spec.Details model steps
             @ [ "replicas per rung", FournierGuillin.replicasText sequential
                 "fitted from N", string context.Ladder.FitFrom ]
           Measurement =
               Measurement.Rate
                   { XLabel = "N"
-                    ErrorLabel = errorLabel
+                    ErrorLabel = spec.ErrorLabel
                     Rungs = rungs
                     FitKind = kind
                     Fit = fit
@@ -171,26 +189,24 @@ module MeanFieldRate =
                     ReferenceFloor = Some floorValue
                     Sequential = sequential }
           Verdict = verdict
-          Reference = referenceInfo
-          Notes = note :: notes reference
+          Reference = against.Info
+          Notes = note :: against.Notes reference
           Seconds = clock.Elapsed.TotalSeconds }
 
-    /// <see cref="againstReferenceWith"/> with the M-cell particle reference (cells and grad psi), whose
-    /// floor is the fitted law at N = M (the reference is itself an M-cell system).
-    let againstReference
-        (scenario: Scenario) (scenarioName: string) (horizon: float) (referenceCells: int)
-        (id: string) (title: string) (source: string) (statement: string) (errorLabel: string)
-        (details: HybridModel -> int -> (string * string) list)
-        (measure: IParticleSolver -> float -> ParticleState * float[][] -> int -> int -> float) =
-        let build (context: CheckContext) model steps =
-            reference context.ReferenceFolder scenario model steps referenceCells (referenceSeed context.Seed scenario.Dimension)
-        let floor _ fit kind = floorOf fit kind referenceCells, sprintf "the fitted law at N = M = %d" referenceCells
-        againstReferenceWith scenario scenarioName horizon id title source statement errorLabel (particleReference referenceCells) build floor details measure (fun _ -> [])
+    /// The M-cell particle reference (cells and grad psi), shared by every check of the scenario, size and
+    /// run seed; its floor is the fitted law at N = M (the reference is itself an M-cell system).
+    let particleAgainst (scenario: Scenario) (cells: int) : ReferenceSpec<ParticleState * float[][]> =
+        { Info = particleReference cells
+          Build =
+            fun context model steps ->
+                reference context.ReferenceFolder { Scenario = scenario; Cells = cells; Seed = referenceSeed context.Seed scenario.Dimension } model steps
+          Floor = fun _ fit kind -> floorOf fit kind cells, sprintf "the fitted law at N = M = %d" cells
+          Notes = fun _ -> [] }
 
     /// The check, with the N-cell systems solved by the solver under test; the reference always by the project's own.
     let check (scenario: Scenario) (scenarioName: string) (horizon: float) (referenceCells: int) : Check =
         let d = scenario.Dimension
-        let id = sprintf "mean-field-d%d-t%g" d horizon
+        let id = CheckId.MeanField(d, horizon).Text
         let title = sprintf "Mean-field rate, d = %d, t = %g" d horizon
         let theory, kind = FournierGuillin.exponent (2 * d)
         let statement =
@@ -208,7 +224,16 @@ module MeanFieldRate =
           Needs = []
           Sharding = Sharding.ReferenceThenReplicas(referenceRun scenario referenceCells)
           Reference = particleReference referenceCells
-          Run = againstReference scenario scenarioName horizon referenceCells id title "Theorem 2.1" statement "E W2^2(mu_N^t, rho^t)" details measure }
+          Run =
+            againstReference
+                { Header = { Id = id; Title = title; Source = "Theorem 2.1"; Statement = statement }
+                  Scenario = scenario
+                  ScenarioName = scenarioName
+                  Horizon = horizon
+                  ErrorLabel = "E W2^2(mu_N^t, rho^t)"
+                  Against = particleAgainst scenario referenceCells
+                  Details = details
+                  Measure = measure } }
 
     /// Theorem 2.1 in d = 1 against the grid solution of (V): each replica compares the N-cell system
     /// with k N cells drawn from the grid density. The grid's floor is estimated from runs at a half and
@@ -216,7 +241,7 @@ module MeanFieldRate =
     /// (the coarser one prolonged), scaled to the reference's resolution by the solver's order.
     let checkGrid (scenario: Scenario) (scenarioName: string) (horizon: float) : Check =
         if scenario.Dimension <> 1 then invalidArg (nameof scenario) "the grid reference is for d = 1"
-        let id = sprintf "mean-field-d1-t%g" horizon
+        let id = CheckId.MeanField(1, horizon).Text
         let title = sprintf "Mean-field rate, d = 1, t = %g (grid reference)" horizon
         let theory, _ = FournierGuillin.exponent 2
         let statement =
@@ -257,5 +282,14 @@ module MeanFieldRate =
           Needs = []
           Sharding = Sharding.Replicas
           Reference = reference
-          Run = againstReferenceWith scenario scenarioName horizon id title "Theorem 2.1" statement "E W2^2(mu_N^t, rho^t)" reference build floor details measure notes }
+          Run =
+            againstReference
+                { Header = { Id = id; Title = title; Source = "Theorem 2.1"; Statement = statement }
+                  Scenario = scenario
+                  ScenarioName = scenarioName
+                  Horizon = horizon
+                  ErrorLabel = "E W2^2(mu_N^t, rho^t)"
+                  Against = { Info = reference; Build = build; Floor = floor; Notes = notes }
+                  Details = details
+                  Measure = measure } }
 

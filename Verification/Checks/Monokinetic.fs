@@ -48,7 +48,7 @@ module Monokinetic =
             match scenario.Initial with
             | :? MonokineticSpec as m when scenario.Dimension = 1 -> m
             | _ -> invalidArg (nameof scenario) "the monokinetic check needs monokinetic data in d = 1"
-        let id = sprintf "monokinetic-d1-t%g" horizon
+        let id = CheckId.Monokinetic(horizon).Text
         let title = sprintf "Monokinetic limit, d = 1, t = %g" horizon
         let theory, _ = FournierGuillin.exponent 2
         let statement =
@@ -112,5 +112,12 @@ module Monokinetic =
           Sharding = Sharding.Replicas
           Reference = reference
           Run =
-            MeanFieldRate.againstReferenceWith
-                scenario scenarioName horizon id title "Theorem 6.1, Corollary 2.2" statement "E W2^2(mu_N^t, mu^t delta(v - u^t))" reference build floor details measure notes }
+            MeanFieldRate.againstReference
+                { Header = { Id = id; Title = title; Source = "Theorem 6.1, Corollary 2.2"; Statement = statement }
+                  Scenario = scenario
+                  ScenarioName = scenarioName
+                  Horizon = horizon
+                  ErrorLabel = "E W2^2(mu_N^t, mu^t delta(v - u^t))"
+                  Against = { Info = reference; Build = build; Floor = floor; Notes = notes }
+                  Details = details
+                  Measure = measure } }
