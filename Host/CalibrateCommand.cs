@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Microsoft.FSharp.Core;
 using MeanField.Reports.Verification;
 using MeanField.Verification;
 
@@ -32,13 +31,11 @@ internal static class CalibrateCommand
         }
 
         var clock = Stopwatch.StartNew();
-        var grid = Calibration.coverageGrid;
-        int configurations = grid.Item1.Length * grid.Item2.Length + Calibration.sequentialCaseCount;
+        int configurations = VerificationFacade.CalibrationConfigurations;
         var (coverage, sequential) = ConsoleProgress.Run(error, quiet, $"calibrate, {trials} ladders per configuration", configurations, progress =>
         {
             int done = 0;
-            var completed = FuncConvert.FromAction(() => progress(++done));
-            return (Calibration.coverage(grid.Item1, grid.Item2, trials, completed), Calibration.sequentialCases(trials, completed));
+            return VerificationFacade.Calibrate(trials, () => progress(++done)).ToValueTuple();
         });
         CalibrationMarkdown.Render(output, coverage, sequential, clock.Elapsed.TotalSeconds);
         return ExitCodes.Success;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using MeanField.Reports.Verification;
 using MeanField.Verification;
-using Microsoft.FSharp.Collections;
 
 namespace MeanField.Host;
 
@@ -41,7 +40,7 @@ internal static class CompareCommand
             return ExitCodes.BadInput;
         }
 
-        var rows = Baseline.compare(ListModule.OfSeq(runs[0].Checks), ListModule.OfSeq(runs[1].Checks)).ToList();
+        var rows = VerificationFacade.Compare(runs[0].Checks, runs[1].Checks).ToList();
         ComparisonMarkdown.Render(output, rows, before.FullName, after.FullName);
         return rows.Any(r => r.Regressed) ? ExitCodes.Violated : ExitCodes.Success;
     }

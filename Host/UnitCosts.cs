@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using MeanField.Verification;
-using Microsoft.FSharp.Collections;
 
 namespace MeanField.Host;
 
@@ -27,7 +26,7 @@ internal sealed partial class UnitCosts
     {
         _ladders = suite.Entries.ToDictionary(
             e => e.Item1.Id,
-            e => (e.Item2.Seconds?.Value, e.Item2.Xs.ToArray(), e.Item2.Replicas > 0 ? LadderModule.looks(e.Item2)[0] : 0, Cells(e.Item1.Reference.Description)));
+            e => (VerificationFacade.SecondsBudget(e.Item2), e.Item2.Xs.ToArray(), VerificationFacade.FirstLook(e.Item2), Cells(e.Item1.Reference.Description)));
         _measured = measured;
     }
 
@@ -84,7 +83,7 @@ internal sealed partial class UnitCosts
     /// Costs from the replicas the waves so far measured, and for a rung they measured none of, from the
     /// costs the plan was made with (<paramref name="planned"/>: a check whose first wave was its reference).
     /// </summary>
-    public static UnitCosts FromReplicas(FSharpMap<ReplicaKey, ReplicaValue> known, IEnumerable<RungCost> planned, Suite suite)
+    public static UnitCosts FromReplicas(IReadOnlyDictionary<ReplicaKey, ReplicaValue> known, IEnumerable<RungCost> planned, Suite suite)
     {
         var costs = new UnitCosts(suite, "measured in the waves before");
         foreach (var r in planned.Where(r => costs._ladders.ContainsKey(r.Check)))

@@ -1,5 +1,4 @@
 using MeanField.Core.Files;
-using Microsoft.FSharp.Core;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -10,7 +9,6 @@ using MeanField.Core.Solvers;
 using MeanField.Reports.Output;
 using MeanField.Reports.Verification;
 using MeanField.Verification;
-using Microsoft.FSharp.Collections;
 using Spectre.Console;
 
 namespace MeanField.Host;
@@ -136,11 +134,9 @@ internal static class VerifyCommand
             }
         }
 
-        var chosen = SuiteModule.byName(suiteName, model);
-        if (chosen.IsOk) chosen = SuiteModule.select(ListModule.OfArray(checks), chosen.ResultValue);
-        if (chosen.IsError)
+        if (!VerificationFacade.TrySuite(suiteName, model, checks, maxReplicas, checkSeconds, out var suite, out var unknown))
         {
-            error.WriteLine($"meanfield verify: {chosen.ErrorValue}");
+            error.WriteLine($"meanfield verify: {unknown}");
             (solver as IDisposable)?.Dispose();
             return null;
         }
@@ -169,10 +165,6 @@ internal static class VerifyCommand
             }
         }
 
-        var suite = SuiteModule.withBudget(
-            maxReplicas is { } m ? FSharpOption<int>.Some(m) : FSharpOption<int>.None,
-            checkSeconds is { } sec ? FSharpOption<double>.Some(sec) : FSharpOption<double>.None,
-            chosen.ResultValue);
         return new Prepared(suite, solver, seed, scenarioText, source, before);
     }
 
@@ -184,13 +176,13 @@ internal static class VerifyCommand
         using var disposable = solver as IDisposable;
         var (_, _, _, outDir, _, _, _, quiet, _, _, powerRun, _, _, _) = request;
         // Without the live display (logs, CI), one line per check as it finishes: a long run shows where it is.
-        var finished = Microsoft.FSharp.Core.FuncConvert.FromAction<CheckResult>(c =>
+        Action<CheckResult> finished = c =>
         {
             if (quiet) error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"verify: {c.Id} done in {c.Seconds:F1} s: {Summary(c)}"));
-        });
+        };
         RunResult Execute(Action<ProgressStep> progress) =>
-            SuiteModule.run(suite, new RunSettings(solver, seed, scenarioText, Microsoft.FSharp.Core.FuncConvert.FromAction(progress), finished));
-        if (powerRun) return RunPower(suite, new RunSettings(solver, seed, scenarioText, Microsoft.FSharp.Core.FuncConvert.FromAction<ProgressStep>(_ => { }), finished), Info(source), outDir, output);
+            SuiteModule.run(suite, VerificationFacade.Settings(solver, seed, scenarioText, progress, finished));
+        if (powerRun) return RunPower(suite, VerificationFacade.Settings(solver, seed, scenarioText, _ => { }, finished), Info(source), outDir, output);
         var run = quiet ? Execute(_ => { }) : WithProgress(error, suite, Execute);
         return Report(run, prepared, request, output);
     }
@@ -208,7 +200,7 @@ internal static class VerifyCommand
         var info = Info(prepared.Source);
         var comparison = before is null
             ? null
-            : Baseline.compare(ListModule.OfSeq(before), ListModule.OfSeq(run.Checks.Select(Baseline.summarize))).ToList();
+            : VerificationFacade.Compare(before, run.Checks).ToList();
 
         using (var folder = new AtomicDirectory(outDir.FullName))
         {

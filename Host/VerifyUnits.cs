@@ -5,8 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MeanField.Reports.Output;
 using MeanField.Verification;
-using Microsoft.FSharp.Collections;
-using Microsoft.FSharp.Core;
 
 namespace MeanField.Host;
 
@@ -113,7 +111,7 @@ internal static class VerifyUnits
         if (VerifyCommand.Prepare(request, error) is not { } prepared) return ExitCodes.BadInput;
         using var disposable = prepared.Solver as IDisposable;
         var costs = UnitCosts.FromBaseline(request.Baseline, prepared.Suite);
-        var units = WorkUnits.plan(prepared.Suite, request.Units.BatchReplicas, FuncConvert.FromFunc<WorkUnit, double>(u => costs.Estimate(u).Seconds));
+        var units = VerificationFacade.Plan(prepared.Suite, request.Units.BatchReplicas, u => costs.Estimate(u).Seconds);
         var plan = NewPlan(prepared, Options(request), 0, request.Units.BatchReplicas, [.. units.Select(u => Planned(u, costs.Estimate(u).Source))], [], costs.Rungs());
         var path = request.Units.Plan!.FullName;
         AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, plan, Json));
@@ -167,7 +165,7 @@ internal static class VerifyUnits
         if (ReadResults(plan, plan.EarlierUnits, work, "--run-unit", error) is not { } earlier) return ExitCodes.BadInput;
         if (Follow(plan, request, error) is not { } prepared) return ExitCodes.BadInput;
         using var disposable = prepared.Solver as IDisposable;
-        var inputs = new UnitInputs(plan.ConfigurationHash, References(work), WorkUnits.known(ListModule.OfSeq(earlier)));
+        var inputs = VerificationFacade.Inputs(plan.ConfigurationHash, References(work), earlier);
         UnitResult result;
         try
         {
@@ -182,8 +180,7 @@ internal static class VerifyUnits
         Directory.CreateDirectory(work.FullName);
         string path = Path.Combine(work.FullName, FileName(unit));
         AtomicFile.Write(path, stream => WorkUnits.writeResult(stream, result));
-        string ended = result.Result is { } r ? r.Value.Verdict.Name : string.Create(CultureInfo.InvariantCulture, $"{result.Replicas.Length} replicas");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"verify --run-unit {k} (wave {plan.Wave}): {unit.Check} {unit.Kind}: {ended} in {result.Seconds:F1} s: wrote {path}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"verify --run-unit {k} (wave {plan.Wave}): {unit.Check} {unit.Kind}: {result.Ended} in {result.Seconds:F1} s: wrote {path}"));
         return ExitCodes.Success;
     }
 
@@ -197,7 +194,7 @@ internal static class VerifyUnits
         MergeOutcome outcome;
         try
         {
-            outcome = WorkUnits.merge(prepared.Suite, Settings(prepared), References(folder), ListModule.OfSeq(results));
+            outcome = VerificationFacade.Merge(prepared.Suite, Settings(prepared), References(folder), results);
         }
         catch (InvalidDataException e)
         {
@@ -211,9 +208,9 @@ internal static class VerifyUnits
             case MergeOutcome.Complete complete:
                 return VerifyCommand.Report(complete.Item, prepared, request with { Units = request.Units with { Merge = null, Plan = null } }, output);
             case MergeOutcome.NextWave next:
-                var costs = UnitCosts.FromReplicas(WorkUnits.known(ListModule.OfSeq(results)), plan.RungCosts ?? [], prepared.Suite);
+                var costs = UnitCosts.FromReplicas(VerificationFacade.Known(results), plan.RungCosts ?? [], prepared.Suite);
                 int wave = plan.Wave + 1;
-                var units = WorkUnits.wave(wave, plan.BatchReplicas, FuncConvert.FromFunc<WorkUnit, double>(u => costs.Estimate(u).Seconds), next.Item);
+                var units = VerificationFacade.Wave(wave, plan.BatchReplicas, u => costs.Estimate(u).Seconds, next.Item);
                 var nextPlan = NewPlan(prepared, plan.Options, wave, plan.BatchReplicas, [.. units.Select(u => Planned(u, costs.Estimate(u).Source))], [.. plan.EarlierUnits, .. plan.Units], costs.Rungs());
                 string path = Path.Combine(folder.FullName, string.Create(CultureInfo.InvariantCulture, $"plan-wave-{wave:D2}.json"));
                 AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, nextPlan, Json));
@@ -231,9 +228,9 @@ internal static class VerifyUnits
     {
         foreach (var wave in results.GroupBy(r => r.Unit.Wave).OrderBy(g => g.Key))
         {
-            var costs = ListModule.OfSeq(wave.Select(r => r.Seconds));
+            var costs = wave.Select(r => r.Seconds).ToArray();
             var longest = wave.MaxBy(r => r.Seconds)!;
-            var simulated = string.Join(", ", SimulatedWorkers.Skip(2).Select(w => string.Create(CultureInfo.InvariantCulture, $"{WorkUnits.makespan(w, costs):F0} s on {w}")));
+            var simulated = string.Join(", ", SimulatedWorkers.Skip(2).Select(w => string.Create(CultureInfo.InvariantCulture, $"{VerificationFacade.Makespan(w, costs):F0} s on {w}")));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"verify --merge: wave {wave.Key} measured: {wave.Count()} units, {wave.Sum(r => r.Seconds):F0} s in all, the longest {longest.Seconds:F1} s (unit {longest.Unit.Index}, {longest.Unit.Check}); simulated {simulated}"));
         }
@@ -287,7 +284,7 @@ internal static class VerifyUnits
     private static string Name(PlannedUnit unit) =>
         unit.Wave == 0 ? unit.Index.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{unit.Index} of wave {unit.Wave}");
 
-    private static FSharpOption<string> References(DirectoryInfo work) => FSharpOption<string>.Some(Path.Combine(work.FullName, "references"));
+    private static string References(DirectoryInfo work) => Path.Combine(work.FullName, "references");
 
     private static PlannedUnit Planned(WorkUnit u, string source) =>
         u.Work switch
@@ -304,7 +301,7 @@ internal static class VerifyUnits
         UnitWork? work = (u.Kind, u.Rung, u.FirstReplica, u.UntilReplica) switch
         {
             ("check", _, _, _) => UnitWork.Check,
-            ("reference", _, _, _) => UnitWork.NewReference(ListModule.OfSeq(u.Also ?? [])),
+            ("reference", _, _, _) => VerificationFacade.ReferenceWork(u.Also ?? []),
             ("replicas", { } rung, { } first, { } until) when first < until => UnitWork.NewReplicas(new ReplicaBatch(rung, first, until)),
             _ => null,
         };
@@ -383,11 +380,11 @@ internal static class VerifyUnits
 
     private static Simulated[] Simulate(PlannedUnit[] units)
     {
-        var costs = ListModule.OfSeq(units.Select(u => u.EstimatedSeconds));
-        double one = WorkUnits.makespan(1, costs);
+        var costs = units.Select(u => u.EstimatedSeconds).ToArray();
+        double one = VerificationFacade.Makespan(1, costs);
         return [.. SimulatedWorkers.Select(w =>
         {
-            double seconds = WorkUnits.makespan(w, costs);
+            double seconds = VerificationFacade.Makespan(w, costs);
             return new Simulated(w, seconds, seconds > 0 ? one / seconds : 1);
         })];
     }
@@ -399,7 +396,7 @@ internal static class VerifyUnits
     }
 
     private static RunSettings Settings(VerifyCommand.Prepared prepared) =>
-        new(prepared.Solver, prepared.Seed, prepared.ScenarioText, FuncConvert.FromAction<ProgressStep>(_ => { }), FuncConvert.FromAction<CheckResult>(_ => { }));
+        VerificationFacade.Settings(prepared.Solver, prepared.Seed, prepared.ScenarioText);
 
     private static string Hash(VerifyCommand.Prepared p) => SuiteModule.configurationHash(p.Suite, p.Seed, p.ScenarioText, p.Solver.Identity);
 

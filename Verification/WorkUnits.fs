@@ -45,6 +45,12 @@ type UnitResult =
       /// The unit's wall-clock seconds, from start to result (the measured cost).
       Seconds: float }
 
+    /// How the unit ended, in a word: the check's verdict if it ended the check, else the replicas it measured.
+    member this.Ended =
+        match this.Result with
+        | Some result -> result.Verdict.Name
+        | None -> $"{this.Replicas.Length} replicas"
+
 /// What a unit is given besides the suite: the plan's configuration hash (written with its result), the
 /// folder of reference files, and the replicas the waves before it measured.
 type UnitInputs =
