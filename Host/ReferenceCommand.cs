@@ -93,7 +93,7 @@ internal static class ReferenceCommand
         if (method == "particles")
         {
             // The particle reference runs the mesh alignment whenever the kernel allows it (as Particles does).
-            var asRun = scenario.Alignment.Build() is Core.Kernels.IRadialAlignmentKernel
+            var asRun = scenario.Alignment.SupportsMesh
                 ? scenario with { Alignment = scenario.Alignment with { Method = AlignmentMethod.Mesh } }
                 : scenario;
             int count = resolution ?? DefaultParticleResolution;
@@ -119,7 +119,7 @@ internal static class ReferenceCommand
             }
 
             folder.Commit();
-            output.WriteLine($"reference --method {method}: {summary.Resolution}; {summary.ErrorName} ~ {summary.ErrorEstimate.ToString("G3", CultureInfo.InvariantCulture)}; wrote {outDir.FullName}");
+            output.WriteLine($"reference --method {method}: {summary.Resolution}; {summary.Error.Quantity} ~ {summary.Error.Value.ToString("G3", CultureInfo.InvariantCulture)}; wrote {outDir.FullName}");
             return ExitCodes.Success;
         }
         catch (SimulationFailureException e)
@@ -162,9 +162,7 @@ internal static class ReferenceCommand
     /// <summary>What a reference run reports besides its files.</summary>
     private sealed record ReferenceSummary(
         string Resolution,
-        string ErrorName,
-        double ErrorEstimate,
-        string ErrorMethod,
+        ErrorEstimate Error,
         IReadOnlyList<double> Times,
         IReadOnlyList<(string Name, double Value)> Diagnostics,
         int? Seed = null);
@@ -180,22 +178,15 @@ internal static class ReferenceCommand
 
     private static ReferenceSummary Particles(Scenario scenario, ParticleRun run, AtomicDirectory folder, Action<double> reached)
     {
-        int count = run.Count;
-        var model = HybridModel.FromScenario(scenario);
-        if (model.Alignment is Core.Kernels.IRadialAlignmentKernel) model = model.WithMeshAlignment(model.MeshSpacing);
-        var sim = new HybridSimulation(model, InitialData.Sample(scenario.Initial, scenario.Dimension, count, run.Seed));
+        var reference = new ParticleSolution(scenario, run.Count, run.Seed);
+        var sim = reference.Simulation;
         var times = new List<double>();
         var outputs = OutputTimes(scenario).ToList();
         using (var snapshots = new SnapshotSeries(folder.Staging, "cloud.csv", scenario.Dimension, run.Formats, run.Snapshots))
         {
             foreach (double t in outputs)
             {
-                while (sim.StepIndex < (int)Math.Round(t / model.Step))
-                {
-                    sim.Step();
-                    reached(sim.Time);
-                }
-
+                reference.AdvanceTo(t, reached);
                 snapshots.Record(sim.Time, times.Count == outputs.Count - 1, sim.State, sim.Field);
                 times.Add(sim.Time);
             }
@@ -203,33 +194,18 @@ internal static class ReferenceCommand
             snapshots.Finish();
         }
 
-        // Sampling error: W2^2 between two disjoint halves of a subsample, each of n cells, is about
-        // 2 E W2^2(mu_n, rho); the reference's own error at M is smaller by the rate from n to M.
-        int n = Math.Min(count / 2, 2000);
-        var cloud = PointCloud.PhaseSpace(sim.State);
-        int dim = cloud.Dimension;
-        var first = new PointCloud(dim, cloud.Coordinates.AsSpan(0, n * dim).ToArray());
-        var second = new PointCloud(dim, cloud.Coordinates.AsSpan(n * dim, n * dim).ToArray());
-        double halves = Wasserstein.Compute(first, second).Cost;
-        var field = new double[model.Grid.NodeCount];
+        var error = reference.EstimateError();
+        var field = new double[sim.Model.Grid.NodeCount];
         sim.Field.GetNodalValues(field);
-        Svg.Write(SimulationPlots.FinalState(sim.Time, sim.State, model.Grid, field), folder.PathOf("reference.svg"));
-        return new ReferenceSummary(
-            $"M = {count} cells, mesh alignment h = {model.MeshSpacing.ToString("R", CultureInfo.InvariantCulture)}",
-            $"W2^2 between two disjoint {n}-cell subsamples at t = {sim.Time.ToString("G6", CultureInfo.InvariantCulture)}",
-            halves,
-            $"about 2 E W2^2(mu_{n}, rho); the M-cell cloud's own error is smaller by the sampling rate from {n} to {count}",
-            times,
-            [("cells", count), ("subsample", n)],
-            run.Seed);
+        Svg.Write(SimulationPlots.FinalState(sim.Time, sim.State, sim.Model.Grid, field), folder.PathOf("reference.svg"));
+        int half = Math.Min(run.Count / 2, ParticleSolution.MaxHalf);
+        return new ReferenceSummary(reference.Resolution, error, times, [("cells", run.Count), ("subsample", half)], run.Seed);
     }
 
     private static ReferenceSummary Grid(Scenario scenario, int velocityCells, AtomicDirectory folder, Action<double> reached)
     {
-        var model = HybridModel.FromScenario(scenario);
-        var density = InitialDensity.OneDimensional(scenario.Initial);
-        var (vMin, vMax) = InitialDensity.VelocityInterval(scenario.Initial);
-        var solver = new VlasovGrid1D(model, density, vMin, vMax, velocityCells);
+        var reference = new GridSolution(scenario, velocityCells);
+        var solver = reference.Solver;
         var times = new List<double>();
         using (var grid = new StreamWriter(folder.PathOf("grid.csv")))
         using (var moments = new StreamWriter(folder.PathOf("moments.csv")))
@@ -238,7 +214,7 @@ internal static class ReferenceCommand
             moments.Write(ReferenceCsv.MomentsHeader);
             foreach (double t in OutputTimes(scenario))
             {
-                solver.AdvanceTo(t);
+                reference.AdvanceTo(t);
                 ReferenceCsv.WriteGrid(grid, solver);
                 ReferenceCsv.WriteMoments(moments, solver);
                 times.Add(solver.Time);
@@ -246,54 +222,40 @@ internal static class ReferenceCommand
             }
         }
 
-        // The same run at half the resolution in x, v and t; the solver is second order, so the
-        // difference of the densities in x over (2^2 - 1) estimates the fine run's error.
-        var coarseModel = HybridModel.FromScenario(scenario.WithResolution(scenario.Domain.Grid / 2, 2 * scenario.Time.Step));
-        var coarse = new VlasovGrid1D(coarseModel, density, vMin, vMax, velocityCells / 2);
-        coarse.AdvanceTo(solver.Time);
-        double difference = 0;
-        for (int i = 0; i < coarse.Grid.Points; i++) difference = Math.Max(difference, Math.Abs(coarse.SpatialDensity[i] - solver.SpatialDensity[2 * i]));
-
+        var error = reference.EstimateError();
         var cells = InitialData.Sample(scenario.Initial, 1, scenario.Particles, scenario.Seed);
-        var particles = new HybridSimulation(model, cells);
+        var particles = new HybridSimulation(solver.Model, cells);
         while (particles.StepIndex < solver.StepIndex) particles.Step();
         Svg.Write(ReferencePlots.PhaseSpace(solver, particles.State), folder.PathOf("reference.svg"));
         return new ReferenceSummary(
-            $"{model.Grid.Points} x {velocityCells} grid on [{Fmt(model.Grid.Origin[0])}, {Fmt(model.Grid.Origin[0] + model.Grid.Box)}) x [{Fmt(vMin)}, {Fmt(vMax)}], dt = {Fmt(model.Step)}",
-            "max_x |n - n_ref| of the density in x",
-            difference / 3,
-            "Richardson: the run at half the resolution (x, v and t), difference / (2^2 - 1)",
+            reference.Resolution,
+            error,
             times,
             [("mass_change", solver.Mass - solver.InitialMass), ("minimum_value", solver.MinimumValue), ("boundary_flux", solver.BoundaryFlux), ("momentum", solver.Momentum)]);
     }
 
     private static ReferenceSummary Lagrangian(Scenario scenario, int cells, AtomicDirectory folder, Action<double> reached)
     {
-        var model = HybridModel.FromScenario(scenario);
-        var data = (MonokineticSpec)scenario.Initial;
-        var reference = new LagrangianReference(model, LabelQuadrature.Create(data, scenario.Dimension, cells));
+        var solution = new LagrangianSolution(scenario, cells);
+        var reference = solution.Solver;
         var times = new List<double>();
         using (var w = new StreamWriter(folder.PathOf("labels.csv")))
         {
             w.Write(ReferenceCsv.LabelsHeader(scenario.Dimension));
             foreach (double t in OutputTimes(scenario))
             {
-                if (!reference.AdvanceTo(t)) break;
+                if (!solution.AdvanceTo(t)) break;
                 ReferenceCsv.WriteLabels(w, reference);
                 times.Add(reference.Time);
                 reached(reference.Time);
             }
         }
 
-        // Half the label cells: the difference of the second moments in x and v.
-        var coarse = new LagrangianReference(model, LabelQuadrature.Create(data, scenario.Dimension, cells / 2));
-        coarse.AdvanceTo(times[^1]);
-        double difference = Math.Max(
-            Math.Abs(SecondMoment(coarse.Simulation.State.Positions, coarse.Labels) - SecondMoment(reference.Simulation.State.Positions, reference.Labels)),
-            Math.Abs(SecondMoment(coarse.Simulation.State.Velocities, coarse.Labels) - SecondMoment(reference.Simulation.State.Velocities, reference.Labels)));
+        var error = solution.EstimateError();
+        var model = reference.Simulation.Model;
         if (scenario.Dimension == 1 && reference.CrossingTime is null)
         {
-            var euler = new PressurelessEuler1D(model, data, 800);
+            var euler = new PressurelessEuler1D(model, (MonokineticSpec)scenario.Initial, 800);
             euler.AdvanceTo(reference.Time);
             Svg.Write(ReferencePlots.MonokineticProfiles(reference, euler), folder.PathOf("reference.svg"));
         }
@@ -306,28 +268,21 @@ internal static class ReferenceCommand
 
         var diagnostics = new List<(string, double)> { ("labels", reference.Labels.Labels), ("gauss_order", reference.Labels.Order), ("min_jacobian", reference.MinJacobian) };
         if (reference.CrossingTime is { } crossing) diagnostics.Add(("crossing_time", crossing));
-        return new ReferenceSummary(
-            $"{cells} label cells x {reference.Labels.Order} Gauss-Legendre nodes{(scenario.Dimension == 2 ? $" x {reference.Labels.Angles} angles" : "")} = {reference.Labels.Labels} labels, dt = {Fmt(model.Step)}",
-            "max of |change| in int |x|^2 and int |v|^2",
-            difference,
-            $"against the run with {cells / 2} label cells (the quadrature converges at order 2 x {reference.Labels.Order} for smooth data: the difference bounds the coarse run's error)",
-            times,
-            diagnostics);
+        return new ReferenceSummary(solution.Resolution, error, times, diagnostics);
     }
 
     private static ReferenceSummary Euler(Scenario scenario, int cells, AtomicDirectory folder, Action<double> reached)
     {
-        var model = HybridModel.FromScenario(scenario);
-        var data = (MonokineticSpec)scenario.Initial;
-        var euler = new PressurelessEuler1D(model, data, cells);
-        var lagrangian = new LagrangianReference(model, LabelQuadrature.Create(data, 1, 64));
+        var reference = new EulerSolution(scenario, cells);
+        var euler = reference.Solver;
+        var lagrangian = new LagrangianReference(euler.Model, LabelQuadrature.Create((MonokineticSpec)scenario.Initial, 1, 64));
         var times = new List<double>();
         using (var w = new StreamWriter(folder.PathOf("euler.csv")))
         {
             w.Write(ReferenceCsv.EulerHeader);
             foreach (double t in OutputTimes(scenario))
             {
-                euler.AdvanceTo(t);
+                reference.AdvanceTo(t);
                 lagrangian.AdvanceTo(t);
                 ReferenceCsv.WriteEuler(w, euler);
                 times.Add(euler.Time);
@@ -335,11 +290,7 @@ internal static class ReferenceCommand
             }
         }
 
-        var coarse = new PressurelessEuler1D(model, data, cells / 2);
-        coarse.AdvanceTo(euler.Time);
-        double difference = 0;
-        for (int i = 0; i < coarse.Cells; i++) difference += Math.Abs(coarse.Density[i] - 0.5 * (euler.Density[2 * i] + euler.Density[2 * i + 1])) * coarse.Spacing;
-
+        var error = reference.EstimateError();
         var diagnostics = new List<(string, double)> { ("mass_change", euler.Mass - 1), ("minimum_density", euler.MinimumDensity) };
         if (lagrangian.CrossingTime is null)
         {
@@ -353,25 +304,7 @@ internal static class ReferenceCommand
             diagnostics.Add(("crossing_time", lagrangian.CrossingTime.Value));
         }
 
-        return new ReferenceSummary(
-            $"{cells} cells of width {Fmt(euler.Spacing)}, dt = {Fmt(model.Step)}",
-            "L1 error of the density",
-            difference / 3,
-            $"Richardson: the run with {cells / 2} cells, difference / (2^2 - 1)",
-            times,
-            diagnostics);
-    }
-
-    private static double SecondMoment(double[] values, LabelQuadrature labels)
-    {
-        int n = labels.Labels, d = labels.Dimension;
-        double sum = 0;
-        for (int j = 0; j < n; j++)
-        {
-            for (int a = 0; a < d; a++) sum += labels.Masses[j] * values[a * n + j] * values[a * n + j];
-        }
-
-        return sum;
+        return new ReferenceSummary(reference.Resolution, error, times, diagnostics);
     }
 
     private static void WriteSummary(Stream stream, string method, string source, Scenario scenario, ReferenceSummary summary, double seconds)
@@ -386,9 +319,9 @@ internal static class ReferenceCommand
         w.WriteString("version", Assembly.GetExecutingAssembly().GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
         w.WriteString("resolution", summary.Resolution);
         w.WriteStartObject("error_estimate");
-        w.WriteString("quantity", summary.ErrorName);
-        w.WriteNumberOrNull("value", summary.ErrorEstimate);
-        w.WriteString("method", summary.ErrorMethod);
+        w.WriteString("quantity", summary.Error.Quantity);
+        w.WriteNumberOrNull("value", summary.Error.Value);
+        w.WriteString("method", summary.Error.Method);
         w.WriteEndObject();
         w.WriteStartArray("times");
         foreach (double t in summary.Times) w.WriteNumberValue(t);

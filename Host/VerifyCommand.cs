@@ -77,7 +77,11 @@ internal static class VerifyCommand
         SolverOptions Solver, bool AllowDifferentSolvers, bool Power, int? MaxReplicas, double? CheckSeconds, UnitOptions Units);
 
     /// <summary>A request made ready: the suite with its budget, the solver under test (the caller disposes it), and the baseline's checks.</summary>
-    internal sealed record Prepared(Suite Suite, IParticleSolver Solver, int Seed, string ScenarioText, string Source, IReadOnlyList<CheckSummary>? Before);
+    internal sealed record Prepared(Suite Suite, IParticleSolver Solver, int Seed, string ScenarioText, string Source, StoredRun? Stored, Model Model)
+    {
+        /// <summary>The baseline's check summaries, when <c>--baseline</c> gave one.</summary>
+        public IReadOnlyList<CheckSummary>? Before => Stored?.Checks;
+    }
 
     /// <summary>The suite, the solver and the baseline a request names, checked; null after writing why to <paramref name="error"/> (bad input).</summary>
     internal static Prepared? Prepare(Request request, TextWriter error)
@@ -141,7 +145,7 @@ internal static class VerifyCommand
             return null;
         }
 
-        IReadOnlyList<CheckSummary>? before = null;
+        StoredRun? before = null;
         if (baselineFile is not null)
         {
             try
@@ -155,7 +159,7 @@ internal static class VerifyCommand
                     return null;
                 }
 
-                before = stored.Checks;
+                before = stored;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -165,14 +169,14 @@ internal static class VerifyCommand
             }
         }
 
-        return new Prepared(suite, solver, seed, scenarioText, source, before);
+        return new Prepared(suite, solver, seed, scenarioText, source, before, model);
     }
 
     private static int Run(Request request, TextWriter output, TextWriter error)
     {
         if (request.Units.Mode != UnitMode.None) return VerifyUnits.Run(request, output, error);
         if (Prepare(request, error) is not { } prepared) return ExitCodes.BadInput;
-        var (suite, solver, seed, scenarioText, source, before) = prepared;
+        var (suite, solver, seed, scenarioText, source, _, _) = prepared;
         using var disposable = solver as IDisposable;
         var (_, _, _, outDir, _, _, _, quiet, _, _, powerRun, _, _, _) = request;
         // Without the live display (logs, CI), one line per check as it finishes: a long run shows where it is.

@@ -70,7 +70,7 @@ internal static class VerifyUnits
         string Format, string ToolVersion, string ConfigurationHash, SuiteOptions Options, int Wave, int BatchReplicas,
         PlannedUnit[] Units, PlannedUnit[] EarlierUnits, string[] Derived,
         double EstimatedSeconds, double CriticalPathSeconds, Simulated[] Simulated,
-        UnitCosts.RungCost[]? RungCosts = null);
+        RungCost[]? RungCosts = null);
 
     /// <summary>The worker counts the plan simulates.</summary>
     private static readonly int[] SimulatedWorkers = [1, 2, 16, 64, 256];
@@ -110,7 +110,9 @@ internal static class VerifyUnits
     {
         if (VerifyCommand.Prepare(request, error) is not { } prepared) return ExitCodes.BadInput;
         using var disposable = prepared.Solver as IDisposable;
-        var costs = UnitCosts.FromBaseline(request.Baseline, prepared.Suite);
+        var costs = prepared.Stored is { } stored && request.Baseline is { } baseline
+            ? UnitCosts.FromStored(stored.Costs, stored.Suite, baseline.Name, prepared.Suite, prepared.Model)
+            : UnitCosts.FromBudgets(prepared.Suite);
         var units = VerificationFacade.Plan(prepared.Suite, request.Units.BatchReplicas, u => costs.Estimate(u).Seconds);
         var plan = NewPlan(prepared, Options(request), 0, request.Units.BatchReplicas, [.. units.Select(u => Planned(u, costs.Estimate(u).Source))], [], costs.Rungs());
         var path = request.Units.Plan!.FullName;
@@ -119,7 +121,7 @@ internal static class VerifyUnits
         return ExitCodes.Success;
     }
 
-    private static Plan NewPlan(VerifyCommand.Prepared prepared, SuiteOptions options, int wave, int batch, PlannedUnit[] units, PlannedUnit[] earlier, UnitCosts.RungCost[] rungCosts) =>
+    private static Plan NewPlan(VerifyCommand.Prepared prepared, SuiteOptions options, int wave, int batch, PlannedUnit[] units, PlannedUnit[] earlier, RungCost[] rungCosts) =>
         new(
             Format,
             VerifyCommand.ToolVersion(),

@@ -234,7 +234,9 @@ type Reference =
       /// The project's code the reference runs: it is independent of a solver that runs none of it.
       Components: CodeComponents
       /// Whether the check runs the solver under test at all (the Fournier-Guillin checks measure samples of a law).
-      UsesSolver: bool }
+      UsesSolver: bool
+      /// The cells of a particle reference run (M), which its cost is linear in; None for any other reference.
+      Cells: int option }
 
 /// Whether a check's reference shares code with the solver under test.
 [<RequireQualifiedAccess>]

@@ -68,24 +68,20 @@ module Term =
     let isOn (scenario: Scenario) (cells: ParticleState) (term: Term) =
         let c = scenario.Chemotaxis
         match term with
-        | Term.Alignment ->
-            match scenario.Alignment with
-            | :? CuckerSmaleSpec as cs -> cs.Beta <> 0.0
-            | :? NoAlignmentSpec -> false
-            | _ -> true
+        | Term.Alignment -> scenario.Alignment.IsOn
         | Term.Chemotaxis -> c.Eta <> 0.0
         | Term.Diffusion -> c.Eta <> 0.0 && c.Diffusion <> 0.0
         | Term.Decay -> c.Eta <> 0.0 && c.Decay <> 0.0
         | Term.Source -> c.Eta <> 0.0
-        | Term.ExternalForce -> not (scenario.ExternalForce :? NoForceSpec)
-        | Term.InitialField -> c.Eta <> 0.0 && not (c.InitialField :? ZeroFieldSpec)
+        | Term.ExternalForce -> scenario.ExternalForce.IsOn
+        | Term.InitialField -> c.Eta <> 0.0 && c.InitialField.IsOn
         | Term.Masses -> not (isNull cells.Masses)
 
     /// Whether <see cref="scale"/> can scale the term of this scenario (kernels given as ONNX models cannot be).
     let canScale (scenario: Scenario) (term: Term) =
         match term with
-        | Term.Alignment -> scenario.Alignment :? CuckerSmaleSpec
-        | Term.Source -> scenario.Chemotaxis.Source :? PolynomialBumpSpec || scenario.Chemotaxis.Source :? SmoothBumpSpec
+        | Term.Alignment -> not (isNull (scenario.Alignment.Scaled 1.0))
+        | Term.Source -> not (isNull (scenario.Chemotaxis.Source.Scaled 1.0))
         | _ -> true
 
     /// The problem with the term times <c>factor</c> (0 drops it). Kernels given as ONNX models cannot be scaled.
@@ -93,37 +89,23 @@ module Term =
         let scenario' =
             match term with
             | Term.Alignment ->
-                match scenario.Alignment with
-                | :? CuckerSmaleSpec as cs -> scenario.WithAlignment(CuckerSmaleSpec(factor * cs.Beta, cs.Radius, cs.Sigma))
-                | other -> invalidArg (nameof scenario) $"the alignment can be scaled only in a Cucker-Smale kernel, not {other.GetType().Name}"
+                match scenario.Alignment.Scaled factor with
+                | null -> invalidArg (nameof scenario) $"the alignment kernel {scenario.Alignment.GetType().Name} cannot be scaled"
+                | scaled -> scenario.WithAlignment scaled
             | Term.Chemotaxis -> scenario |> withChemotaxis (fun c -> ChemotaxisSpec(factor * c.Eta, c.Diffusion, c.Decay, c.Source, c.InitialField))
             | Term.Diffusion -> scenario |> withChemotaxis (fun c -> ChemotaxisSpec(c.Eta, factor * c.Diffusion, c.Decay, c.Source, c.InitialField))
             | Term.Decay -> scenario |> withChemotaxis (fun c -> ChemotaxisSpec(c.Eta, c.Diffusion, factor * c.Decay, c.Source, c.InitialField))
             | Term.Source ->
                 scenario
                 |> withChemotaxis (fun c ->
-                    let source: SourceSpec =
-                        match c.Source with
-                        | :? PolynomialBumpSpec as bump -> PolynomialBumpSpec(bump.Radius, factor * bump.Amplitude)
-                        | :? SmoothBumpSpec as bump -> SmoothBumpSpec(bump.Radius, factor * bump.Amplitude, bump.Sharpness)
-                        | other -> invalidArg (nameof scenario) $"the source can be scaled only in a bump, not {other.GetType().Name}"
+                    let source =
+                        match c.Source.Scaled factor with
+                        | null -> invalidArg (nameof scenario) $"the source {c.Source.GetType().Name} cannot be scaled"
+                        | scaled -> scaled
                     ChemotaxisSpec(c.Eta, c.Diffusion, c.Decay, source, c.InitialField))
-            | Term.ExternalForce ->
-                let force: ExternalForceSpec =
-                    match scenario.ExternalForce with
-                    | :? NoForceSpec as none -> none
-                    | :? ConstantForceSpec as f -> ConstantForceSpec(f.Vector |> Array.map ((*) factor))
-                    | :? ConfinementForceSpec as f -> ConfinementForceSpec(factor * f.Strength, f.Length)
-                    | other -> invalidArg (nameof scenario) $"the external force {other.GetType().Name} cannot be scaled"
-                scenario.WithExternalForce force
+            | Term.ExternalForce -> scenario.WithExternalForce(scenario.ExternalForce.Scaled factor)
             | Term.InitialField ->
                 scenario
-                |> withChemotaxis (fun c ->
-                    let field: InitialFieldSpec =
-                        match c.InitialField with
-                        | :? GaussianFieldSpec when factor = 0.0 -> ZeroFieldSpec()
-                        | :? GaussianFieldSpec as g -> GaussianFieldSpec(factor * g.Amplitude, g.Width, g.Center)
-                        | other -> other
-                    ChemotaxisSpec(c.Eta, c.Diffusion, c.Decay, c.Source, field))
+                |> withChemotaxis (fun c -> ChemotaxisSpec(c.Eta, c.Diffusion, c.Decay, c.Source, c.InitialField.Scaled factor))
             | Term.Masses -> scenario
         scenario', (if term = Term.Masses then scaleMasses factor cells else cells)

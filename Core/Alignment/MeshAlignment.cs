@@ -161,7 +161,7 @@ public sealed class MeshAlignment
         // psi on the box is real and even (index k and -k mod the box), so its transform is real up to round-off.
         for (int k = 0; k < nodes; k++) _kernelHat[k] = psi[k].Real;
 
-        int width = LagrangeStencil.Width, count = (int)Math.Pow(width, _dimension);
+        int width = LagrangeStencil.Width, count = LagrangeStencil.Nodes(_dimension);
         _stencilOffsets = new int[count];
         for (int s = 0; s < count; s++)
         {
@@ -174,23 +174,17 @@ public sealed class MeshAlignment
     /// <summary>Stencil weights (product over directions) and the flat index of the stencil's first node.</summary>
     private int Stencil(ParticleState state, int i, double[] origin, Span<double> weights)
     {
-        int d = _dimension, n = state.Count, width = LagrangeStencil.Width, count = weights.Length;
-        Span<double> w = stackalloc double[width * d];
+        int d = _dimension, n = state.Count;
+        Span<double> units = stackalloc double[d];
+        Span<int> first = stackalloc int[d];
+        for (int a = 0; a < d; a++) units[a] = (state.Positions[a * n + i] - origin[a]) / Spacing;
+        LagrangeStencil.Tensor(units, first, weights);
+        // The box is not periodic for the cells (its margin holds every stencil): no wrap.
         int baseIndex = 0, stride = 1;
         for (int a = d - 1; a >= 0; a--)
         {
-            double u = (state.Positions[a * n + i] - origin[a]) / Spacing;
-            int node = (int)Math.Floor(u);
-            LagrangeStencil.Weights(u - node, w.Slice(a * width, width));
-            baseIndex += (node + LagrangeStencil.FirstOffset) * stride;
+            baseIndex += first[a] * stride;
             stride *= _points;
-        }
-
-        for (int s = 0; s < count; s++)
-        {
-            double product = 1;
-            for (int a = 0, rest = s; a < d; a++, rest /= width) product *= w[a * width + rest % width];
-            weights[s] = product;
         }
 
         return baseIndex;

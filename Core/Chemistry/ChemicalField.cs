@@ -528,30 +528,18 @@ public sealed class ChemicalField
     {
         int d = Grid.Dimension;
         const int w = LagrangeStencil.Width;
-        Span<double> weights = stackalloc double[3 * w];
-        Span<int> start = stackalloc int[3];
-        for (int a = 0; a < d; a++)
-        {
-            double s = (point[a] - Grid.Origin[a]) / Grid.Spacing;
-            double floor = Math.Floor(s);
-            start[a] = (int)floor + LagrangeStencil.FirstOffset;
-            LagrangeStencil.Weights(s - floor, weights.Slice(a * w, w));
-        }
+        Span<double> units = stackalloc double[d];
+        Span<int> start = stackalloc int[d];
+        Span<double> weights = stackalloc double[LagrangeStencil.Nodes(d)];
+        for (int a = 0; a < d; a++) units[a] = (point[a] - Grid.Origin[a]) / Grid.Spacing;
+        LagrangeStencil.Tensor(units, start, weights);
 
         for (int f = 0; f < fields.Length; f++) values[f] = 0;
-        int nodes = d == 1 ? w : d == 2 ? w * w : w * w * w;
-        for (int c = 0; c < nodes; c++)
+        for (int c = 0; c < weights.Length; c++)
         {
-            double weight = 1;
             int flat = 0;
-            for (int a = 0, rest = c; a < d; a++, rest /= w)
-            {
-                int m = rest % w;
-                weight *= weights[a * w + m];
-                flat += Grid.Wrap(start[a] + m) * Grid.Strides[a];
-            }
-
-            for (int f = 0; f < fields.Length; f++) values[f] += weight * fields[f][flat];
+            for (int a = 0, rest = c; a < d; a++, rest /= w) flat += Grid.Wrap(start[a] + rest % w) * Grid.Strides[a];
+            for (int f = 0; f < fields.Length; f++) values[f] += weights[c] * fields[f][flat];
         }
     }
 

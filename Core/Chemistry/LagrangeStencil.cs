@@ -30,4 +30,39 @@ public static class LagrangeStencil
         w[4] = a * b * c * d * f / -24.0;
         w[5] = a * b * c * d * e / 120.0;
     }
+
+    /// <summary>
+    /// The tensor stencil in d = <c>position.Length</c> (at most 3) dimensions at a point given in grid
+    /// units (its coordinates over the spacing, from the grid's origin): per axis, the index of the
+    /// stencil's first node into <paramref name="first"/>; the Width^d weights, products of the axes'
+    /// weights with axis 0 varying fastest, into <paramref name="weights"/>. The deposit and the gather
+    /// of every grid method use it, so both spread and read a cell with the same weights.
+    /// </summary>
+    public static void Tensor(ReadOnlySpan<double> position, Span<int> first, Span<double> weights)
+    {
+        int d = position.Length;
+        Span<double> axes = stackalloc double[3 * Width];
+        for (int a = 0; a < d; a++)
+        {
+            double floor = Math.Floor(position[a]);
+            first[a] = (int)floor + FirstOffset;
+            Weights(position[a] - floor, axes.Slice(a * Width, Width));
+        }
+
+        for (int s = 0; s < weights.Length; s++)
+        {
+            double product = 1;
+            for (int a = 0, rest = s; a < d; a++, rest /= Width) product *= axes[a * Width + rest % Width];
+            weights[s] = product;
+        }
+    }
+
+    /// <summary>Width^d: the nodes of the tensor stencil in d dimensions.</summary>
+    public static int Nodes(int dimension) => dimension switch
+    {
+        1 => Width,
+        2 => Width * Width,
+        3 => Width * Width * Width,
+        _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "the stencil is for d = 1, 2 or 3"),
+    };
 }

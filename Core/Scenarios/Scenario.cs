@@ -104,12 +104,35 @@ public abstract record AlignmentSpec
 
     /// <summary>h = 0.05: an error near 1e-9 of the alignment for profiles varying on the unit scale.</summary>
     public const double DefaultMeshSpacing = 0.05;
+
+    /// <summary>Whether the mesh method can sum it: a Cucker-Smale-type kernel, gamma = beta psi(|y|) w.</summary>
+    public virtual bool SupportsMesh => false;
+
+    /// <summary>Whether the kernel acts at all (a zero constant or no alignment leaves the term off).</summary>
+    public virtual bool IsOn => true;
+
+    /// <summary>
+    /// Whether gamma(-y, -w) = -gamma(y, w) is known to hold (Cucker-Smale-type kernels), so pure
+    /// alignment conserves the total momentum.
+    /// </summary>
+    public virtual bool IsSymmetric => false;
+
+    /// <summary>The kernel times <paramref name="factor"/>, or null where it cannot be scaled (a general ONNX model).</summary>
+    public virtual AlignmentSpec? Scaled(double factor) => null;
 }
 
 /// <summary>Cucker-Smale, <c>gamma(y, w) = beta (1 + |y|^2/R^2)^(-sigma) w</c>.</summary>
 public sealed record CuckerSmaleSpec(double Beta, double Radius, double Sigma) : AlignmentSpec
 {
     public override IAlignmentKernel Build() => new CuckerSmaleKernel(Beta, Radius, Sigma);
+
+    public override bool IsOn => Beta != 0;
+
+    public override bool IsSymmetric => true;
+
+    public override bool SupportsMesh => true;
+
+    public override AlignmentSpec Scaled(double factor) => this with { Beta = factor * Beta };
 }
 
 /// <summary>
@@ -120,6 +143,11 @@ public sealed record CuckerSmaleSpec(double Beta, double Radius, double Sigma) :
 public sealed record OnnxProfileSpec(string Path, double Beta, double Reach) : AlignmentSpec
 {
     public override IAlignmentKernel Build() => new Kernels.Onnx.OnnxProfileKernel(Kernels.Onnx.OnnxFunction.Load(Path), Beta, Reach);
+
+    /// <summary>A radial profile times w: symmetric, whatever the profile.</summary>
+    public override bool IsSymmetric => true;
+
+    public override bool SupportsMesh => true;
 }
 
 /// <summary>
@@ -136,6 +164,10 @@ public sealed record OnnxGammaSpec(string Path, int Dimension, double Reach, dou
 public sealed record NoAlignmentSpec : AlignmentSpec
 {
     public override IAlignmentKernel Build() => NoAlignmentKernel.Instance;
+
+    public override bool IsOn => false;
+
+    public override bool IsSymmetric => true;
 }
 
 /// <summary>
@@ -148,18 +180,25 @@ public sealed record ChemotaxisSpec(double Eta, double Diffusion, double Decay, 
 public abstract record SourceSpec
 {
     public abstract ISourceProfile Build();
+
+    /// <summary>The profile times <paramref name="factor"/>, or null where it cannot be scaled (an ONNX model).</summary>
+    public virtual SourceSpec? Scaled(double factor) => null;
 }
 
 /// <summary><c>chi(x) = amplitude (1 - |x|^2/radius^2)^3</c> on the ball.</summary>
 public sealed record PolynomialBumpSpec(double Radius, double Amplitude) : SourceSpec
 {
     public override ISourceProfile Build() => new PolynomialBump(Radius, Amplitude);
+
+    public override SourceSpec Scaled(double factor) => this with { Amplitude = factor * Amplitude };
 }
 
 /// <summary><c>chi(x) = amplitude exp(-sharpness s^2 / (1 - s^2))</c>, <c>s = |x| / radius</c>, on the ball: C-infinity, for manufactured problems.</summary>
 public sealed record SmoothBumpSpec(double Radius, double Amplitude, double Sharpness) : SourceSpec
 {
     public override ISourceProfile Build() => new SmoothBump(Radius, Amplitude, Sharpness);
+
+    public override SourceSpec Scaled(double factor) => this with { Amplitude = factor * Amplitude };
 }
 
 /// <summary>A radial source chi(r) given as an ONNX model at <c>Path</c>, supported in the ball of <c>Radius</c>.</summary>
@@ -173,33 +212,62 @@ public sealed record OnnxSourceSpec(string Path, double Radius) : SourceSpec
 }
 
 /// <summary>The initial chemical field phi_in.</summary>
-public abstract record InitialFieldSpec;
+public abstract record InitialFieldSpec
+{
+    /// <summary>Whether phi_in is not identically zero.</summary>
+    public virtual bool IsOn => true;
+
+    /// <summary>phi_in times <paramref name="factor"/> (zero gives the zero field).</summary>
+    public abstract InitialFieldSpec Scaled(double factor);
+}
 
 /// <summary>phi_in = 0 (the paper's choice).</summary>
-public sealed record ZeroFieldSpec : InitialFieldSpec;
+public sealed record ZeroFieldSpec : InitialFieldSpec
+{
+    public override bool IsOn => false;
+
+    public override InitialFieldSpec Scaled(double factor) => this;
+}
 
 /// <summary><c>phi_in(x) = amplitude exp(-|x - center|^2 / (2 width^2))</c>.</summary>
-public sealed record GaussianFieldSpec(double Amplitude, double Width, double[] Center) : InitialFieldSpec;
+public sealed record GaussianFieldSpec(double Amplitude, double Width, double[] Center) : InitialFieldSpec
+{
+    public override InitialFieldSpec Scaled(double factor) => factor == 0 ? new ZeroFieldSpec() : this with { Amplitude = factor * Amplitude };
+}
 
 /// <summary>The external force F_ext.</summary>
 public abstract record ExternalForceSpec
 {
     public abstract IExternalForce Build();
+
+    /// <summary>Whether there is a force at all.</summary>
+    public virtual bool IsOn => true;
+
+    /// <summary>The force times <paramref name="factor"/>.</summary>
+    public abstract ExternalForceSpec Scaled(double factor);
 }
 
 public sealed record NoForceSpec : ExternalForceSpec
 {
     public override IExternalForce Build() => NoExternalForce.Instance;
+
+    public override bool IsOn => false;
+
+    public override ExternalForceSpec Scaled(double factor) => this;
 }
 
 public sealed record ConstantForceSpec(double[] Vector) : ExternalForceSpec
 {
     public override IExternalForce Build() => new ConstantForce(Vector);
+
+    public override ExternalForceSpec Scaled(double factor) => new ConstantForceSpec(Array.ConvertAll(Vector, x => factor * x));
 }
 
 public sealed record ConfinementForceSpec(double Strength, double Length) : ExternalForceSpec
 {
     public override IExternalForce Build() => new ConfinementForce(Strength, Length);
+
+    public override ExternalForceSpec Scaled(double factor) => this with { Strength = factor * Strength };
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using MeanField.Core.Scenarios.Kinds;
 
 namespace MeanField.Core.Scenarios;
 
@@ -61,10 +62,11 @@ public static class ScenarioReader
 
         var time = ReadTime(root.Section("time"));
         var domain = ReadDomain(root.Section("domain"), d);
-        var alignment = ReadAlignment(root.Section("alignment"), d, domain, baseDirectory ?? Directory.GetCurrentDirectory());
-        var chemotaxis = ReadChemotaxis(root.Section("chemotaxis"), d, domain, baseDirectory ?? Directory.GetCurrentDirectory());
-        var force = ReadForce(root.OptionalSection("external_force"), d);
-        var initial = ReadInitial(root.Section("initial"), d);
+        var context = new KindContext(d, domain, baseDirectory ?? Directory.GetCurrentDirectory());
+        var alignment = ReadAlignment(root.Section("alignment"), context);
+        var chemotaxis = ReadChemotaxis(root.Section("chemotaxis"), context);
+        var force = root.OptionalSection("external_force") is { } external ? ReadKind(ScenarioKinds.ExternalForce, external, context) : new NoForceSpec();
+        var initial = ReadKind(ScenarioKinds.InitialData, root.Section("initial"), context);
         root.RejectUnknownKeys();
 
         var scenario = new Scenario
@@ -99,52 +101,9 @@ public static class ScenarioReader
         return new TimeSettings(horizon, step, output);
     }
 
-    private static AlignmentSpec ReadAlignment(YamlSection s, int d, DomainSpec domain, string baseDirectory)
+    private static AlignmentSpec ReadAlignment(YamlSection s, KindContext context)
     {
-        string kind = s.String("kind");
-        AlignmentSpec spec;
-        switch (kind)
-        {
-            case "cucker_smale":
-                double beta = s.Double("beta");
-                Require(beta >= 0, s.Key("beta"), beta, "must be >= 0");
-                double radius = s.Double("radius");
-                Require(radius > 0, s.Key("radius"), radius, "must be > 0");
-                double sigma = s.Double("sigma");
-                Require(sigma >= 0, s.Key("sigma"), sigma, "must be >= 0");
-                spec = new CuckerSmaleSpec(beta, radius, sigma);
-                break;
-            case "none":
-                spec = new NoAlignmentSpec();
-                break;
-            case "onnx":
-            {
-                double onnxBeta = s.Double("beta");
-                Require(onnxBeta >= 0, s.Key("beta"), onnxBeta, "must be >= 0");
-                string path = System.IO.Path.GetFullPath(s.String("path"), baseDirectory);
-                // Every distance between two points of the box: the model is checked there now, not mid-run.
-                double reach = domain.Box * Math.Sqrt(domain.Center.Length);
-                spec = new OnnxProfileSpec(path, onnxBeta, reach);
-                CheckModel(spec.Build, s, "path");
-
-                break;
-            }
-
-            case "onnx_gamma":
-            {
-                string path = System.IO.Path.GetFullPath(s.String("path"), baseDirectory);
-                double speed = s.Double("speed_scale", 10.0);
-                Require(speed > 0, s.Key("speed_scale"), speed, "must be > 0");
-                spec = new OnnxGammaSpec(path, d, domain.Box * Math.Sqrt(d), speed);
-                CheckModel(spec.Build, s, "path");
-
-                break;
-            }
-
-            default:
-                throw new ScenarioException(s.Key("kind"), kind, "must be one of: cucker_smale, onnx, onnx_gamma, none");
-        }
-
+        var spec = ScenarioKinds.Alignment.Read(s, context);
         string method = s.String("method", "direct");
         var parsed = method switch
         {
@@ -152,7 +111,7 @@ public static class ScenarioReader
             "mesh" => AlignmentMethod.Mesh,
             _ => throw new ScenarioException(s.Key("method"), method, "must be one of: direct, mesh"),
         };
-        Require(parsed == AlignmentMethod.Direct || spec is CuckerSmaleSpec or OnnxProfileSpec, s.Key("method"), method, "mesh needs a Cucker-Smale-type kernel (gamma = beta psi(|y|) w)");
+        Require(parsed == AlignmentMethod.Direct || spec.SupportsMesh, s.Key("method"), method, "mesh needs a Cucker-Smale-type kernel (gamma = beta psi(|y|) w)");
         double spacing = s.Double("mesh_spacing", AlignmentSpec.DefaultMeshSpacing);
         Require(spacing > 0, s.Key("mesh_spacing"), spacing, "must be > 0");
         s.RejectUnknownKeys();
@@ -163,7 +122,7 @@ public static class ScenarioReader
     /// Builds a kernel from an ONNX model once, now, so a bad model is refused when the scenario is read
     /// (naming the key) rather than mid-run; the kernel is released again.
     /// </summary>
-    private static void CheckModel<T>(Func<T> build, YamlSection s, string key)
+    internal static void CheckModel<T>(Func<T> build, YamlSection s, string key)
     {
         try
         {
@@ -187,7 +146,7 @@ public static class ScenarioReader
         return new DomainSpec(box, grid, center);
     }
 
-    private static ChemotaxisSpec ReadChemotaxis(YamlSection s, int d, DomainSpec domain, string baseDirectory)
+    private static ChemotaxisSpec ReadChemotaxis(YamlSection s, KindContext context)
     {
         double eta = s.Double("eta");
         Require(eta >= 0, s.Key("eta"), eta, "must be >= 0");
@@ -197,54 +156,13 @@ public static class ScenarioReader
         Require(decay >= 0, s.Key("decay"), decay, "must be >= 0");
 
         var source = s.Section("source");
-        string kind = source.String("kind");
-        if (kind is not ("polynomial_bump" or "smooth_bump" or "onnx")) throw new ScenarioException(source.Key("kind"), kind, "must be one of: polynomial_bump, smooth_bump, onnx");
-        double radius = source.Double("radius");
-        double h = domain.Box / domain.Grid;
-        Require(radius > 0, source.Key("radius"), radius, "must be > 0");
-        Require(radius >= 2 * h, source.Key("radius"), radius, $"is below two grid spacings (h = {Show(h)}): the source is not resolved; refine domain.grid");
-        Require(radius < domain.Box / 4, source.Key("radius"), radius, $"must be below a quarter of domain.box ({Show(domain.Box)})");
-        SourceSpec sourceSpec;
-        if (kind == "onnx")
-        {
-            string path = System.IO.Path.GetFullPath(source.String("path"), baseDirectory);
-            sourceSpec = new OnnxSourceSpec(path, radius);
-            CheckModel(sourceSpec.Build, source, "path");
-        }
-        else
-        {
-            double amplitude = source.Double("amplitude");
-            Require(amplitude >= 0, source.Key("amplitude"), amplitude, "must be >= 0");
-            if (kind == "smooth_bump")
-            {
-                double sharpness = source.Double("sharpness");
-                Require(sharpness > 0, source.Key("sharpness"), sharpness, "must be > 0");
-                sourceSpec = new SmoothBumpSpec(radius, amplitude, sharpness);
-            }
-            else sourceSpec = new PolynomialBumpSpec(radius, amplitude);
-        }
-
+        var sourceSpec = ScenarioKinds.Source.Read(source, context);
         source.RejectUnknownKeys();
 
         InitialFieldSpec initialField = new ZeroFieldSpec();
-        var field = s.OptionalSection("initial_field");
-        if (field is not null)
+        if (s.OptionalSection("initial_field") is { } field)
         {
-            string fieldKind = field.String("kind");
-            switch (fieldKind)
-            {
-                case "zero":
-                    break;
-                case "gaussian":
-                    double a = field.Double("amplitude");
-                    double w = field.Double("width");
-                    Require(w >= 2 * h, field.Key("width"), w, $"must be at least two grid spacings (h = {Show(h)})");
-                    initialField = new GaussianFieldSpec(a, w, field.Vector("center", d, 0.0));
-                    break;
-                default:
-                    throw new ScenarioException(field.Key("kind"), fieldKind, "must be one of: zero, gaussian");
-            }
-
+            initialField = ScenarioKinds.InitialField.Read(field, context);
             field.RejectUnknownKeys();
         }
 
@@ -252,128 +170,11 @@ public static class ScenarioReader
         return new ChemotaxisSpec(eta, diffusion, decay, sourceSpec, initialField);
     }
 
-    private static ExternalForceSpec ReadForce(YamlSection? s, int d)
+    /// <summary>A section of a kind family, its unknown keys refused.</summary>
+    private static TSpec ReadKind<TSpec>(KindFamily<TSpec> family, YamlSection s, KindContext context)
+        where TSpec : class
     {
-        if (s is null) return new NoForceSpec();
-        string kind = s.String("kind");
-        ExternalForceSpec spec;
-        switch (kind)
-        {
-            case "none":
-                spec = new NoForceSpec();
-                break;
-            case "constant":
-                spec = new ConstantForceSpec(s.Vector("vector", d));
-                break;
-            case "confinement":
-                double k = s.Double("strength");
-                Require(k >= 0, s.Key("strength"), k, "must be >= 0");
-                double l = s.Double("length");
-                Require(l > 0, s.Key("length"), l, "must be > 0");
-                spec = new ConfinementForceSpec(k, l);
-                break;
-            default:
-                throw new ScenarioException(s.Key("kind"), kind, "must be one of: none, constant, confinement");
-        }
-
-        s.RejectUnknownKeys();
-        return spec;
-    }
-
-    private static InitialDataSpec ReadInitial(YamlSection s, int d)
-    {
-        string kind = s.String("kind");
-        InitialDataSpec spec;
-        switch (kind)
-        {
-            case "uniform":
-            {
-                string shapeText = s.String("shape", "ball");
-                var shape = shapeText switch
-                {
-                    "ball" => PositionShape.Ball,
-                    "box" => PositionShape.Box,
-                    _ => throw new ScenarioException(s.Key("shape"), shapeText, "must be one of: ball, box"),
-                };
-                double[] center = s.Vector("center", d, 0.0);
-                double radius = PositiveDouble(s, "radius");
-                double[] vCenter = s.Vector("velocity_center", d, 0.0);
-                double vRadius = NonNegativeDouble(s, "velocity_radius");
-                spec = new UniformDataSpec(shape, center, radius, vCenter, vRadius);
-                break;
-            }
-
-            case "gaussian":
-            {
-                double[] center = s.Vector("center", d, 0.0);
-                double std = PositiveDouble(s, "std");
-                double[] vCenter = s.Vector("velocity_center", d, 0.0);
-                double vStd = NonNegativeDouble(s, "velocity_std");
-                double cutoff = s.Double("cutoff", 3.0);
-                Require(cutoff >= 0.5, s.Key("cutoff"), cutoff, "must be >= 0.5 (standard deviations)");
-                spec = new GaussianDataSpec(center, std, vCenter, vStd, cutoff);
-                break;
-            }
-
-            case "two_clusters":
-            {
-                double separation = PositiveDouble(s, "separation");
-                double radius = PositiveDouble(s, "radius");
-                Require(separation > 2 * radius, s.Key("separation"), separation, $"must exceed twice initial.radius ({Show(radius)}) so the clusters are separated");
-                double vRadius = NonNegativeDouble(s, "velocity_radius");
-                double drift = s.Double("drift", 0.0);
-                spec = new TwoClustersSpec(separation, radius, vRadius, drift);
-                break;
-            }
-
-            case "monokinetic":
-            {
-                double[] center = s.Vector("center", d, 0.0);
-                double radius = PositiveDouble(s, "radius");
-                string profile = s.String("profile", "uniform");
-                var shape = profile switch
-                {
-                    "uniform" => DensityProfile.Uniform,
-                    "bump" => DensityProfile.Bump,
-                    _ => throw new ScenarioException(s.Key("profile"), profile, "must be one of: uniform, bump"),
-                };
-                spec = new MonokineticSpec(center, radius, ReadVelocityField(s.Section("velocity"), d)) { Profile = shape };
-                break;
-            }
-
-            default:
-                throw new ScenarioException(s.Key("kind"), kind, "must be one of: uniform, gaussian, two_clusters, monokinetic");
-        }
-
-        s.RejectUnknownKeys();
-        return spec;
-    }
-
-    private static VelocityFieldSpec ReadVelocityField(YamlSection s, int d)
-    {
-        string kind = s.String("kind");
-        VelocityFieldSpec spec;
-        switch (kind)
-        {
-            case "constant":
-                spec = new ConstantVelocitySpec(s.Vector("value", d));
-                break;
-            case "linear":
-                spec = new LinearVelocitySpec(s.Double("rate"));
-                break;
-            case "rotation":
-                if (d < 2) throw new ScenarioException(s.Key("kind"), kind, "a rotation needs dimension >= 2");
-                spec = new RotationVelocitySpec(s.Double("rate"));
-                break;
-            case "sine":
-                double amplitude = s.Double("amplitude");
-                double k = PositiveDouble(s, "wavenumber");
-                spec = new SineVelocitySpec(amplitude, k);
-                break;
-            default:
-                throw new ScenarioException(s.Key("kind"), kind, "must be one of: constant, linear, rotation, sine");
-        }
-
+        var spec = family.Read(s, context);
         s.RejectUnknownKeys();
         return spec;
     }
@@ -392,14 +193,14 @@ public static class ScenarioReader
             $"the initial data reach radius {Show(extent)} and the source adds {Show(margin)}: the box must exceed twice their sum about its centre");
     }
 
-    private static double PositiveDouble(YamlSection s, string key)
+    internal static double PositiveDouble(YamlSection s, string key)
     {
         double value = s.Double(key);
         Require(value > 0, s.Key(key), value, "must be > 0");
         return value;
     }
 
-    private static double NonNegativeDouble(YamlSection s, string key)
+    internal static double NonNegativeDouble(YamlSection s, string key)
     {
         double value = s.Double(key);
         Require(value >= 0, s.Key(key), value, "must be >= 0");
@@ -412,12 +213,12 @@ public static class ScenarioReader
         return Math.Abs(ratio - Math.Round(ratio)) <= 1e-9 * Math.Max(1, ratio);
     }
 
-    private static void Require(bool ok, string key, double value, string reason)
+    internal static void Require(bool ok, string key, double value, string reason)
     {
         if (!ok) throw new ScenarioException(key, Show(value), reason);
     }
 
-    private static void Require(bool ok, string key, string value, string reason)
+    internal static void Require(bool ok, string key, string value, string reason)
     {
         if (!ok) throw new ScenarioException(key, value, reason);
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
 using MeanField.Reports.Output;
 using MeanField.Verification;
@@ -297,6 +298,8 @@ public static class VerificationJson
             if (!document.RootElement.TryGetProperty("checks", out var checks) || checks.ValueKind != JsonValueKind.Array)
                 throw new InvalidDataException("no 'checks' array: not a results.json written by meanfield verify");
             var list = new List<CheckSummary>();
+            var costs = new List<MeasuredCost>();
+            string suite = document.RootElement.TryGetProperty("suite", out var suiteName) && suiteName.ValueKind == JsonValueKind.String ? suiteName.GetString()! : "";
             int index = 0;
             foreach (var c in checks.EnumerateArray())
             {
@@ -307,6 +310,7 @@ public static class VerificationJson
                     ? v.GetDouble()
                     : v.ValueKind == JsonValueKind.Null ? double.NaN : throw new InvalidDataException($"checks[{index}].{name} is missing or not a number");
                 string verdict = Text("verdict");
+                if (Cost(c) is { } cost) costs.Add(new MeasuredCost(Text("id"), cost.Seconds, ListModule.OfSeq(cost.Rungs)));
                 // Files written before bounds checks existed have no kind: every check was a rate.
                 string kind = c.TryGetProperty("kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString()! : "rate";
                 if (kind == "bounds")
@@ -339,10 +343,32 @@ public static class VerificationJson
                 index++;
             }
 
-            return new StoredRun(solver, list);
+            return new StoredRun(solver, list, suite, costs);
         }
+    }
+
+    /// <summary>A check's seconds and its rungs' seconds and replicas, where the file has them (the cost model's input).</summary>
+    private static (double Seconds, List<MeasuredRung> Rungs)? Cost(JsonElement check)
+    {
+        if (!check.TryGetProperty("seconds", out var s) || s.ValueKind != JsonValueKind.Number) return null;
+        var rungs = new List<MeasuredRung>();
+        if (check.TryGetProperty("rungs", out var array) && array.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var rung in array.EnumerateArray())
+            {
+                if (rung.TryGetProperty("x", out var x) && x.ValueKind == JsonValueKind.Number
+                    && rung.TryGetProperty("seconds", out var seconds) && seconds.ValueKind == JsonValueKind.Number
+                    && rung.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
+                    rungs.Add(new MeasuredRung(x.GetDouble(), seconds.GetDouble(), errors.GetArrayLength()));
+            }
+        }
+
+        return (s.GetDouble(), rungs);
     }
 }
 
-/// <summary>What a stored results.json says that a later run is compared with: the solver's name and each check's summary.</summary>
-public sealed record StoredRun(string Solver, IReadOnlyList<CheckSummary> Checks);
+/// <summary>
+/// What a stored results.json says: the solver's name and each check's summary (what a later run is
+/// compared with), the suite it ran and each check's measured costs (what a sharded run's plan is costed from).
+/// </summary>
+public sealed record StoredRun(string Solver, IReadOnlyList<CheckSummary> Checks, string Suite, IReadOnlyList<MeasuredCost> Costs);

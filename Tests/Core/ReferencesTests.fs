@@ -274,5 +274,74 @@ let private gridTests =
         }
     ]
 
+/// Each reference's estimate of its own error against an oracle: a finer run or a known constant.
+let private errorEstimateTests =
+    testList "error estimates" [
+        test "the grid's Richardson estimate of the 128-node run's error is within a factor 2 above its difference to the 256-node run" {
+            // Second order: with e the 128 run's error, the estimate is (4e - e) / 3 = e and the difference to
+            // the 256 run e - e / 4; their ratio 2^p / 3 is 1.33 at p = 2, below 1 for a first-order solver.
+            let at points dt = variant "vlasov-d1" (grid points @ step dt 0.2)
+            let fine = GridSolution(at 128 0.02, 128)
+            fine.AdvanceTo 1.0 |> ignore
+            let estimate = fine.EstimateError().Value
+            let finer = GridSolution(at 256 0.01, 256)
+            finer.AdvanceTo 1.0 |> ignore
+            let a, b = fine.Solver.SpatialDensity.ToArray(), finer.Solver.SpatialDensity.ToArray()
+            let difference = Array.init a.Length (fun i -> abs (a[i] - b[2 * i])) |> Array.max
+            let ratio = estimate / difference
+            Expect.isTrue (ratio >= 1.0 && ratio <= 2.0) $"estimate {estimate:E3}, difference to the finer run {difference:E3}, ratio {ratio:F2}"
+        }
+
+        test "the finite volumes' Richardson estimate is within a factor 2 of their L1 gap to the Lagrangian solution, at 400 and 800 cells" {
+            // At 200 cells the runs are pre-asymptotic (the gap falls 4.1x from 200 to 400 cells, the estimate
+            // from 100 and 200 cells is 0.4 of it); from 400 cells (the command's default is 800) it holds.
+            let s = variant "monokinetic-d1" (step 0.01 0.25)
+            let exact = LagrangianReference(HybridModel.FromScenario(variant "monokinetic-d1" (step 0.00125 0.25)), LabelQuadrature.Create(s.Initial :?> MonokineticSpec, 1, 64, 4))
+            Expect.isTrue (exact.AdvanceTo 1.0) "subcritical: no crossing"
+            for cells in [ 400; 800 ] do
+                let euler = EulerSolution(s, cells)
+                euler.AdvanceTo 1.0 |> ignore
+                let estimate = euler.EstimateError().Value
+                let gap = MonokineticComparison.Compare(exact, euler.Solver).DensityL1
+                let ratio = estimate / gap
+                Expect.isTrue (ratio >= 0.5 && ratio <= 2.0) $"{cells} cells: estimate {estimate:E3}, gap to the Lagrangian solution {gap:E3}, ratio {ratio:F2}"
+        }
+
+        test "the Lagrangian estimate bounds the error of both runs it compares, measured against 64 label cells" {
+            // Alignment on, chemotaxis off (chi's C^2 kink limits a quadrature over the chemical source).
+            let s = variant "monokinetic-d1" (noChemotaxis @ [ "  horizon: 1.0", "  horizon: 0.5" ])
+            let solve cells =
+                let solution = LagrangianSolution(s, cells)
+                Expect.isTrue (solution.AdvanceTo 0.5) "no crossing"
+                solution
+            let fine = solve 8
+            let estimate = fine.EstimateError().Value
+            let struct (truthX, truthV) = LagrangianSolution.SecondMoments (solve 64).Solver
+            let error (solution: LagrangianSolution) =
+                let struct (x, v) = LagrangianSolution.SecondMoments solution.Solver
+                max (abs (x - truthX)) (abs (v - truthV))
+            let coarseError, fineError = error (solve 4), error fine
+            Expect.isGreaterThanOrEqual estimate (0.95 * coarseError) $"estimate {estimate:E3} against the 4-cell run's error {coarseError:E3}"
+            Expect.isLessThanOrEqual estimate (1.05 * coarseError) $"estimate {estimate:E3}: the coarse run's error {coarseError:E3}, no more"
+            Expect.isLessThan fineError estimate $"the 8-cell run's error {fineError:E3} lies below"
+        }
+
+        test "the particle cloud's sampling estimate has the exact mean 1/(3(n + 1)) on the uniform law of an interval" {
+            // Two independent n-samples of U(0, 1): E W2^2 = (2/n) sum_i Var U_(i) = 1/(3(n + 1)).
+            let n, trials = 200, 400
+            let estimates =
+                Array.init trials (fun seed ->
+                    let rng = MathNet.Numerics.Random.Xoshiro256StarStar(seed, false)
+                    let struct (half, cost) = ParticleSolution.SamplingError(PointCloud(1, Array.init (2 * n) (fun _ -> rng.NextDouble())))
+                    Expect.equal half n "halves of the cloud"
+                    cost)
+            let estimates: float[] = estimates
+            let mean = Array.average estimates
+            let standardError = MathNet.Numerics.Statistics.Statistics.StandardDeviation estimates / sqrt (float trials)
+            let exact = 1.0 / (3.0 * float (n + 1))
+            Expect.isLessThan (abs (mean - exact)) (4.0 * standardError) $"mean {mean:E4} against {exact:E4} (standard error {standardError:E2})"
+        }
+    ]
+
 [<Tests>]
-let tests = testList "MeanField.Core.References" [ weightedTests; lagrangianTests; gridTests ]
+let tests = testList "MeanField.Core.References" [ weightedTests; lagrangianTests; gridTests; errorEstimateTests ]

@@ -50,7 +50,7 @@ let private check id claim kind theory verdict floor =
               ReferenceFloor = floor
               Sequential = if sequential then twoLooks verdict else Ladder.singleLook 3 (RateFit(-1.0123456, -1.5, 0.0234, 1.0, 0.95, -1.3097, -0.7149, -0.9876)) verdict 1.5 }
       Verdict = verdict
-      Reference = { Description = "samples of the law"; Components = MeanField.Core.Solvers.CodeComponents.None; UsesSolver = false }
+      Reference = { Description = "samples of the law"; Components = MeanField.Core.Solvers.CodeComponents.None; UsesSolver = false; Cells = None }
       Notes = [ "A note." ]
       Seconds = 1.5 }
 
@@ -68,7 +68,7 @@ let private boundsCheck =
               { Quantity = "max_i |d z_i(t) / d z_1(0)|"; Source = "Theorem 7.3"; Formula = "e^(t)"
                 Times = [| 0.0; 0.5; 1.0 |]; Measured = [| 1.0000000004; 1.2; 1.5 |]; Bound = [| 1.0; 1.6487; 2.7183 |]; Slack = 1e-6 } ]
       Verdict = Verdict.Holds
-      Reference = { Description = "closed-form bounds"; Components = MeanField.Core.Solvers.CodeComponents.None; UsesSolver = true }
+      Reference = { Description = "closed-form bounds"; Components = MeanField.Core.Solvers.CodeComponents.None; UsesSolver = true; Cells = None }
       Notes = [ "A note on bounds." ]
       Seconds = 0.75 }
 
@@ -92,7 +92,8 @@ let private growthCheck =
       Reference =
         { Description = "a particle run"
           Components = MeanField.Core.Solvers.CodeComponents.ParticleStepper ||| MeanField.Core.Solvers.CodeComponents.ChemicalField
-          UsesSolver = true }
+          UsesSolver = true
+          Cells = None }
       Notes = [ "A note on growth." ]
       Seconds = 0.0 }
 
@@ -115,7 +116,7 @@ let private convergenceCheck =
               FloorFactor = 100.0
               Margins = [ { Term = Term.ExternalForce; Effect = 2.5e-3 }; { Term = Term.Masses; Effect = 4e-4 } ] }
       Verdict = Convergence.combine time (Some grid)
-      Reference = { Description = "a spectral reference"; Components = MeanField.Core.Solvers.CodeComponents.None; UsesSolver = true }
+      Reference = { Description = "a spectral reference"; Components = MeanField.Core.Solvers.CodeComponents.None; UsesSolver = true; Cells = None }
       Notes = []
       Seconds = 3.0 }
 
@@ -128,7 +129,7 @@ let private unjudged id verdict =
       Parameters = []
       Measurement = Measurement.Nothing
       Verdict = verdict
-      Reference = { Description = "a grid solver"; Components = MeanField.Core.Solvers.CodeComponents.ChemicalField; UsesSolver = true }
+      Reference = { Description = "a grid solver"; Components = MeanField.Core.Solvers.CodeComponents.ChemicalField; UsesSolver = true; Cells = None }
       Notes = [ "The solver's message." ]
       Seconds = 0.5 }
 

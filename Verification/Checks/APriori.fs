@@ -49,7 +49,8 @@ module APriori =
     let private reference =
         { Description = "the paper's closed-form bounds, from the model's constants and the initial cells"
           Components = CodeComponents.None
-          UsesSolver = true }
+          UsesSolver = true
+          Cells = None }
 
     /// The trajectory's quantities, measured on the solver under test: the run from <c>start</c> and the
     /// 2d runs from its shifted copies (the flow derivative by finite differences), at every output time.

@@ -29,12 +29,14 @@ module ClosedForms =
     let private exact =
         { Description = "the closed form of linear Cucker-Smale: v_i(t) = vbar + (v_i(0) - vbar) e^{-beta t}, x_i(t) = x_i(0) + vbar t + (v_i(0) - vbar)(1 - e^{-beta t}) / beta"
           Components = CodeComponents.None
-          UsesSolver = true }
+          UsesSolver = true
+          Cells = None }
 
     let private conservation =
         { Description = "conservation laws of (P): no reference run"
           Components = CodeComponents.None
-          UsesSolver = true }
+          UsesSolver = true
+          Cells = None }
 
     /// The model with pure alignment: eta = 0 and no external force (the field's constants kept).
     let private pureAlignment (scenario: Scenario) =
@@ -148,7 +150,7 @@ module ClosedForms =
                 let momentumOf (s: ParticleState) = Array.init d (fun a -> Seq.sum (seq { for i in 0 .. s.Count - 1 -> s.Mass i * s.Velocities[a * s.Count + i] }))
                 let p0 = momentumOf start
                 let drift = solution.States |> Seq.map (fun s -> sqrt (Array.fold2 (fun acc a b -> acc + (a - b) * (a - b)) 0.0 (momentumOf s) p0)) |> Seq.toArray
-                let symmetric = scenario.Alignment :? CuckerSmaleSpec || scenario.Alignment :? NoAlignmentSpec || scenario.Alignment :? OnnxProfileSpec
+                let symmetric = scenario.Alignment.IsSymmetric
                 let result =
                     let header =
                         { Id = id
@@ -180,10 +182,7 @@ module ClosedForms =
                 let clock = Stopwatch.StartNew()
                 let model = pureAlignment scenario
                 let c = model.Chemotaxis
-                let source =
-                    match c.Source with
-                    | :? PolynomialBumpSpec as bump -> PolynomialBumpSpec(bump.Radius, 2.0 * bump.Amplitude) :> SourceSpec
-                    | other -> other
+                let source = match c.Source.Scaled 2.0 with null -> c.Source | doubled -> doubled
                 let changed = model.WithChemotaxis(ChemotaxisSpec(0.0, 2.0 * c.Diffusion, 2.0 * c.Decay + 0.5, source, c.InitialField))
                 let start = InitialData.Sample(scenario.Initial, d, cells, Seeds.derive context.Seed id [])
                 let solve (s: Scenario) = context.Solver.Solve(SolverProblem.Create(s, start, s.Time.Horizon, s.Time.OutputInterval))

@@ -167,7 +167,8 @@ module Convergence =
     let private reference =
         { Description = "a second discretisation of (P): truncated Fourier series of the field with the exact transform of chi, grad phi from the series at the cells, direct-sum alignment, Lawson RK4 (SpectralReference)"
           Components = CodeComponents.None
-          UsesSolver = true }
+          UsesSolver = true
+          Cells = None }
 
     /// The size of the error in a term that its margin measures (5%).
     [<Literal>]

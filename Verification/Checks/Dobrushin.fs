@@ -50,7 +50,8 @@ module Dobrushin =
     let private reference =
         { Description = "none: two coupled runs of the solver under test, against the bound (40)"
           Components = MeanField.Core.Solvers.CodeComponents.None
-          UsesSolver = true }
+          UsesSolver = true
+          Cells = None }
 
     /// The check, on the solver under test of the context.
     let check (scenario: Scenario) (scenarioName: string) (horizon: float) (particles: int) : Check =

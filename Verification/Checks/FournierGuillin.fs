@@ -87,7 +87,8 @@ module FournierGuillin =
     let lawReference =
         { Description = "samples of the exact law (no solver of (P) runs)"
           Components = MeanField.Core.Solvers.CodeComponents.None
-          UsesSolver = false }
+          UsesSolver = false
+          Cells = None }
 
     /// The record of a ladder's looks and replicas, for a check's parameters.
     let replicasText (sequential: SequentialRecord) =

@@ -125,7 +125,8 @@ module MeanFieldRate =
     let particleReference (cells: int) =
         { Description = sprintf "a %d-cell run of (P) by the project's own solver (mesh alignment at h = %g)" cells ReferenceSpacing
           Components = CodeComponents.ParticleStepper ||| CodeComponents.ChemicalField ||| CodeComponents.MeshAlignment
-          UsesSolver = true }
+          UsesSolver = true
+          Cells = Some cells }
 
     /// The reference's seed stream, shared by every check of the same dimension (one run serves every time).
     let referenceSeed (root: int) (d: int) = Seeds.derive root (sprintf "reference-d%d" d) []
@@ -247,36 +248,30 @@ module MeanFieldRate =
         let statement =
             sprintf "E W2^2(mu_N^t, rho^t) <= C(t) N^(%g) in phase-space dimension D = 2, the Fournier-Guillin rate; rho^t is the solution of the Vlasov equation on a grid." theory
         let struct (vMin, vMax) = MeanField.Core.References.InitialDensity.VelocityInterval scenario.Initial
-        let density = MeanField.Core.References.InitialDensity.OneDimensional scenario.Initial
-        let solveGrid (model: HybridModel) steps cells =
-            let grid = MeanField.Core.References.VlasovGrid1D(model, density, vMin, vMax, cells)
-            grid.AdvanceTo(float steps * model.Step)
+        let build _ (model: HybridModel) steps =
+            let grid = MeanField.Core.References.GridSolution(scenario, model.Grid.Points)
+            grid.AdvanceTo(float steps * model.Step) |> ignore
             grid
-        let build _ (model: HybridModel) steps = solveGrid model steps model.Grid.Points
-        // The floor from the two coarser runs (half and quarter resolution), whose exact transport is
-        // cheap: W2^2 between them, over 16 (the solver is second order, so W2^2 falls as h^4: measured
-        // 15.4 per halving on vlasov-d1), times (4/3)^2 (the error is 4/3 of the difference to the next run).
-        let floor (grid: MeanField.Core.References.VlasovGrid1D) _ _ =
-            let coarser (factor: int) =
-                let model = HybridModel.FromScenario(scenario.WithResolution(scenario.Domain.Grid / factor, float factor * scenario.Time.Step))
-                solveGrid model (int (Math.Round(grid.Time / model.Step))) (grid.VelocityCells / factor)
-            let half, quarter = coarser 2, coarser 4
-            let difference = (Wasserstein.Compute(half.ToCloud 1e-6, quarter.ToRefinedCloud 1e-6, 2.0, TransportMethod.Exact)).Cost
-            difference / 9.0, sprintf "W2^2 between the runs at 1/2 and 1/4 of the %d x %d resolution, over 16 for the order and times (4/3)^2" grid.Grid.Points grid.VelocityCells
+        // The floor from the two coarser runs (see GridSolution.EstimateTransportError).
+        let floor (grid: MeanField.Core.References.GridSolution) _ _ =
+            let estimate = grid.EstimateTransportError()
+            estimate.Value, estimate.Method
         let details (model: HybridModel) _ =
             [ "N-cell systems", "the scenario's alignment method (direct by default), independent initial samples"
               "reference rho^t", sprintf "the Vlasov grid solver, %d x %d nodes and velocity cells on [%g, %g], the same time step" model.Grid.Points model.Grid.Points vMin vMax
               "comparison", sprintf "exact W2 against %d N cells drawn from the grid density" FournierGuillin.ReferenceFactor ]
-        let measure solver t (grid: MeanField.Core.References.VlasovGrid1D) n seed =
+        let measure solver t (grid: MeanField.Core.References.GridSolution) n seed =
             let cells = Trajectories.final solver scenario t (InitialData.Sample(scenario.Initial, 1, n, Seeds.derive seed "cells" []))
-            let sample = grid.Sample(FournierGuillin.ReferenceFactor * n, Seeds.derive seed "reference" [])
+            let sample = grid.Solver.Sample(FournierGuillin.ReferenceFactor * n, Seeds.derive seed "reference" [])
             (ExactTransport.Solve(PhaseSpace.ofState cells, PhaseSpace.ofState sample, 2.0)).Cost
-        let notes (grid: MeanField.Core.References.VlasovGrid1D) =
+        let notes (solution: MeanField.Core.References.GridSolution) =
+            let grid = solution.Solver
             [ sprintf "The grid solution kept its mass to %.1e (relative); its most negative value is %.2g; mass carried to the ends of the velocity interval: %.2g." (abs (grid.Mass - grid.InitialMass) / grid.InitialMass) grid.MinimumValue grid.BoundaryFlux ]
         let reference =
             { Description = sprintf "the Vlasov grid solver of (V), %d x %d" scenario.Domain.Grid scenario.Domain.Grid
               Components = CodeComponents.ChemicalField
-              UsesSolver = true }
+              UsesSolver = true
+              Cells = None }
         { Id = id
           Title = title
           Needs = []

@@ -32,16 +32,17 @@ module Monokinetic =
     /// What the check computes once per run: the reference and the cross-checks the report shows.
     type private Lagrangian =
         { Lagrangian: LagrangianReference
-          Floor: float
+          Floor: ErrorEstimate
           EulerGaps: (int * MonokineticDifference) list
           Spread: float }
 
-    let private lagrangianAt (model: HybridModel) (data: MonokineticSpec) (cells: int) (steps: int) =
-        let reference = LagrangianReference(model, LabelQuadrature.Create(data, 1, cells, 4))
-        for _ in 1..steps do
-            if not (reference.Step()) then
-                failwithf "the characteristics of the monokinetic data cross at t = %.4g, before t = %g: the limit (E) ends there; choose subcritical data" reference.CrossingTime.Value (float steps * model.Step)
-        reference
+    /// The characteristics on <c>cells</c> label cells after <c>steps</c> steps; a crossing before them ends the check.
+    let private lagrangianAt (scenario: Scenario) (cells: int) (steps: int) =
+        let solution = LagrangianSolution(scenario, cells)
+        let step = scenario.Time.Step
+        if not (solution.AdvanceTo(float steps * step)) then
+            failwithf "the characteristics of the monokinetic data cross at t = %.4g, before t = %g: the limit (E) ends there; choose subcritical data" solution.Solver.CrossingTime.Value (float steps * step)
+        solution
 
     let check (scenario: Scenario) (scenarioName: string) (horizon: float) : Check =
         let data =
@@ -54,18 +55,9 @@ module Monokinetic =
         let statement =
             sprintf "From rho_in = mu_in delta(v - u_in) the Vlasov solution stays monokinetic, rho^t = mu^t delta(v - u^t) with (mu, u) the smooth solution of the pressureless Euler-alignment-chemotaxis system (E), and E W2^2(mu_N^t, rho^t) <= C(t) N^(%g), the Fournier-Guillin rate in D = 2." theory
         let build (context: CheckContext) (model: HybridModel) steps =
-            let lagrangian = lagrangianAt model data LabelCells steps
-            // The same labels pushed through both flow maps couple the two solutions: the mean squared
-            // gap bounds W2^2 between them.
-            let coarse = lagrangianAt model data (LabelCells / 2) steps
-            let labels = InitialData.Sample(data, 1, FloorSamples, Seeds.derive context.Seed (id + "-floor") [])
-            let floor =
-                Seq.averageBy
-                    (fun y ->
-                        let struct (x1, v1) = lagrangian.Map y
-                        let struct (x2, v2) = coarse.Map y
-                        (x1 - x2) ** 2.0 + (v1 - v2) ** 2.0)
-                    labels.Positions
+            let solution = lagrangianAt scenario LabelCells steps
+            let lagrangian = solution.Solver
+            let floor = solution.EstimateTransportError(FloorSamples, Seeds.derive context.Seed (id + "-floor") [])
             // Finite volumes at three resolutions, dt proportional to dx (Courant number fixed).
             let eulerGaps =
                 [ 200; 400; 800 ]
@@ -79,8 +71,7 @@ module Monokinetic =
             let spread =
                 Seq.averageBy (fun i -> (let struct (_, u) = lagrangian.At cells.Positions[i] in (cells.Velocities[i] - u) ** 2.0)) (seq { 0 .. cells.Count - 1 })
             { Lagrangian = lagrangian; Floor = floor; EulerGaps = eulerGaps; Spread = spread }
-        let floor (reference: Lagrangian) _ _ =
-            reference.Floor, sprintf "E |Phi(y) - Phi'(y)|^2 over %d labels y ~ mu_in, Phi and Phi' the interpolated flow maps on %d and %d label cells: a bound of W2^2 between the two solutions" FloorSamples LabelCells (LabelCells / 2)
+        let floor (reference: Lagrangian) _ _ = reference.Floor.Value, reference.Floor.Method
         let details (model: HybridModel) _ =
             [ "N-cell systems", "the scenario's alignment method (direct by default), independent samples of mu_in with v = u_in(x)"
               "reference rho^t", sprintf "Lagrangian: %d label cells x 4 Gauss-Legendre nodes, weighted, the same time step" LabelCells
@@ -105,7 +96,8 @@ module Monokinetic =
               Components =
                 CodeComponents.ParticleStepper ||| CodeComponents.ChemicalField
                 ||| (if scenario.Alignment.Method = AlignmentMethod.Mesh then CodeComponents.MeshAlignment else CodeComponents.DirectAlignment)
-              UsesSolver = true }
+              UsesSolver = true
+              Cells = None }
         { Id = id
           Title = title
           Needs = []
