@@ -115,7 +115,8 @@ internal static class ReferenceCommand
             File.WriteAllText(folder.PathOf("scenario.yaml"), ScenarioWriter.Write(scenario));
             using (var stream = File.Create(folder.PathOf("summary.json")))
             {
-                WriteSummary(stream, method, source, scenario, summary, clock.Elapsed.TotalSeconds);
+                ReferenceJson.WriteSummary(stream, new ReferenceRun(
+                    method, source, scenario.Seed, summary.Seed, ToolVersion(), summary.Resolution, summary.Error, summary.Times, summary.Diagnostics, clock.Elapsed.TotalSeconds));
             }
 
             folder.Commit();
@@ -307,31 +308,8 @@ internal static class ReferenceCommand
         return new ReferenceSummary(reference.Resolution, error, times, diagnostics);
     }
 
-    private static void WriteSummary(Stream stream, string method, string source, Scenario scenario, ReferenceSummary summary, double seconds)
-    {
-        using var w = new Utf8JsonWriter(stream, Json.Options);
-        w.WriteStartObject();
-        w.WriteString("command", "reference");
-        w.WriteString("method", method);
-        w.WriteString("scenario", source);
-        w.WriteNumber("scenario_seed", scenario.Seed);
-        if (summary.Seed is { } seed) w.WriteNumber("reference_seed", seed);
-        w.WriteString("version", Assembly.GetExecutingAssembly().GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
-        w.WriteString("resolution", summary.Resolution);
-        w.WriteStartObject("error_estimate");
-        w.WriteString("quantity", summary.Error.Quantity);
-        w.WriteNumberOrNull("value", summary.Error.Value);
-        w.WriteString("method", summary.Error.Method);
-        w.WriteEndObject();
-        w.WriteStartArray("times");
-        foreach (double t in summary.Times) w.WriteNumberValue(t);
-        w.WriteEndArray();
-        w.WriteStartObject("diagnostics");
-        foreach (var (name, value) in summary.Diagnostics) w.WriteNumberOrNull(name, value);
-        w.WriteEndObject();
-        w.WriteNumber("wall_seconds", seconds);
-        w.WriteEndObject();
-    }
+    private static string ToolVersion() =>
+        Assembly.GetExecutingAssembly().GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     private static string Fmt(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
 }

@@ -60,7 +60,7 @@ internal static class VerifyCommand
             new Request(
                 parse.GetValue(suite)!, parse.GetValue(check) ?? [], parse.GetValue(scenario), parse.GetRequiredValue(outDir),
                 parse.GetValue(seed), parse.GetValue(baseline), parse.GetValue(junit), parse.GetValue(quiet),
-                new SolverOptions(parse.GetValue(solver), parse.GetValue(solverCommand), parse.GetValue(solverTimeout), parse.GetValue(solverJobs), parse.GetValue(solverOrder)),
+                new SolverRequest(parse.GetValue(solver), parse.GetValue(solverCommand), parse.GetValue(solverTimeout), parse.GetValue(solverJobs), parse.GetValue(solverOrder)),
                 parse.GetValue(allowDifferent),
                 parse.GetValue(power),
                 parse.GetValue(maxReplicas),
@@ -74,7 +74,7 @@ internal static class VerifyCommand
     /// <summary>What the command line asked for.</summary>
     internal sealed record Request(
         string Suite, string[] Checks, FileInfo? Scenario, DirectoryInfo Out, int Seed, FileInfo? Baseline, FileInfo? JUnit, bool Quiet,
-        SolverOptions Solver, bool AllowDifferentSolvers, bool Power, int? MaxReplicas, double? CheckSeconds, UnitOptions Units);
+        SolverRequest Solver, bool AllowDifferentSolvers, bool Power, int? MaxReplicas, double? CheckSeconds, UnitOptions Units);
 
     /// <summary>A request made ready: the suite with its budget, the solver under test (the caller disposes it), and the baseline's checks.</summary>
     internal sealed record Prepared(Suite Suite, IParticleSolver Solver, int Seed, string ScenarioText, string Source, StoredRun? Stored, Model Model)

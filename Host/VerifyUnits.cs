@@ -1,8 +1,6 @@
 using MeanField.Core.Files;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using MeanField.Reports.Output;
 using MeanField.Verification;
 
@@ -41,47 +39,6 @@ internal sealed record UnitOptions(FileInfo? Plan, int? RunUnit, DirectoryInfo? 
 /// </summary>
 internal static class VerifyUnits
 {
-    /// <summary>The plan file's format, checked on reading.</summary>
-    public const string Format = "meanfield-verify-plan/3";
-
-    /// <summary>The suite options a plan records: everything that determines the numbers.</summary>
-    internal sealed record SuiteOptions(
-        string Suite, string[] Checks, string? Scenario, string? ScenarioSha256, int Seed, SolverOptions Solver, int? MaxReplicas, double? CheckSeconds);
-
-    /// <summary>
-    /// A unit as the plan lists it: its wave and index, its check and what of it (<c>check</c>, the whole;
-    /// <c>reference</c>, its shared reference run, with the other checks of that run in <c>also</c>;
-    /// <c>replicas</c>, replicas first to until - 1 of one rung), with its estimated seconds and where the
-    /// estimate came from.
-    /// </summary>
-    internal sealed record PlannedUnit(
-        int Index, int Wave, string Check, string Kind, int? Rung, int? FirstReplica, int? UntilReplica, double EstimatedSeconds, string CostSource,
-        string[]? Also = null);
-
-    /// <summary>The simulated wall time of the units on a number of workers, and the speed-up over one.</summary>
-    internal sealed record Simulated(int Workers, double Seconds, double SpeedUp);
-
-    /// <summary>
-    /// The plan file: the units of its wave (indices 0 to n - 1, one per array task) and those of the waves
-    /// before, and the measured seconds per replica of each rung the costs came from (the next wave's
-    /// units are costed from them where the waves so far measured no replica of the rung).
-    /// </summary>
-    internal sealed record Plan(
-        string Format, string ToolVersion, string ConfigurationHash, SuiteOptions Options, int Wave, int BatchReplicas,
-        PlannedUnit[] Units, PlannedUnit[] EarlierUnits, string[] Derived,
-        double EstimatedSeconds, double CriticalPathSeconds, Simulated[] Simulated,
-        RungCost[]? RungCosts = null);
-
-    /// <summary>The worker counts the plan simulates.</summary>
-    private static readonly int[] SimulatedWorkers = [1, 2, 16, 64, 256];
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     public static int Run(VerifyCommand.Request request, TextWriter output, TextWriter error)
     {
         // Refuse before working: the file or folder each mode writes into must take a new file.
@@ -114,28 +71,15 @@ internal static class VerifyUnits
             ? UnitCosts.FromStored(stored.Costs, stored.Suite, baseline.Name, prepared.Suite, prepared.Model)
             : UnitCosts.FromBudgets(prepared.Suite);
         var units = VerificationFacade.Plan(prepared.Suite, request.Units.BatchReplicas, u => costs.Estimate(u).Seconds);
-        var plan = NewPlan(prepared, Options(request), 0, request.Units.BatchReplicas, [.. units.Select(u => Planned(u, costs.Estimate(u).Source))], [], costs.Rungs());
+        var plan = PlanFile.create(Header(prepared, Options(request), request.Units.BatchReplicas), 0, [.. units.Select(u => PlanFile.planned(u, costs.Estimate(u).Source))], [], costs.Rungs());
         var path = request.Units.Plan!.FullName;
-        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, plan, Json));
+        AtomicFile.Write(path, stream => PlanFile.write(stream, plan));
         Describe(plan, path, output);
         return ExitCodes.Success;
     }
 
-    private static Plan NewPlan(VerifyCommand.Prepared prepared, SuiteOptions options, int wave, int batch, PlannedUnit[] units, PlannedUnit[] earlier, RungCost[] rungCosts) =>
-        new(
-            Format,
-            VerifyCommand.ToolVersion(),
-            Hash(prepared),
-            options,
-            wave,
-            batch,
-            units,
-            earlier,
-            [.. WorkUnits.derived(prepared.Suite)],
-            units.Sum(u => u.EstimatedSeconds),
-            units.Select(u => u.EstimatedSeconds).DefaultIfEmpty(0).Max(),
-            Simulate(units),
-            rungCosts);
+    private static PlanHeader Header(VerifyCommand.Prepared prepared, SuiteOptions options, int batch) =>
+        new(VerifyCommand.ToolVersion(), Hash(prepared), options, batch, [.. WorkUnits.derived(prepared.Suite)]);
 
     private static void Describe(Plan plan, string path, TextWriter output)
     {
@@ -163,7 +107,12 @@ internal static class VerifyUnits
             return ExitCodes.BadInput;
         }
 
-        if (ToWorkUnit(unit, error) is not { } planned) return ExitCodes.BadInput;
+        if (!VerificationFacade.TryWorkUnit(unit, out var planned, out var refusal))
+        {
+            error.WriteLine($"meanfield verify: {refusal}");
+            return ExitCodes.BadInput;
+        }
+
         if (ReadResults(plan, plan.EarlierUnits, work, "--run-unit", error) is not { } earlier) return ExitCodes.BadInput;
         if (Follow(plan, request, error) is not { } prepared) return ExitCodes.BadInput;
         using var disposable = prepared.Solver as IDisposable;
@@ -180,7 +129,7 @@ internal static class VerifyUnits
         }
 
         Directory.CreateDirectory(work.FullName);
-        string path = Path.Combine(work.FullName, FileName(unit));
+        string path = Path.Combine(work.FullName, unit.FileName);
         AtomicFile.Write(path, stream => WorkUnits.writeResult(stream, result));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"verify --run-unit {k} (wave {plan.Wave}): {unit.Check} {unit.Kind}: {result.Ended} in {result.Seconds:F1} s: wrote {path}"));
         return ExitCodes.Success;
@@ -213,9 +162,9 @@ internal static class VerifyUnits
                 var costs = UnitCosts.FromReplicas(VerificationFacade.Known(results), plan.RungCosts ?? [], prepared.Suite);
                 int wave = plan.Wave + 1;
                 var units = VerificationFacade.Wave(wave, plan.BatchReplicas, u => costs.Estimate(u).Seconds, next.Item);
-                var nextPlan = NewPlan(prepared, plan.Options, wave, plan.BatchReplicas, [.. units.Select(u => Planned(u, costs.Estimate(u).Source))], [.. plan.EarlierUnits, .. plan.Units], costs.Rungs());
+                var nextPlan = PlanFile.create(Header(prepared, plan.Options, plan.BatchReplicas), wave, [.. units.Select(u => PlanFile.planned(u, costs.Estimate(u).Source))], [.. plan.EarlierUnits, .. plan.Units], costs.Rungs());
                 string path = Path.Combine(folder.FullName, string.Create(CultureInfo.InvariantCulture, $"plan-wave-{wave:D2}.json"));
-                AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, nextPlan, Json));
+                AtomicFile.Write(path, stream => PlanFile.write(stream, nextPlan));
                 var checks = string.Join(", ", units.Select(u => u.Check).Distinct());
                 output.WriteLine($"verify --merge: {checks}: undecided at their look, another wave is needed (nothing else written)");
                 Describe(nextPlan, path, output);
@@ -232,7 +181,7 @@ internal static class VerifyUnits
         {
             var costs = wave.Select(r => r.Seconds).ToArray();
             var longest = wave.MaxBy(r => r.Seconds)!;
-            var simulated = string.Join(", ", SimulatedWorkers.Skip(2).Select(w => string.Create(CultureInfo.InvariantCulture, $"{VerificationFacade.Makespan(w, costs):F0} s on {w}")));
+            var simulated = string.Join(", ", PlanFile.simulatedWorkers.Skip(2).Select(w => string.Create(CultureInfo.InvariantCulture, $"{VerificationFacade.Makespan(w, costs):F0} s on {w}")));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"verify --merge: wave {wave.Key} measured: {wave.Count()} units, {wave.Sum(r => r.Seconds):F0} s in all, the longest {longest.Seconds:F1} s (unit {longest.Unit.Index}, {longest.Unit.Check}); simulated {simulated}"));
         }
@@ -245,10 +194,10 @@ internal static class VerifyUnits
         var missing = new List<string>();
         foreach (var unit in units)
         {
-            string path = Path.Combine(folder.FullName, FileName(unit));
+            string path = Path.Combine(folder.FullName, unit.FileName);
             if (!File.Exists(path))
             {
-                missing.Add(string.Create(CultureInfo.InvariantCulture, $"{Name(unit)} ({unit.Check})"));
+                missing.Add(string.Create(CultureInfo.InvariantCulture, $"{unit.Name} ({unit.Check})"));
                 continue;
             }
 
@@ -266,7 +215,7 @@ internal static class VerifyUnits
 
             if (read.ConfigurationHash != plan.ConfigurationHash || read.Unit.Check != unit.Check || read.Unit.Index != unit.Index || read.Unit.Wave != unit.Wave)
             {
-                error.WriteLine($"meanfield verify: {option}: {path} is unit {read.Unit.Index} of wave {read.Unit.Wave} ({read.Unit.Check}) of the configuration {read.ConfigurationHash}, not unit {Name(unit)} ({unit.Check}) of this plan's {plan.ConfigurationHash}");
+                error.WriteLine($"meanfield verify: {option}: {path} is unit {read.Unit.Index} of wave {read.Unit.Wave} ({read.Unit.Check}) of the configuration {read.ConfigurationHash}, not unit {unit.Name} ({unit.Check}) of this plan's {plan.ConfigurationHash}");
                 return null;
             }
 
@@ -282,40 +231,6 @@ internal static class VerifyUnits
         return results;
     }
 
-    /// <summary>A unit's name in messages: its index, and its wave after the first.</summary>
-    private static string Name(PlannedUnit unit) =>
-        unit.Wave == 0 ? unit.Index.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{unit.Index} of wave {unit.Wave}");
-
-    private static string References(DirectoryInfo work) => Path.Combine(work.FullName, "references");
-
-    private static PlannedUnit Planned(WorkUnit u, string source) =>
-        u.Work switch
-        {
-            UnitWork.Replicas r => new PlannedUnit(u.Index, u.Wave, u.Check, "replicas", r.Item.Rung, r.Item.First, r.Item.Until, u.EstimatedSeconds, source),
-            UnitWork.Reference r => new PlannedUnit(u.Index, u.Wave, u.Check, "reference", null, null, null, u.EstimatedSeconds, source, [.. r.also]),
-            var w when w.IsCheck => new PlannedUnit(u.Index, u.Wave, u.Check, "check", null, null, null, u.EstimatedSeconds, source),
-            var w => throw new InvalidOperationException($"no plan entry for the unit work {w}"),
-        };
-
-    /// <summary>The unit a plan entry names, or null after saying why.</summary>
-    private static WorkUnit? ToWorkUnit(PlannedUnit u, TextWriter error)
-    {
-        UnitWork? work = (u.Kind, u.Rung, u.FirstReplica, u.UntilReplica) switch
-        {
-            ("check", _, _, _) => UnitWork.Check,
-            ("reference", _, _, _) => VerificationFacade.ReferenceWork(u.Also ?? []),
-            ("replicas", { } rung, { } first, { } until) when first < until => UnitWork.NewReplicas(new ReplicaBatch(rung, first, until)),
-            _ => null,
-        };
-        if (work is null)
-        {
-            error.WriteLine($"meanfield verify: the plan's unit {Name(u)} has the kind '{u.Kind}' (rung {u.Rung}, replicas {u.FirstReplica} to {u.UntilReplica}): not a unit (check, reference, or replicas with a rung and first < until)");
-            return null;
-        }
-
-        return new WorkUnit(u.Index, u.Wave, u.Check, work, u.EstimatedSeconds);
-    }
-
     /// <summary>The plan named by <c>--plan</c>, or null after saying why.</summary>
     private static Plan? ReadPlan(VerifyCommand.Request request, TextWriter error)
     {
@@ -328,16 +243,9 @@ internal static class VerifyUnits
         try
         {
             using var stream = file.OpenRead();
-            var plan = JsonSerializer.Deserialize<Plan>(stream, Json);
-            if (plan is null || plan.Format != Format)
-            {
-                error.WriteLine($"meanfield verify: --plan {file.FullName}: not a plan of format {Format}");
-                return null;
-            }
-
-            return plan;
+            return PlanFile.read(stream);
         }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException or InvalidDataException)
         {
             error.WriteLine($"meanfield verify: --plan {file.FullName}: {e.Message}");
             return null;
@@ -350,7 +258,7 @@ internal static class VerifyUnits
         var o = plan.Options;
         if (o.Scenario is not null)
         {
-            string sha = File.Exists(o.Scenario) ? Sha256(o.Scenario) : "(missing)";
+            string sha = File.Exists(o.Scenario) ? PlanFile.sha256(o.Scenario) : "(missing)";
             if (sha != o.ScenarioSha256)
             {
                 error.WriteLine($"meanfield verify: the scenario {o.Scenario} does not match the plan: sha256 {sha}, planned {o.ScenarioSha256}");
@@ -380,33 +288,16 @@ internal static class VerifyUnits
         return prepared;
     }
 
-    private static Simulated[] Simulate(PlannedUnit[] units)
-    {
-        var costs = units.Select(u => u.EstimatedSeconds).ToArray();
-        double one = VerificationFacade.Makespan(1, costs);
-        return [.. SimulatedWorkers.Select(w =>
-        {
-            double seconds = VerificationFacade.Makespan(w, costs);
-            return new Simulated(w, seconds, seconds > 0 ? one / seconds : 1);
-        })];
-    }
-
     private static SuiteOptions Options(VerifyCommand.Request request)
     {
         string? scenario = request.Scenario?.FullName;
-        return new SuiteOptions(request.Suite, request.Checks, scenario, scenario is null ? null : Sha256(scenario), request.Seed, request.Solver, request.MaxReplicas, request.CheckSeconds);
+        return new SuiteOptions(request.Suite, request.Checks, scenario, scenario is null ? null : PlanFile.sha256(scenario), request.Seed, request.Solver, request.MaxReplicas, request.CheckSeconds);
     }
+
+    private static string References(DirectoryInfo work) => Path.Combine(work.FullName, "references");
 
     private static RunSettings Settings(VerifyCommand.Prepared prepared) =>
         VerificationFacade.Settings(prepared.Solver, prepared.Seed, prepared.ScenarioText);
 
     private static string Hash(VerifyCommand.Prepared p) => SuiteModule.configurationHash(p.Suite, p.Seed, p.ScenarioText, p.Solver.Identity);
-
-    private static string FileName(PlannedUnit unit) => string.Create(CultureInfo.InvariantCulture, $"unit-w{unit.Wave:D2}-{unit.Index:D4}-{unit.Check}.json");
-
-    private static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
-    }
 }

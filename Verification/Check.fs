@@ -45,3 +45,15 @@ type Check =
       /// Whole, or replica batches (then <c>Run</c> draws every replica through <c>CheckContext.Replicas</c>).
       Sharding: Sharding
       Run: CheckContext -> CheckResult }
+
+[<RequireQualifiedAccess>]
+module Check =
+
+    /// A check measured in one piece (one work unit when sharded) that reads no other check's results.
+    let whole (id: string) (title: string) (reference: Reference) (run: CheckContext -> CheckResult) =
+        { Id = id
+          Title = title
+          Needs = []
+          Sharding = Sharding.Whole
+          Reference = reference
+          Run = run }

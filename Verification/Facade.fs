@@ -88,6 +88,18 @@ type VerificationFacade =
     /// The wall time of units of these costs on that many workers (see <see cref="WorkUnits.makespan"/>).
     static member Makespan(workers: int, costs: IEnumerable<float>) = WorkUnits.makespan workers (List.ofSeq costs)
 
+    /// The unit a plan entry names; false with the reason when it names none.
+    static member TryWorkUnit(entry: PlannedUnit, [<Out>] unit: byref<WorkUnit>, [<Out>] error: byref<string>) =
+        match PlanFile.toWorkUnit entry with
+        | Ok u ->
+            unit <- u
+            error <- ""
+            true
+        | Error message ->
+            unit <- Unchecked.defaultof<WorkUnit>
+            error <- message
+            false
+
     /// A reference unit's work, with the other checks of its reference run.
     static member ReferenceWork(also: IEnumerable<string>) = UnitWork.Reference(List.ofSeq also)
 

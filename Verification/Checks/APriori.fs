@@ -68,61 +68,56 @@ module APriori =
     let check (scenario: Scenario) (scenarioName: string) : Check =
         let id = CheckId.APriori.Text
         let title = "A-priori bounds along trajectories"
-        { Id = id
-          Title = title
-          Needs = []
-          Sharding = Sharding.Whole
-          Reference = reference
-          Run =
-            fun context ->
-                let clock = Stopwatch.StartNew()
-                let model = HybridModel.FromScenario scenario
-                let steps = scenario.StepCount
-                let horizon = float steps * model.Step
-                let runs =
-                    [ for n in context.Ladder.Xs do
-                          for r in 0 .. context.Ladder.Replicas - 1 ->
-                              let seed = Seeds.derive context.Seed id [ int n; r ]
-                              let start = InitialData.Sample(scenario.Initial, scenario.Dimension, int n, seed)
-                              int n, seed, trace context.Solver scenario model start ]
-                // Lip(gamma) on the ball every run visits: one constant for all runs, so the bounds are comparable.
-                let positionDiameter = runs |> List.map (fun (_, _, t) -> t.PositionDiameter) |> List.max
-                let velocityDiameter = runs |> List.map (fun (_, _, t) -> t.VelocityDiameter) |> List.max
-                let lipGamma = model.Alignment.Lipschitz(positionDiameter, velocityDiameter)
-                let perRun = runs |> List.map (fun (n, seed, t) -> n, seed, seriesOf model t lipGamma.Value horizon)
-                // For each quantity and source, the run that came closest to its bound.
-                let worst =
-                    perRun
-                    |> List.collect (fun (n, seed, series) -> series |> List.mapi (fun k s -> k, (n, seed, s)))
-                    |> List.groupBy fst
-                    |> List.map (fun (_, group) -> group |> List.map snd |> List.maxBy (fun (_, _, s) -> s.MaxRatio))
-                let series = worst |> List.map (fun (_, _, s) -> s)
-                let vacuous = series |> List.filter (fun s -> not s.Measures)
-                let verdict = BoundSeries.Verdict series
-                let estimated = if lipGamma.IsEstimated then " (estimated)" else ""
-                let runsText = String.Join(", ", context.Ladder.Xs |> List.map (fun n -> string (int n)))
-                { Id = id
-                  Title = title
-                  Source = "Proposition 7.2, Theorem 7.3, Theorems 8.1 and 9.1"
-                  Statement =
-                    "Along solutions of (P): |v_i(t)| <= V0 e^(2 gamma0 t) and ||x_i(t)| - |x_i(0)|| <= V0 (e^(2 gamma0 t) - 1) / (2 gamma0) (Proposition 7.2); |d z_i(t) / d z_j(0)| <= e^((gamma1 + gamma2 T) t) for t <= T (Theorem 7.3); the support stays in the ball of radius R^t (Theorems 8.1 and 9.1). Each bound is checked at every output time; Proposition 7.2 and Theorem 7.3 also in the forms their proofs give."
-                  Parameters =
-                    [ "model", scenarioName
-                      "horizon T", sprintf "%g (%d steps of %g), measured every %g" horizon steps model.Step scenario.Time.OutputInterval
-                      "runs", sprintf "N = %s, %d replica(s) each; each quantity is shown for the run closest to its bound" runsText context.Ladder.Replicas
-                      "flow derivative", sprintf "finite differences: cell 1's initial (x, v) moved by 2^-20 along each of the %d coordinates, one run each" (2 * scenario.Dimension)
-                      "Lip(gamma) on the visited support" + estimated, sprintf "%.6g (position diameter %.4g, velocity diameter %.4g)" lipGamma.Value positionDiameter velocityDiameter
-                      "Lip(chi), Lip(grad chi)" + (if model.Source.Lipschitz.IsEstimated || model.Source.GradientLipschitz.IsEstimated then " (estimated)" else ""),
-                      sprintf "%.6g, %.6g" model.Source.Lipschitz.Value model.Source.GradientLipschitz.Value
-                      "eta, sup |F_ext|", sprintf "%g, %g" model.Eta model.ExternalForce.Supremum.Value ]
-                  Measurement = Measurement.Bounds series
-                  Verdict = verdict
-                  Reference = reference
-                  Notes =
-                    [ "Proposition 7.2 as printed has no forcing term: with V0 = 0 it would claim the cells never move, while the chemical field and F_ext accelerate them. The form with the forcing follows from d V/dt <= 2 Lip(gamma) V + eta (G0 + Lip(chi) t) + sup |F_ext| and Gronwall (G0 = sup |grad phi_in|)."
-                      "Theorem 7.3 as printed has gamma2 = Lip(grad chi); its proof carries eta Lip(grad chi). For eta > 1 the printed bound is the smaller of the two." ]
-                    @ (worst
-                       |> List.map (fun (n, seed, s) -> sprintf "%s, %s: closest run N = %d (seed %d), largest measured / bound %.4g." s.Quantity s.Source n seed s.MaxRatio))
-                    @ (vacuous
-                       |> List.map (fun s -> sprintf "%s, %s measured nothing (no output time after 0, or a bound or a measurement that is not finite): Inconclusive; a horizon past 0 with finite kernel constants would resolve it." s.Quantity s.Source))
-                  Seconds = clock.Elapsed.TotalSeconds } }
+        Check.whole id title reference
+        <| fun context ->
+            let clock = Stopwatch.StartNew()
+            let model = HybridModel.FromScenario scenario
+            let steps = scenario.StepCount
+            let horizon = float steps * model.Step
+            let runs =
+                [ for n in context.Ladder.Xs do
+                      for r in 0 .. context.Ladder.Replicas - 1 ->
+                          let seed = Seeds.derive context.Seed id [ int n; r ]
+                          let start = InitialData.Sample(scenario.Initial, scenario.Dimension, int n, seed)
+                          int n, seed, trace context.Solver scenario model start ]
+            // Lip(gamma) on the ball every run visits: one constant for all runs, so the bounds are comparable.
+            let positionDiameter = runs |> List.map (fun (_, _, t) -> t.PositionDiameter) |> List.max
+            let velocityDiameter = runs |> List.map (fun (_, _, t) -> t.VelocityDiameter) |> List.max
+            let lipGamma = model.Alignment.Lipschitz(positionDiameter, velocityDiameter)
+            let perRun = runs |> List.map (fun (n, seed, t) -> n, seed, seriesOf model t lipGamma.Value horizon)
+            // For each quantity and source, the run that came closest to its bound.
+            let worst =
+                perRun
+                |> List.collect (fun (n, seed, series) -> series |> List.mapi (fun k s -> k, (n, seed, s)))
+                |> List.groupBy fst
+                |> List.map (fun (_, group) -> group |> List.map snd |> List.maxBy (fun (_, _, s) -> s.MaxRatio))
+            let series = worst |> List.map (fun (_, _, s) -> s)
+            let vacuous = series |> List.filter (fun s -> not s.Measures)
+            let verdict = BoundSeries.Verdict series
+            let estimated = if lipGamma.IsEstimated then " (estimated)" else ""
+            let runsText = String.Join(", ", context.Ladder.Xs |> List.map (fun n -> string (int n)))
+            { Id = id
+              Title = title
+              Source = "Proposition 7.2, Theorem 7.3, Theorems 8.1 and 9.1"
+              Statement =
+                "Along solutions of (P): |v_i(t)| <= V0 e^(2 gamma0 t) and ||x_i(t)| - |x_i(0)|| <= V0 (e^(2 gamma0 t) - 1) / (2 gamma0) (Proposition 7.2); |d z_i(t) / d z_j(0)| <= e^((gamma1 + gamma2 T) t) for t <= T (Theorem 7.3); the support stays in the ball of radius R^t (Theorems 8.1 and 9.1). Each bound is checked at every output time; Proposition 7.2 and Theorem 7.3 also in the forms their proofs give."
+              Parameters =
+                [ "model", scenarioName
+                  "horizon T", sprintf "%g (%d steps of %g), measured every %g" horizon steps model.Step scenario.Time.OutputInterval
+                  "runs", sprintf "N = %s, %d replica(s) each; each quantity is shown for the run closest to its bound" runsText context.Ladder.Replicas
+                  "flow derivative", sprintf "finite differences: cell 1's initial (x, v) moved by 2^-20 along each of the %d coordinates, one run each" (2 * scenario.Dimension)
+                  "Lip(gamma) on the visited support" + estimated, sprintf "%.6g (position diameter %.4g, velocity diameter %.4g)" lipGamma.Value positionDiameter velocityDiameter
+                  "Lip(chi), Lip(grad chi)" + (if model.Source.Lipschitz.IsEstimated || model.Source.GradientLipschitz.IsEstimated then " (estimated)" else ""),
+                  sprintf "%.6g, %.6g" model.Source.Lipschitz.Value model.Source.GradientLipschitz.Value
+                  "eta, sup |F_ext|", sprintf "%g, %g" model.Eta model.ExternalForce.Supremum.Value ]
+              Measurement = Measurement.Bounds series
+              Verdict = verdict
+              Reference = reference
+              Notes =
+                [ "Proposition 7.2 as printed has no forcing term: with V0 = 0 it would claim the cells never move, while the chemical field and F_ext accelerate them. The form with the forcing follows from d V/dt <= 2 Lip(gamma) V + eta (G0 + Lip(chi) t) + sup |F_ext| and Gronwall (G0 = sup |grad phi_in|)."
+                  "Theorem 7.3 as printed has gamma2 = Lip(grad chi); its proof carries eta Lip(grad chi). For eta > 1 the printed bound is the smaller of the two." ]
+                @ (worst
+                   |> List.map (fun (n, seed, s) -> sprintf "%s, %s: closest run N = %d (seed %d), largest measured / bound %.4g." s.Quantity s.Source n seed s.MaxRatio))
+                @ (vacuous
+                   |> List.map (fun s -> sprintf "%s, %s measured nothing (no output time after 0, or a bound or a measurement that is not finite): Inconclusive; a horizon past 0 with finite kernel constants would resolve it." s.Quantity s.Source))
+              Seconds = clock.Elapsed.TotalSeconds }

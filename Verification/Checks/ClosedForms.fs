@@ -70,42 +70,37 @@ module ClosedForms =
             match scenario.Alignment with
             | :? CuckerSmaleSpec as cs -> cs.Beta
             | _ -> 1.0
-        { Id = id
-          Title = title
-          Needs = []
-          Sharding = Sharding.Whole
-          Reference = exact
-          Run =
-            fun context ->
-                let clock = Stopwatch.StartNew()
-                let model = (pureAlignment scenario).WithAlignment(CuckerSmaleSpec(beta, 1.0, 0.0))
-                let start = InitialData.Sample(scenario.Initial, d, cells, Seeds.derive context.Seed id [])
-                let scenarios = steps |> List.map (fun dt -> model.WithTime(horizon, dt, every)) |> List.toArray
-                let runs = Convergence.measureRungs context id [| for s in scenarios -> SolverProblem.Create(s, start, horizon, every) |] (fun _ t -> linearCuckerSmale beta start t)
-                let declared = Option.ofNullable context.Solver.Identity.TimeOrder
-                let time = Convergence.judge { Variable = "dt"; Xs = List.toArray steps; Errors = Array.map fst runs; Seconds = Array.map snd runs } RoundOff declared
-                { Id = id
-                  Title = title
-                  Source = "METHODS.md section 8 (closed form)"
-                  Statement = sprintf "With psi = 1 (sigma = 0), no chemotaxis and no external force, dv_i/dt = beta (vbar - v_i): the solver's error against the closed form falls as dt^p, p its declared order."
-                  Parameters =
-                    [ "model", scenarioName + sprintf ", with sigma = 0, beta = %g, eta = 0, no external force" beta
-                      "cells", sprintf "%d from the model's initial law" cells
-                      "horizon, output times", sprintf "%g, every %g" horizon every
-                      "time ladder", String.Join(", ", steps)
-                      "declared order in dt", (match declared with Some q -> sprintf "%g" q | None -> "none") ]
-                  Measurement =
-                      Measurement.Convergence
-                          { Time = time
-                            Grid = None
-                            Floor = RoundOff
-                            FloorText = "round-off of the closed form in double precision"
-                            FloorFactor = Convergence.FloorFactor
-                            Margins = [] }
-                  Verdict = Convergence.combine time None
-                  Reference = exact
-                  Notes = [ "Time ladder: " + time.Reason + "." ]
-                  Seconds = clock.Elapsed.TotalSeconds } }
+        Check.whole id title exact
+        <| fun context ->
+            let clock = Stopwatch.StartNew()
+            let model = (pureAlignment scenario).WithAlignment(CuckerSmaleSpec(beta, 1.0, 0.0))
+            let start = InitialData.Sample(scenario.Initial, d, cells, Seeds.derive context.Seed id [])
+            let scenarios = steps |> List.map (fun dt -> model.WithTime(horizon, dt, every)) |> List.toArray
+            let runs = Convergence.measureRungs context id [| for s in scenarios -> SolverProblem.Create(s, start, horizon, every) |] (fun _ t -> linearCuckerSmale beta start t)
+            let declared = Option.ofNullable context.Solver.Identity.TimeOrder
+            let time = Convergence.judge { Variable = "dt"; Xs = List.toArray steps; Errors = Array.map fst runs; Seconds = Array.map snd runs } RoundOff declared
+            { Id = id
+              Title = title
+              Source = "METHODS.md section 8 (closed form)"
+              Statement = sprintf "With psi = 1 (sigma = 0), no chemotaxis and no external force, dv_i/dt = beta (vbar - v_i): the solver's error against the closed form falls as dt^p, p its declared order."
+              Parameters =
+                [ "model", scenarioName + sprintf ", with sigma = 0, beta = %g, eta = 0, no external force" beta
+                  "cells", sprintf "%d from the model's initial law" cells
+                  "horizon, output times", sprintf "%g, every %g" horizon every
+                  "time ladder", String.Join(", ", steps)
+                  "declared order in dt", (match declared with Some q -> sprintf "%g" q | None -> "none") ]
+              Measurement =
+                  Measurement.Convergence
+                      { Time = time
+                        Grid = None
+                        Floor = RoundOff
+                        FloorText = "round-off of the closed form in double precision"
+                        FloorFactor = Convergence.FloorFactor
+                        Margins = [] }
+              Verdict = Convergence.combine time None
+              Reference = exact
+              Notes = [ "Time ladder: " + time.Reason + "." ]
+              Seconds = clock.Elapsed.TotalSeconds }
 
     /// A quantity measured at the output times against the round-off allowance.
     let private roundOffSeries (header: CheckHeader) (quantity: string) (times: float[]) (measured: float[]) =
@@ -136,35 +131,30 @@ module ClosedForms =
         let d = scenario.Dimension
         let id = CheckId.Momentum(d).Text
         let title = sprintf "Momentum under pure alignment, d = %d" d
-        { Id = id
-          Title = title
-          Needs = []
-          Sharding = Sharding.Whole
-          Reference = conservation
-          Run =
-            fun context ->
-                let clock = Stopwatch.StartNew()
-                let model = pureAlignment scenario
-                let start = InitialData.Sample(scenario.Initial, d, cells, Seeds.derive context.Seed id [])
-                let solution = context.Solver.Solve(SolverProblem.Create(model, start, model.Time.Horizon, model.Time.OutputInterval))
-                let momentumOf (s: ParticleState) = Array.init d (fun a -> Seq.sum (seq { for i in 0 .. s.Count - 1 -> s.Mass i * s.Velocities[a * s.Count + i] }))
-                let p0 = momentumOf start
-                let drift = solution.States |> Seq.map (fun s -> sqrt (Array.fold2 (fun acc a b -> acc + (a - b) * (a - b)) 0.0 (momentumOf s) p0)) |> Seq.toArray
-                let symmetric = scenario.Alignment.IsSymmetric
-                let result =
-                    let header =
-                        { Id = id
-                          Title = title
-                          Source = "METHODS.md section 8 (conservation)"
-                          Statement = "Under pure alignment (eta = 0, no external force) with a symmetric kernel the total momentum sum_i m_i v_i is conserved: the solver keeps it to round-off." }
-                    roundOffResult header
-                        [ "model", scenarioName + ", with eta = 0 and no external force"
-                          "cells", sprintf "%d from the model's initial law" cells
-                          "horizon", sprintf "%g, step %g" model.Time.Horizon model.Time.Step ]
-                        (roundOffSeries header "|P(t) - P(0)|" (Seq.toArray solution.Times) drift)
-                        clock.Elapsed.TotalSeconds
-                if symmetric then result
-                else { result with Verdict = Verdict.NotApplicable "the alignment kernel is not known to be symmetric (only Cucker-Smale-type kernels are)"; Measurement = Measurement.Nothing } }
+        Check.whole id title conservation
+        <| fun context ->
+            let clock = Stopwatch.StartNew()
+            let model = pureAlignment scenario
+            let start = InitialData.Sample(scenario.Initial, d, cells, Seeds.derive context.Seed id [])
+            let solution = context.Solver.Solve(SolverProblem.Create(model, start, model.Time.Horizon, model.Time.OutputInterval))
+            let momentumOf (s: ParticleState) = Array.init d (fun a -> Seq.sum (seq { for i in 0 .. s.Count - 1 -> s.Mass i * s.Velocities[a * s.Count + i] }))
+            let p0 = momentumOf start
+            let drift = solution.States |> Seq.map (fun s -> sqrt (Array.fold2 (fun acc a b -> acc + (a - b) * (a - b)) 0.0 (momentumOf s) p0)) |> Seq.toArray
+            let symmetric = scenario.Alignment.IsSymmetric
+            let result =
+                let header =
+                    { Id = id
+                      Title = title
+                      Source = "METHODS.md section 8 (conservation)"
+                      Statement = "Under pure alignment (eta = 0, no external force) with a symmetric kernel the total momentum sum_i m_i v_i is conserved: the solver keeps it to round-off." }
+                roundOffResult header
+                    [ "model", scenarioName + ", with eta = 0 and no external force"
+                      "cells", sprintf "%d from the model's initial law" cells
+                      "horizon", sprintf "%g, step %g" model.Time.Horizon model.Time.Step ]
+                    (roundOffSeries header "|P(t) - P(0)|" (Seq.toArray solution.Times) drift)
+                    clock.Elapsed.TotalSeconds
+            if symmetric then result
+            else { result with Verdict = Verdict.NotApplicable "the alignment kernel is not known to be symmetric (only Cucker-Smale-type kernels are)"; Measurement = Measurement.Nothing }
 
     /// <c>field-independence-d{d}</c>: with eta = 0 the cells do not feel the field, so their trajectories
     /// do not change when the field's diffusion, decay and source change.
@@ -172,30 +162,25 @@ module ClosedForms =
         let d = scenario.Dimension
         let id = CheckId.FieldIndependence(d).Text
         let title = sprintf "Cells blind to the field when eta = 0, d = %d" d
-        { Id = id
-          Title = title
-          Needs = []
-          Sharding = Sharding.Whole
-          Reference = conservation
-          Run =
-            fun context ->
-                let clock = Stopwatch.StartNew()
-                let model = pureAlignment scenario
-                let c = model.Chemotaxis
-                let source = match c.Source.Scaled 2.0 with null -> c.Source | doubled -> doubled
-                let changed = model.WithChemotaxis(ChemotaxisSpec(0.0, 2.0 * c.Diffusion, 2.0 * c.Decay + 0.5, source, c.InitialField))
-                let start = InitialData.Sample(scenario.Initial, d, cells, Seeds.derive context.Seed id [])
-                let solve (s: Scenario) = context.Solver.Solve(SolverProblem.Create(s, start, s.Time.Horizon, s.Time.OutputInterval))
-                let first, second = solve model, solve changed
-                let gaps = Seq.map2 (fun a b -> SpectralReference.Difference(a, b)) first.States second.States |> Seq.toArray
-                let header =
-                    { Id = id
-                      Title = title
-                      Source = "METHODS.md section 8 (closed form)"
-                      Statement = "With eta = 0 the force eta grad phi vanishes: the cells' trajectories do not depend on the field's diffusion, decay or source." }
-                roundOffResult header
-                    [ "model", scenarioName + ", with eta = 0 and no external force"
-                      "changed field", "diffusion x2, decay x2 + 0.5, source amplitude x2"
-                      "cells", sprintf "%d from the model's initial law" cells ]
-                    (roundOffSeries header "max_i |z_i(t) - z'_i(t)|" (Seq.toArray first.Times) gaps)
-                    clock.Elapsed.TotalSeconds }
+        Check.whole id title conservation
+        <| fun context ->
+            let clock = Stopwatch.StartNew()
+            let model = pureAlignment scenario
+            let c = model.Chemotaxis
+            let source = match c.Source.Scaled 2.0 with null -> c.Source | doubled -> doubled
+            let changed = model.WithChemotaxis(ChemotaxisSpec(0.0, 2.0 * c.Diffusion, 2.0 * c.Decay + 0.5, source, c.InitialField))
+            let start = InitialData.Sample(scenario.Initial, d, cells, Seeds.derive context.Seed id [])
+            let solve (s: Scenario) = context.Solver.Solve(SolverProblem.Create(s, start, s.Time.Horizon, s.Time.OutputInterval))
+            let first, second = solve model, solve changed
+            let gaps = Seq.map2 (fun a b -> SpectralReference.Difference(a, b)) first.States second.States |> Seq.toArray
+            let header =
+                { Id = id
+                  Title = title
+                  Source = "METHODS.md section 8 (closed form)"
+                  Statement = "With eta = 0 the force eta grad phi vanishes: the cells' trajectories do not depend on the field's diffusion, decay or source." }
+            roundOffResult header
+                [ "model", scenarioName + ", with eta = 0 and no external force"
+                  "changed field", "diffusion x2, decay x2 + 0.5, source amplitude x2"
+                  "cells", sprintf "%d from the model's initial law" cells ]
+                (roundOffSeries header "max_i |z_i(t) - z'_i(t)|" (Seq.toArray first.Times) gaps)
+                clock.Elapsed.TotalSeconds

@@ -209,75 +209,70 @@ module Convergence =
             match problem with
             | ConvergenceProblem.Manufactured _ -> sprintf "Convergence to the exact solution of (P), every term on, d = %d" d
             | ConvergenceProblem.Model _ -> sprintf "Convergence to the exact solution of (P) on the model, d = %d" d
-        { Id = id
-          Title = title
-          Needs = []
-          Sharding = Sharding.Whole
-          Reference = reference
-          Run =
-            fun context ->
-                let clock = Stopwatch.StartNew()
-                let finest = List.last design.TimeSteps
-                let base' = scenario.WithDomain(design.Box, design.TimeGrid)
-                let seed = Seeds.derive context.Seed id []
-                let cells = cellsOf problem design.Cells seed
-                let probe = SolverProblem.Create(base'.WithTime(design.Horizon, finest, design.OutputInterval), cells, design.Horizon, design.OutputInterval)
-                let times = probe.OutputTimes
-                let exact = referenceStates probe.Scenario cells design.ReferenceModes design.ReferenceStep times
-                let finer = referenceStates probe.Scenario cells (design.ReferenceModes * 3 / 2) (design.ReferenceStep / 2.0) times
-                let floor = Array.map2 (fun a b -> SpectralReference.Difference(a, b)) exact finer |> Array.max
-                let margins = margins probe.Scenario cells design.ReferenceModes design.ReferenceStep times
-                let scenarios =
-                    [| for dt in design.TimeSteps -> base'.WithTime(design.Horizon, dt, design.OutputInterval)
-                       for grid in design.Grids -> scenario.WithDomain(design.Box, grid).WithTime(design.Horizon, design.GridStep, design.OutputInterval) |]
-                let runs = measureRungs context id [| for s in scenarios -> SolverProblem.Create(s, cells, design.Horizon, design.OutputInterval) |] (fun k _ -> exact[k])
-                let timeRuns, gridRuns = Array.splitAt design.TimeSteps.Length runs
-                let declared = Option.ofNullable context.Solver.Identity.TimeOrder
-                let time =
-                    judge { Variable = "dt"; Xs = List.toArray design.TimeSteps; Errors = Array.map fst timeRuns; Seconds = Array.map snd timeRuns } floor declared
-                let spacing = design.Grids |> List.map (fun g -> design.Box / float g) |> List.toArray
-                // The grid ladder's errors also hold the solver's time error at GridStep, extrapolated from the
-                // finest time rung at the observed order: a rung is judged only where that is under a tenth of it.
-                let timeShare =
-                    let q = if Double.IsFinite time.Order && time.Order > 0.0 then time.Order else defaultArg declared 1.0
-                    (Array.last time.Errors) * (design.GridStep / finest) ** q
-                let gridFloor = max floor (timeShare * 10.0 / FloorFactor)
-                let grid = judge { Variable = "h"; Xs = spacing; Errors = Array.map fst gridRuns; Seconds = Array.map snd gridRuns } gridFloor None
-                let weakest = margins |> List.sortBy _.Effect |> List.tryHead
-                { Id = id
-                  Title = title
-                  Source = "METHODS.md section 8 (code verification)"
-                  Statement = "The solver's trajectories converge to the exact solution of (P) for fixed cells: the error falls as dt^p (p the solver's declared order) and as h^q, down to the reference's floor; a plateau above the floor means the solver solves another model."
-                  Parameters =
-                    [ "model", problem.Name
-                      "cells",
-                      sprintf "%d, drawn once from the model's initial law (seed %d)%s" design.Cells seed
-                          (match cells.Masses with
-                           | null -> ", of equal mass"
-                           | masses -> sprintf ", masses from %.3g to %.3g" (Array.min masses) (Array.max masses))
-                      "horizon, output times", sprintf "%g, every %g" design.Horizon design.OutputInterval
-                      "box", sprintf "%g (periodic)" design.Box
-                      "time ladder", sprintf "dt = %s on %d nodes per axis" (String.Join(", ", design.TimeSteps)) design.TimeGrid
-                      "grid ladder", sprintf "%s nodes per axis at dt = %g" (String.Join(", ", design.Grids)) design.GridStep
-                      "error", "max over cells and output times of max(|x - x_ref|, |v - v_ref|)"
-                      "reference resolution", sprintf "modes -%d .. %d per axis, RK4 step %g" design.ReferenceModes design.ReferenceModes design.ReferenceStep
-                      "declared order in dt", (match declared with Some q -> sprintf "%g" q | None -> "none") ]
-                  Measurement =
-                      Measurement.Convergence
-                          { Time = time
-                            Grid = Some grid
-                            Floor = floor
-                            FloorText = sprintf "the reference against itself with 3/2 of its modes and half its step (%d modes, step %g)" (design.ReferenceModes * 3 / 2) (design.ReferenceStep / 2.0)
-                            FloorFactor = FloorFactor
-                            Margins = margins }
-                  Verdict = combine time (Some grid)
-                  Reference = reference
-                  Notes =
-                    [ yield "Time ladder: " + time.Reason + "."
-                      yield "Grid ladder: " + grid.Reason + "."
-                      if gridFloor > floor then
-                          yield sprintf "The grid ladder's rungs are judged above %.1e, ten times the solver's time error at dt = %g (%.1e, extrapolated from the finest time rung), where it exceeds %g times the reference's floor." (FloorFactor * gridFloor) design.GridStep timeShare FloorFactor
-                      match weakest with
-                      | Some m -> yield sprintf "Every term's margin: the weakest, the %s, moves the trajectories by %.2e under a %g%% error, %.0f times the reference's floor." m.Term.Description m.Effect (100.0 * MarginError) (m.Effect / floor)
-                      | None -> () ]
-                  Seconds = clock.Elapsed.TotalSeconds } }
+        Check.whole id title reference
+        <| fun context ->
+            let clock = Stopwatch.StartNew()
+            let finest = List.last design.TimeSteps
+            let base' = scenario.WithDomain(design.Box, design.TimeGrid)
+            let seed = Seeds.derive context.Seed id []
+            let cells = cellsOf problem design.Cells seed
+            let probe = SolverProblem.Create(base'.WithTime(design.Horizon, finest, design.OutputInterval), cells, design.Horizon, design.OutputInterval)
+            let times = probe.OutputTimes
+            let exact = referenceStates probe.Scenario cells design.ReferenceModes design.ReferenceStep times
+            let finer = referenceStates probe.Scenario cells (design.ReferenceModes * 3 / 2) (design.ReferenceStep / 2.0) times
+            let floor = Array.map2 (fun a b -> SpectralReference.Difference(a, b)) exact finer |> Array.max
+            let margins = margins probe.Scenario cells design.ReferenceModes design.ReferenceStep times
+            let scenarios =
+                [| for dt in design.TimeSteps -> base'.WithTime(design.Horizon, dt, design.OutputInterval)
+                   for grid in design.Grids -> scenario.WithDomain(design.Box, grid).WithTime(design.Horizon, design.GridStep, design.OutputInterval) |]
+            let runs = measureRungs context id [| for s in scenarios -> SolverProblem.Create(s, cells, design.Horizon, design.OutputInterval) |] (fun k _ -> exact[k])
+            let timeRuns, gridRuns = Array.splitAt design.TimeSteps.Length runs
+            let declared = Option.ofNullable context.Solver.Identity.TimeOrder
+            let time =
+                judge { Variable = "dt"; Xs = List.toArray design.TimeSteps; Errors = Array.map fst timeRuns; Seconds = Array.map snd timeRuns } floor declared
+            let spacing = design.Grids |> List.map (fun g -> design.Box / float g) |> List.toArray
+            // The grid ladder's errors also hold the solver's time error at GridStep, extrapolated from the
+            // finest time rung at the observed order: a rung is judged only where that is under a tenth of it.
+            let timeShare =
+                let q = if Double.IsFinite time.Order && time.Order > 0.0 then time.Order else defaultArg declared 1.0
+                (Array.last time.Errors) * (design.GridStep / finest) ** q
+            let gridFloor = max floor (timeShare * 10.0 / FloorFactor)
+            let grid = judge { Variable = "h"; Xs = spacing; Errors = Array.map fst gridRuns; Seconds = Array.map snd gridRuns } gridFloor None
+            let weakest = margins |> List.sortBy _.Effect |> List.tryHead
+            { Id = id
+              Title = title
+              Source = "METHODS.md section 8 (code verification)"
+              Statement = "The solver's trajectories converge to the exact solution of (P) for fixed cells: the error falls as dt^p (p the solver's declared order) and as h^q, down to the reference's floor; a plateau above the floor means the solver solves another model."
+              Parameters =
+                [ "model", problem.Name
+                  "cells",
+                  sprintf "%d, drawn once from the model's initial law (seed %d)%s" design.Cells seed
+                      (match cells.Masses with
+                       | null -> ", of equal mass"
+                       | masses -> sprintf ", masses from %.3g to %.3g" (Array.min masses) (Array.max masses))
+                  "horizon, output times", sprintf "%g, every %g" design.Horizon design.OutputInterval
+                  "box", sprintf "%g (periodic)" design.Box
+                  "time ladder", sprintf "dt = %s on %d nodes per axis" (String.Join(", ", design.TimeSteps)) design.TimeGrid
+                  "grid ladder", sprintf "%s nodes per axis at dt = %g" (String.Join(", ", design.Grids)) design.GridStep
+                  "error", "max over cells and output times of max(|x - x_ref|, |v - v_ref|)"
+                  "reference resolution", sprintf "modes -%d .. %d per axis, RK4 step %g" design.ReferenceModes design.ReferenceModes design.ReferenceStep
+                  "declared order in dt", (match declared with Some q -> sprintf "%g" q | None -> "none") ]
+              Measurement =
+                  Measurement.Convergence
+                      { Time = time
+                        Grid = Some grid
+                        Floor = floor
+                        FloorText = sprintf "the reference against itself with 3/2 of its modes and half its step (%d modes, step %g)" (design.ReferenceModes * 3 / 2) (design.ReferenceStep / 2.0)
+                        FloorFactor = FloorFactor
+                        Margins = margins }
+              Verdict = combine time (Some grid)
+              Reference = reference
+              Notes =
+                [ yield "Time ladder: " + time.Reason + "."
+                  yield "Grid ladder: " + grid.Reason + "."
+                  if gridFloor > floor then
+                      yield sprintf "The grid ladder's rungs are judged above %.1e, ten times the solver's time error at dt = %g (%.1e, extrapolated from the finest time rung), where it exceeds %g times the reference's floor." (FloorFactor * gridFloor) design.GridStep timeShare FloorFactor
+                  match weakest with
+                  | Some m -> yield sprintf "Every term's margin: the weakest, the %s, moves the trajectories by %.2e under a %g%% error, %.0f times the reference's floor." m.Term.Description m.Effect (100.0 * MarginError) (m.Effect / floor)
+                  | None -> () ]
+              Seconds = clock.Elapsed.TotalSeconds }

@@ -57,83 +57,78 @@ module Dobrushin =
     let check (scenario: Scenario) (scenarioName: string) (horizon: float) (particles: int) : Check =
         let id = CheckId.Dobrushin.Text
         let title = $"Dobrushin stability, d = {scenario.Dimension}"
-        { Id = id
-          Title = title
-          Needs = []
-          Sharding = Sharding.Whole
-          Reference = reference
-          Run =
-            fun context ->
-                let clock = Stopwatch.StartNew()
-                let model = HybridModel.FromScenario scenario
-                let steps = int (Math.Round(horizon / model.Step))
-                let t = float steps * model.Step
-                // The replicas run in parallel: the running maxima are updated under a lock (max commutes,
-                // so the result does not depend on the order).
-                let gate = obj ()
-                let mutable amplification = 0.0
-                let mutable positionRadius, velocityRadius = 0.0, 0.0
-                let measure (delta2: float) seed =
-                    let start = InitialData.Sample(scenario.Initial, scenario.Dimension, particles, seed)
-                    let perturbed = perturb (sqrt delta2) start
-                    let before = (ExactTransport.Solve(PhaseSpace.ofState start, PhaseSpace.ofState perturbed, 2.0)).Cost
-                    let first, second = Trajectories.final context.Solver scenario t start, Trajectories.final context.Solver scenario t perturbed
-                    let after = (ExactTransport.Solve(PhaseSpace.ofState first, PhaseSpace.ofState second, 2.0)).Cost
-                    let extents = [ start; first; second ] |> List.map radii
-                    lock gate (fun () ->
-                        amplification <- max amplification (after / before)
-                        for x, v in extents do
-                            positionRadius <- max positionRadius x
-                            velocityRadius <- max velocityRadius v)
-                    after
-                // The bound's side is judged on the maxima over every replica drawn so far.
-                let bounds () =
-                    let lipGamma = model.Alignment.Lipschitz(2.0 * positionRadius, 2.0 * velocityRadius)
-                    let lipGradChi = model.Source.GradientLipschitz
-                    let logGammaT = logGamma t lipGamma.Value model.Eta lipGradChi.Value model.ExternalForce.Lipschitz.Value
-                    // log(2 e^Gamma) = log 2 + e^{log Gamma}: compared in logs, as the bound is beyond any double.
-                    let logBound = log 2.0 + exp logGammaT
-                    lipGamma, lipGradChi, logGammaT, logBound, log amplification <= logBound
-                let look (rungs: Rung list) confidence =
-                    let fit = Ladder.fitAt confidence FitKind.Plain rungs
-                    let slopeVerdict = Verdict.decide Claim.Sharp 1.0 linearityTolerance (List.head rungs).Errors.Length fit
-                    let _, _, _, _, boundHolds = bounds ()
-                    fit, (if boundHolds then slopeVerdict else Verdict.Violated), ()
-                let rungs, (fit, verdict, ()), sequential = Ladder.runSequential { CheckId = id; Root = context.Seed; Design = context.Ladder; Progress = context.Progress; Measure = measure; Control = None } look
-                let lipGamma, lipGradChi, logGammaT, logBound, boundHolds = bounds ()
-                let estimated = if lipGamma.IsEstimated || lipGradChi.IsEstimated then " (estimated)" else ""
-                { Id = id
-                  Title = title
-                  Source = "Theorem 8.1"
-                  Statement = "W2(rho1^t, rho2^t)^2 <= 2 e^{Gamma(t)} W2(rho1_in, rho2_in)^2 with Gamma from (40); for a differentiable flow W2(t) is linear in W2(0), so the log-log slope of W2(t)^2 against the perturbation's size squared is 1."
-                  Parameters =
-                    [ "model", scenarioName
-                      "time t", sprintf "%g (%d steps of %g)" t steps model.Step
-                      "particles per cloud", string particles
-                      "perturbation", "v -> v + delta u(x), u_a(x) = sin(x_a + a), the same samples in both clouds"
-                      "x", "delta^2"
-                      "replicas per rung", FournierGuillin.replicasText sequential
-                      "Lip(gamma) on the visited support" + estimated, sprintf "%.6g" lipGamma.Value
-                      "Lip(grad chi)", sprintf "%.6g" lipGradChi.Value
-                      "eta", sprintf "%g" model.Eta ]
-                  Measurement =
-                      Measurement.Rate
-                          { XLabel = "delta^2"
-                            ErrorLabel = "W2(rho1^t, rho2^t)^2"
-                            Rungs = rungs
-                            FitKind = FitKind.Plain
-                            Fit = fit
-                            Claim = Claim.Sharp
-                            Theory = 1.0
-                            Tolerance = linearityTolerance
-                            ReferenceFloor = None
-                            Sequential = sequential }
-                  Verdict = verdict
-                  Reference = reference
-                  Notes =
-                    [ (if Double.IsFinite logBound then
-                           sprintf "Largest measured amplification W2(t)^2 / W2(0)^2 = %.4g against the bound 2 e^{Gamma(t)} = e^%.4g: %s, tightness ratio %.3g." amplification logBound (if boundHolds then "met" else "VIOLATED") (exp (log amplification - logBound))
-                       else
-                           sprintf "Largest measured amplification W2(t)^2 / W2(0)^2 = %.4g; the bound 2 e^{Gamma(t)} has log Gamma(t) = %.4g, so it is about e^(e^%.4g), beyond the range of doubles: met, and uninformative at this t." amplification logGammaT logGammaT)
-                      "W2(0) and W2(t) are both exact transport costs between the coupled clouds; the particle clouds stand for rho1 and rho2, whose own sampling error is shared by the two clouds and cancels to first order in the difference." ]
-                  Seconds = clock.Elapsed.TotalSeconds } }
+        Check.whole id title reference
+        <| fun context ->
+            let clock = Stopwatch.StartNew()
+            let model = HybridModel.FromScenario scenario
+            let steps = int (Math.Round(horizon / model.Step))
+            let t = float steps * model.Step
+            // The replicas run in parallel: the running maxima are updated under a lock (max commutes,
+            // so the result does not depend on the order).
+            let gate = obj ()
+            let mutable amplification = 0.0
+            let mutable positionRadius, velocityRadius = 0.0, 0.0
+            let measure (delta2: float) seed =
+                let start = InitialData.Sample(scenario.Initial, scenario.Dimension, particles, seed)
+                let perturbed = perturb (sqrt delta2) start
+                let before = (ExactTransport.Solve(PhaseSpace.ofState start, PhaseSpace.ofState perturbed, 2.0)).Cost
+                let first, second = Trajectories.final context.Solver scenario t start, Trajectories.final context.Solver scenario t perturbed
+                let after = (ExactTransport.Solve(PhaseSpace.ofState first, PhaseSpace.ofState second, 2.0)).Cost
+                let extents = [ start; first; second ] |> List.map radii
+                lock gate (fun () ->
+                    amplification <- max amplification (after / before)
+                    for x, v in extents do
+                        positionRadius <- max positionRadius x
+                        velocityRadius <- max velocityRadius v)
+                after
+            // The bound's side is judged on the maxima over every replica drawn so far.
+            let bounds () =
+                let lipGamma = model.Alignment.Lipschitz(2.0 * positionRadius, 2.0 * velocityRadius)
+                let lipGradChi = model.Source.GradientLipschitz
+                let logGammaT = logGamma t lipGamma.Value model.Eta lipGradChi.Value model.ExternalForce.Lipschitz.Value
+                // log(2 e^Gamma) = log 2 + e^{log Gamma}: compared in logs, as the bound is beyond any double.
+                let logBound = log 2.0 + exp logGammaT
+                lipGamma, lipGradChi, logGammaT, logBound, log amplification <= logBound
+            let look (rungs: Rung list) confidence =
+                let fit = Ladder.fitAt confidence FitKind.Plain rungs
+                let slopeVerdict = Verdict.decide Claim.Sharp 1.0 linearityTolerance (List.head rungs).Errors.Length fit
+                let _, _, _, _, boundHolds = bounds ()
+                fit, (if boundHolds then slopeVerdict else Verdict.Violated), ()
+            let rungs, (fit, verdict, ()), sequential = Ladder.runSequential { CheckId = id; Root = context.Seed; Design = context.Ladder; Progress = context.Progress; Measure = measure; Control = None } look
+            let lipGamma, lipGradChi, logGammaT, logBound, boundHolds = bounds ()
+            let estimated = if lipGamma.IsEstimated || lipGradChi.IsEstimated then " (estimated)" else ""
+            { Id = id
+              Title = title
+              Source = "Theorem 8.1"
+              Statement = "W2(rho1^t, rho2^t)^2 <= 2 e^{Gamma(t)} W2(rho1_in, rho2_in)^2 with Gamma from (40); for a differentiable flow W2(t) is linear in W2(0), so the log-log slope of W2(t)^2 against the perturbation's size squared is 1."
+              Parameters =
+                [ "model", scenarioName
+                  "time t", sprintf "%g (%d steps of %g)" t steps model.Step
+                  "particles per cloud", string particles
+                  "perturbation", "v -> v + delta u(x), u_a(x) = sin(x_a + a), the same samples in both clouds"
+                  "x", "delta^2"
+                  "replicas per rung", FournierGuillin.replicasText sequential
+                  "Lip(gamma) on the visited support" + estimated, sprintf "%.6g" lipGamma.Value
+                  "Lip(grad chi)", sprintf "%.6g" lipGradChi.Value
+                  "eta", sprintf "%g" model.Eta ]
+              Measurement =
+                  Measurement.Rate
+                      { XLabel = "delta^2"
+                        ErrorLabel = "W2(rho1^t, rho2^t)^2"
+                        Rungs = rungs
+                        FitKind = FitKind.Plain
+                        Fit = fit
+                        Claim = Claim.Sharp
+                        Theory = 1.0
+                        Tolerance = linearityTolerance
+                        ReferenceFloor = None
+                        Sequential = sequential }
+              Verdict = verdict
+              Reference = reference
+              Notes =
+                [ (if Double.IsFinite logBound then
+                       sprintf "Largest measured amplification W2(t)^2 / W2(0)^2 = %.4g against the bound 2 e^{Gamma(t)} = e^%.4g: %s, tightness ratio %.3g." amplification logBound (if boundHolds then "met" else "VIOLATED") (exp (log amplification - logBound))
+                   else
+                       sprintf "Largest measured amplification W2(t)^2 / W2(0)^2 = %.4g; the bound 2 e^{Gamma(t)} has log Gamma(t) = %.4g, so it is about e^(e^%.4g), beyond the range of doubles: met, and uninformative at this t." amplification logGammaT logGammaT)
+                  "W2(0) and W2(t) are both exact transport costs between the coupled clouds; the particle clouds stand for rho1 and rho2, whose own sampling error is shared by the two clouds and cancels to first order in the difference." ]
+              Seconds = clock.Elapsed.TotalSeconds }

@@ -1,11 +1,13 @@
-using MeanField.Core.Solvers;
+namespace MeanField.Core.Solvers;
 
-namespace MeanField.Host;
-
-/// <summary>The solver-under-test options of <c>verify</c>: <c>--solver</c>, or <c>--solver-command</c> with its time-out and jobs.</summary>
-internal sealed record SolverOptions(string? Solver, string? Command, double TimeoutSeconds, int Jobs, double? Order)
+/// <summary>
+/// The solver under test as a command line names it: an assembly or the own solver (<c>Solver</c>), or a
+/// program speaking the solver protocol (<c>Command</c>, with its time-out and parallel jobs), and the
+/// order in dt it declares. A sharded run's plan records it, so every unit builds the same solver.
+/// </summary>
+public sealed record SolverRequest(string? Solver, string? Command, double TimeoutSeconds, int Jobs, double? Order)
 {
-    /// <summary>The solver the options name (the own solver when none is named).</summary>
+    /// <summary>The solver the request names (the own solver when none is named).</summary>
     /// <exception cref="ArgumentException">Both kinds named, a bad value, or an option out of range (the message names it).</exception>
     /// <exception cref="SolverFailureException">The assembly or program cannot be loaded or started.</exception>
     public IParticleSolver Build(string toolVersion)
