@@ -199,8 +199,7 @@ internal static class ReferenceCommand
         var field = new double[sim.Model.Grid.NodeCount];
         sim.Field.GetNodalValues(field);
         Svg.Write(SimulationPlots.FinalState(sim.Time, sim.State, sim.Model.Grid, field), folder.PathOf("reference.svg"));
-        int half = Math.Min(run.Count / 2, ParticleSolution.MaxHalf);
-        return new ReferenceSummary(reference.Resolution, error, times, [("cells", run.Count), ("subsample", half)], run.Seed);
+        return new ReferenceSummary(reference.Resolution, error, times, [("cells", run.Count), ("subsample", reference.Half)], run.Seed);
     }
 
     private static ReferenceSummary Grid(Scenario scenario, int velocityCells, AtomicDirectory folder, Action<double> reached)

@@ -31,6 +31,9 @@ public sealed class ParticleSolution : IReferenceSolution
     /// <summary>M, the cells of the cloud.</summary>
     public int Count { get; }
 
+    /// <summary>n, the cells of each half of the subsample the error is estimated from.</summary>
+    public int Half => Math.Min(Count / 2, MaxHalf);
+
     public double Time => Simulation.Time;
 
     public string Resolution =>
