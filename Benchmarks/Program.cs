@@ -17,6 +17,7 @@ internal static class Program
     private static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == TransportTiming.Command) return TransportTiming.Run(args[1..]);
+        if (args.Length > 0 && args[0] == StepSplit.Command) return StepSplit.Run(args[1..]);
         var config = DefaultConfig.Instance
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
             .WithOptions(ConfigOptions.DisableOptimizationsValidator);

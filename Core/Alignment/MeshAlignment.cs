@@ -66,9 +66,17 @@ public sealed class MeshAlignment
         if (alignment.Length != d * n) throw new ArgumentException($"alignment has length {alignment.Length}, expected d N = {d * n}", nameof(alignment));
         if (n == 0) return;
 
+        DepositMoments(state);
+        Convolve();
+        Gather(state, _origin, alignment);
+    }
+
+    /// <summary>The box about the cells, and their density and momentum deposited on it (the first of <see cref="Compute"/>'s three phases).</summary>
+    internal void DepositMoments(ParticleState state)
+    {
         var origin = _origin;
         double extent = 0;
-        for (int a = 0; a < d; a++)
+        for (int a = 0; a < _dimension; a++)
         {
             var (lo, hi) = state.PositionRange(a);
             // Three nodes of margin below (the stencil reaches i0 - 2) and above (i0 + 3).
@@ -78,15 +86,21 @@ public sealed class MeshAlignment
 
         EnsureBox(BoxPointsFor(extent, Spacing));
         Deposit(state, origin);
+    }
+
+    /// <summary>The deposited moments convolved with psi by FFT (the second phase).</summary>
+    internal void Convolve()
+    {
         foreach (var field in _fields)
         {
             _transform!.Forward(field);
             for (int k = 0; k < field.Length; k++) field[k] *= _kernelHat[k];
             _transform.Inverse(field);
         }
-
-        Gather(state, origin, alignment);
     }
+
+    /// <summary>The alignment at the cells, read from the convolved moments (the third phase).</summary>
+    internal void GatherAlignment(ParticleState state, double[] alignment) => Gather(state, _origin, alignment);
 
     /// <summary>
     /// Points per direction of the FFT box for cells spanning <paramref name="extent"/> along their widest

@@ -167,6 +167,13 @@ public sealed class ChemicalField
     /// </remarks>
     public void Deposit(double[] positions, int count, Complex[] sourceHat, double[]? masses = null)
     {
+        DepositNodal(positions, count, masses);
+        TransformNodal(sourceHat);
+    }
+
+    /// <summary>The source sum at the nodes (the first phase of <see cref="Deposit"/>), left in the nodal grid.</summary>
+    internal void DepositNodal(double[] positions, int count, double[]? masses)
+    {
         if (masses is not null && masses.Length != count)
             throw new ArgumentException($"masses has length {masses.Length}, expected {count}", nameof(masses));
         if (_cellScale.Length != count)
@@ -196,6 +203,11 @@ public sealed class ChemicalField
 
         _depositPositions = null;
         _depositMasses = null;
+    }
+
+    /// <summary>The nodal source sum's Fourier coefficients (the second phase of <see cref="Deposit"/>).</summary>
+    internal void TransformNodal(Complex[] sourceHat)
+    {
         for (int k = 0; k < _nodal.Length; k++) sourceHat[k] = _nodal[k];
         _fft.Forward(sourceHat);
     }
