@@ -546,12 +546,24 @@ public sealed class ChemicalField
         for (int a = 0; a < d; a++) units[a] = (point[a] - Grid.Origin[a]) / Grid.Spacing;
         LagrangeStencil.Tensor(units, start, weights);
 
-        for (int f = 0; f < fields.Length; f++) values[f] = 0;
-        for (int c = 0; c < weights.Length; c++)
+        // Each axis's six wrapped node offsets once; the nodes are then visited with axis 0 fastest, the
+        // order of the weights, so every value sums its terms in the same order whatever the dimension.
+        Span<int> offsets = stackalloc int[3 * w];
+        for (int a = 0; a < d; a++)
         {
-            int flat = 0;
-            for (int a = 0, rest = c; a < d; a++, rest /= w) flat += Grid.Wrap(start[a] + rest % w) * Grid.Strides[a];
-            for (int f = 0; f < fields.Length; f++) values[f] += weights[c] * fields[f][flat];
+            for (int m = 0; m < w; m++) offsets[a * w + m] = Grid.Wrap(start[a] + m) * Grid.Strides[a];
+        }
+
+        for (int f = 0; f < fields.Length; f++) values[f] = 0;
+        int rows = d == 1 ? 1 : d == 2 ? w : w * w;
+        for (int r = 0, c = 0; r < rows; r++)
+        {
+            int row = d == 1 ? 0 : d == 2 ? offsets[w + r] : offsets[w + r % w] + offsets[2 * w + r / w];
+            for (int m = 0; m < w; m++, c++)
+            {
+                int flat = offsets[m] + row;
+                for (int f = 0; f < fields.Length; f++) values[f] += weights[c] * fields[f][flat];
+            }
         }
     }
 
