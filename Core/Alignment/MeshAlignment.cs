@@ -214,6 +214,12 @@ public sealed class MeshAlignment
     private void Deposit(ParticleState state, double[] origin)
     {
         int blocks = _partial.Length, n = state.Count;
+        if (blocks == 1 && _maxThreads != 1)
+        {
+            DepositInSlabs(state, origin);
+            return;
+        }
+
         Parallel.For(0, blocks, _options, b =>
         {
             foreach (var field in _partial[b]) Array.Clear(field);
@@ -232,6 +238,54 @@ public sealed class MeshAlignment
                 {
                     var source = _partial[b][f];
                     for (int k = start; k < end; k++) target[k] += source[k];
+                }
+            }
+        });
+    }
+
+    /// <summary>Slabs of the first axis deposited in parallel into a box too large for private grids.</summary>
+    private const int DepositSlabs = 16;
+
+    /// <summary>
+    /// The deposit of a box too large for private grids, in parallel without them: each slab of the first
+    /// axis (a contiguous part of the box) takes, in cell order, the part of every cell's stencil that falls
+    /// in it. Every node thus sums the same terms in the same order as one thread depositing every cell,
+    /// whatever the number of threads or slabs.
+    /// </summary>
+    private void DepositInSlabs(ParticleState state, double[] origin)
+    {
+        foreach (var field in _fields) Array.Clear(field);
+        int d = _dimension, n = state.Count, width = LagrangeStencil.Width, slabs = Math.Min(DepositSlabs, _points);
+        var masses = state.Masses;
+        var fields = _fields;
+        Parallel.For(0, slabs, _options, slab =>
+        {
+            int lo = (int)((long)_points * slab / slabs), hi = (int)((long)_points * (slab + 1) / slabs);
+            Span<double> weights = stackalloc double[_stencilOffsets.Length];
+            int rest = _stencilOffsets.Length / width;
+            for (int i = 0; i < n; i++)
+            {
+                // The stencil's first node along the first axis, as Stencil finds it, before any weight.
+                int node0 = (int)Math.Floor((state.Positions[i] - origin[0]) / Spacing) + LagrangeStencil.FirstOffset;
+                if (node0 + width <= lo || node0 >= hi) continue;
+                double share = masses is null ? 1.0 / n : masses[i];
+                int first = Stencil(state, i, origin, weights);
+                int from = Math.Max(0, lo - node0), to = Math.Min(width, hi - node0);
+                for (int f = 0; f < fields.Length; f++)
+                {
+                    int q = 2 * f;
+                    double re = q == 0 ? share : share * state.Velocities[(q - 1) * n + i];
+                    double im = q + 1 <= d ? share * state.Velocities[q * n + i] : 0;
+                    var field = fields[f];
+                    for (int m0 = from; m0 < to; m0++)
+                    {
+                        for (int r = 0; r < rest; r++)
+                        {
+                            int s = m0 + width * r;
+                            ref var c = ref field[first + _stencilOffsets[s]];
+                            c = new Complex(c.Real + weights[s] * re, c.Imaginary + weights[s] * im);
+                        }
+                    }
                 }
             }
         });

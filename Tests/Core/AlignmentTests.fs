@@ -142,4 +142,22 @@ let tests =
             MeshAlignment(CuckerSmaleKernel(1.0, 1.0, 0.5), 2, 0.1, 2).Compute(s, two)
             Expect.sequenceEqual (Array.map BitConverter.DoubleToInt64Bits two) (Array.map BitConverter.DoubleToInt64Bits one) "same bits"
         }
+
+        test "A box too large for private grids (128^3 nodes) is deposited in parallel slabs with the bits of one thread, in d = 3" {
+            let rng = Random(8)
+            let n = 3000
+            let s = ParticleState(3, n)
+            for k in 0 .. 3 * n - 1 do
+                s.Positions[k] <- 2.0 * rng.NextDouble() - 1.0
+                s.Velocities[k] <- rng.NextDouble() - 0.5
+            let run threads =
+                let a = Array.zeroCreate (3 * n)
+                let mesh = MeshAlignment(CuckerSmaleKernel(1.0, 1.0, 0.5), 3, 0.05, threads)
+                mesh.Compute(s, a)
+                Expect.equal mesh.BoxPoints 128 "a box above 2^20 nodes"
+                Array.map BitConverter.DoubleToInt64Bits a
+            let one = run 1
+            Expect.sequenceEqual (run 2) one "2 threads: same bits"
+            Expect.sequenceEqual (run 3) one "3 threads: same bits"
+        }
     ]
