@@ -491,10 +491,12 @@ public sealed class ChemicalField
     {
         Span<double> point = stackalloc double[Grid.Dimension];
         Span<double> g = stackalloc double[Grid.Dimension];
+        Span<double> weights = stackalloc double[LagrangeStencil.Nodes(Grid.Dimension)];
+        Span<int> offsets = stackalloc int[3 * LagrangeStencil.Width];
         for (int j = start; j < end; j++)
         {
             for (int a = 0; a < Grid.Dimension; a++) point[a] = positions[a * count + j];
-            Interpolate(Gradient, point, g);
+            Interpolate(Gradient, point, g, weights, offsets);
             for (int a = 0; a < Grid.Dimension; a++) gradient[a * count + j] = g[a];
         }
     }
@@ -536,19 +538,21 @@ public sealed class ChemicalField
     }
 
     /// <summary>Six-point tensor Lagrange interpolation of several nodal fields at one point.</summary>
-    public void Interpolate(double[][] fields, ReadOnlySpan<double> point, Span<double> values)
+    public void Interpolate(double[][] fields, ReadOnlySpan<double> point, Span<double> values) =>
+        Interpolate(fields, point, values, stackalloc double[LagrangeStencil.Nodes(Grid.Dimension)], stackalloc int[3 * LagrangeStencil.Width]);
+
+    /// <summary>As the public overload, with the stencil's weights and offsets in the caller's scratch (a loop over cells allocates them once).</summary>
+    private void Interpolate(double[][] fields, ReadOnlySpan<double> point, Span<double> values, Span<double> weights, Span<int> offsets)
     {
         int d = Grid.Dimension;
         const int w = LagrangeStencil.Width;
-        Span<double> units = stackalloc double[d];
-        Span<int> start = stackalloc int[d];
-        Span<double> weights = stackalloc double[LagrangeStencil.Nodes(d)];
+        Span<double> units = stackalloc double[3];
+        Span<int> start = stackalloc int[3];
         for (int a = 0; a < d; a++) units[a] = (point[a] - Grid.Origin[a]) / Grid.Spacing;
-        LagrangeStencil.Tensor(units, start, weights);
+        LagrangeStencil.Tensor(units[..d], start, weights);
 
         // Each axis's six wrapped node offsets once; the nodes are then visited with axis 0 fastest, the
         // order of the weights, so every value sums its terms in the same order whatever the dimension.
-        Span<int> offsets = stackalloc int[3 * w];
         for (int a = 0; a < d; a++)
         {
             for (int m = 0; m < w; m++) offsets[a * w + m] = Grid.Wrap(start[a] + m) * Grid.Strides[a];

@@ -49,11 +49,33 @@ public static class LagrangeStencil
             Weights(position[a] - floor, axes.Slice(a * Width, Width));
         }
 
-        for (int s = 0; s < weights.Length; s++)
+        // Products taken axis 0 first, node index s running with axis 0 fastest.
+        var x = axes[..Width];
+        switch (d)
         {
-            double product = 1;
-            for (int a = 0, rest = s; a < d; a++, rest /= Width) product *= axes[a * Width + rest % Width];
-            weights[s] = product;
+            case 1:
+                x.CopyTo(weights);
+                break;
+            case 2:
+                for (int j = 0, s = 0; j < Width; j++)
+                {
+                    double y = axes[Width + j];
+                    for (int i = 0; i < Width; i++, s++) weights[s] = x[i] * y;
+                }
+
+                break;
+            default:
+                for (int k = 0, s = 0; k < Width; k++)
+                {
+                    double z = axes[2 * Width + k];
+                    for (int j = 0; j < Width; j++)
+                    {
+                        double y = axes[Width + j];
+                        for (int i = 0; i < Width; i++, s++) weights[s] = x[i] * y * z;
+                    }
+                }
+
+                break;
         }
     }
 
