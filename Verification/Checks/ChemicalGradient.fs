@@ -22,23 +22,17 @@ module ChemicalGradient =
         let measure solver t (_: ParticleState, psi) n seed =
             let _, phi = Trajectories.finalWithGradient solver scenario t (InitialData.Sample(scenario.Initial, d, n, Seeds.derive seed "cells" []))
             Trajectories.supSquaredDifference phi psi
-        { Id = id
-          Title = title
-          Needs = []
-          Sharding = Sharding.ReferenceThenReplicas(MeanFieldRate.referenceRun scenario referenceCells)
-          Reference = MeanFieldRate.particleReference referenceCells
-          Run =
-            MeanFieldRate.againstReference
-                { Header =
-                    { Id = id
-                      Title = title
-                      Source = "Theorem 2.1 (second part), Corollary 3.6"
-                      Statement =
-                        sprintf "E sup_x |grad phi_N^t - grad psi^t|^2 <= C(t) times the Fournier-Guillin rate in D = %d: the N-cell chemical field converges to the mean-field one uniformly in space." (2 * d) }
-                  Scenario = scenario
-                  ScenarioName = scenarioName
-                  Horizon = horizon
-                  ErrorLabel = "E sup |grad phi_N^t - grad psi^t|^2"
-                  Against = MeanFieldRate.particleAgainst scenario referenceCells
-                  Details = details
-                  Measure = measure } }
+        MeanFieldRate.rateCheck (Sharding.ReferenceThenReplicas(MeanFieldRate.referenceRun scenario referenceCells))
+            { Header =
+                { Id = id
+                  Title = title
+                  Source = "Theorem 2.1 (second part), Corollary 3.6"
+                  Statement =
+                    sprintf "E sup_x |grad phi_N^t - grad psi^t|^2 <= C(t) times the Fournier-Guillin rate in D = %d: the N-cell chemical field converges to the mean-field one uniformly in space." (2 * d) }
+              Scenario = scenario
+              ScenarioName = scenarioName
+              Horizon = horizon
+              ErrorLabel = "E sup |grad phi_N^t - grad psi^t|^2"
+              Against = MeanFieldRate.particleAgainst scenario referenceCells
+              Details = details
+              Measure = measure }

@@ -194,6 +194,15 @@ module MeanFieldRate =
           Notes = note :: against.Notes reference
           Seconds = clock.Elapsed.TotalSeconds }
 
+    /// The check measuring <c>spec</c>'s rate, sharded as <c>sharding</c>: its id, title and reference are the spec's.
+    let rateCheck (sharding: Sharding) (spec: RateAgainstReference<'R>) : Check =
+        { Id = spec.Header.Id
+          Title = spec.Header.Title
+          Needs = []
+          Sharding = sharding
+          Reference = spec.Against.Info
+          Run = againstReference spec }
+
     /// The M-cell particle reference (cells and grad psi), shared by every check of the scenario, size and
     /// run seed; its floor is the fitted law at N = M (the reference is itself an M-cell system).
     let particleAgainst (scenario: Scenario) (cells: int) : ReferenceSpec<ParticleState * float[][]> =
@@ -220,21 +229,15 @@ module MeanFieldRate =
             let cells = Trajectories.final solver scenario t (InitialData.Sample(scenario.Initial, d, n, Seeds.derive seed "cells" []))
             let sample = subsample reference (FournierGuillin.ReferenceFactor * n) (Seeds.derive seed "reference" [])
             (ExactTransport.Solve(PhaseSpace.ofState cells, PhaseSpace.ofState sample, 2.0)).Cost
-        { Id = id
-          Title = title
-          Needs = []
-          Sharding = Sharding.ReferenceThenReplicas(referenceRun scenario referenceCells)
-          Reference = particleReference referenceCells
-          Run =
-            againstReference
-                { Header = { Id = id; Title = title; Source = "Theorem 2.1"; Statement = statement }
-                  Scenario = scenario
-                  ScenarioName = scenarioName
-                  Horizon = horizon
-                  ErrorLabel = "E W2^2(mu_N^t, rho^t)"
-                  Against = particleAgainst scenario referenceCells
-                  Details = details
-                  Measure = measure } }
+        rateCheck (Sharding.ReferenceThenReplicas(referenceRun scenario referenceCells))
+            { Header = { Id = id; Title = title; Source = "Theorem 2.1"; Statement = statement }
+              Scenario = scenario
+              ScenarioName = scenarioName
+              Horizon = horizon
+              ErrorLabel = "E W2^2(mu_N^t, rho^t)"
+              Against = particleAgainst scenario referenceCells
+              Details = details
+              Measure = measure }
 
     /// Theorem 2.1 in d = 1 against the grid solution of (V): each replica compares the N-cell system
     /// with k N cells drawn from the grid density. The grid's floor is estimated from runs at a half and
@@ -272,19 +275,13 @@ module MeanFieldRate =
               Components = CodeComponents.ChemicalField
               UsesSolver = true
               Cells = None }
-        { Id = id
-          Title = title
-          Needs = []
-          Sharding = Sharding.Replicas
-          Reference = reference
-          Run =
-            againstReference
-                { Header = { Id = id; Title = title; Source = "Theorem 2.1"; Statement = statement }
-                  Scenario = scenario
-                  ScenarioName = scenarioName
-                  Horizon = horizon
-                  ErrorLabel = "E W2^2(mu_N^t, rho^t)"
-                  Against = { Info = reference; Build = build; Floor = floor; Notes = notes }
-                  Details = details
-                  Measure = measure } }
+        rateCheck Sharding.Replicas
+            { Header = { Id = id; Title = title; Source = "Theorem 2.1"; Statement = statement }
+              Scenario = scenario
+              ScenarioName = scenarioName
+              Horizon = horizon
+              ErrorLabel = "E W2^2(mu_N^t, rho^t)"
+              Against = { Info = reference; Build = build; Floor = floor; Notes = notes }
+              Details = details
+              Measure = measure }
 

@@ -98,18 +98,12 @@ module Monokinetic =
                 ||| (if scenario.Alignment.Method = AlignmentMethod.Mesh then CodeComponents.MeshAlignment else CodeComponents.DirectAlignment)
               UsesSolver = true
               Cells = None }
-        { Id = id
-          Title = title
-          Needs = []
-          Sharding = Sharding.Replicas
-          Reference = reference
-          Run =
-            MeanFieldRate.againstReference
-                { Header = { Id = id; Title = title; Source = "Theorem 6.1, Corollary 2.2"; Statement = statement }
-                  Scenario = scenario
-                  ScenarioName = scenarioName
-                  Horizon = horizon
-                  ErrorLabel = "E W2^2(mu_N^t, mu^t delta(v - u^t))"
-                  Against = { Info = reference; Build = build; Floor = floor; Notes = notes }
-                  Details = details
-                  Measure = measure } }
+        MeanFieldRate.rateCheck Sharding.Replicas
+            { Header = { Id = id; Title = title; Source = "Theorem 6.1, Corollary 2.2"; Statement = statement }
+              Scenario = scenario
+              ScenarioName = scenarioName
+              Horizon = horizon
+              ErrorLabel = "E W2^2(mu_N^t, mu^t delta(v - u^t))"
+              Against = { Info = reference; Build = build; Floor = floor; Notes = notes }
+              Details = details
+              Measure = measure }

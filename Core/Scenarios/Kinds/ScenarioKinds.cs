@@ -182,6 +182,7 @@ internal static class ScenarioKinds
                 w.Number("amplitude", sv.Amplitude);
                 w.Number("wavenumber", sv.Wavenumber);
             }));
+
     /// <summary><c>initial</c>: the cells' initial law.</summary>
     public static KindFamily<InitialDataSpec> InitialData { get; } = new(
         new("uniform", typeof(UniformDataSpec),
