@@ -91,6 +91,7 @@ public static class VerificationExporters
     [
         new MarkdownExporter(comparison, baselineName),
         new JsonExporter(),
+        new LatexExporter(),
         new CsvExporter("data.csv", _ => true, VerificationCsv.Write),
         new CsvExporter("bounds.csv", c => !c.BoundSeries.IsEmpty, VerificationCsv.WriteBounds),
         new CsvExporter("growth.csv", c => c.Growth is not null, VerificationCsv.WriteGrowth),
@@ -110,6 +111,15 @@ public static class VerificationExporters
                 w.WriteLine();
                 ComparisonMarkdown.Render(w, comparison, $"baseline {baselineName}", "this run", headingLevel: 2);
             }));
+        }
+    }
+
+    /// <summary>The summary as a booktabs table for a paper.</summary>
+    private sealed class LatexExporter : IExporter<RunResult>
+    {
+        public IEnumerable<Artifact> Artifacts(RunResult run, RunInfo info)
+        {
+            yield return new Artifact("summary.tex", Exporters.Text(w => VerificationLatex.Render(w, run, info)));
         }
     }
 

@@ -187,6 +187,34 @@ let tests =
             Expect.stringContains text "no (pre-asymptotic)" "dropped rungs shown"
         }
 
+        test "LaTeX escaping sets every special character as text and the report's relations as math" {
+            Expect.equal (VerificationLatex.Escape "a_b 5% R&D #1 $x {y} e^{t} ~ \\ |v| <= >= < >") "a\\_b 5\\% R\\&D \\#1 \\$x \\{y\\} e\\textasciicircum{}\\{t\\} \\textasciitilde{} \\textbackslash{} \\textbar{}v\\textbar{} $\\leq$ $\\geq$ $<$ $>$" "each character"
+        }
+
+        test "summary.tex has a row per check between booktabs rules, five cells each, with nothing left for LaTeX to misread" {
+            use w = new StringWriter()
+            w.NewLine <- "\n"
+            VerificationLatex.Render(w, sampleRun, sampleInfo)
+            let lines = w.ToString().Split('\n')
+            let index (text: string) = lines |> Array.findIndex (fun l -> l.Trim() = text)
+            let rows = lines[index "\\midrule" + 1 .. index "\\bottomrule" - 1]
+            Expect.equal rows.Length sampleRun.Checks.Length "a row per check"
+            // What remains of a cell once its escapes and relations are taken out must hold no special character.
+            let escapes = [ "\\textasciicircum{}"; "\\textasciitilde{}"; "\\textbackslash{}"; "\\textbar{}"; "$\\leq$"; "$\\geq$"; "$<$"; "$>$"; "\\_"; "\\%"; "\\&"; "\\#"; "\\$"; "\\{"; "\\}" ]
+            for row, check in Array.zip rows (List.toArray sampleRun.Checks) do
+                Expect.isTrue (row.TrimEnd().EndsWith "\\\\") $"{check.Id}: the row ends the line"
+                let body = row.TrimEnd().[.. row.TrimEnd().Length - 3]
+                let cells = body.Split(" & ")
+                Expect.equal cells.Length 5 $"{check.Id}: five cells"
+                Expect.equal (cells[0].Trim()) (VerificationLatex.Escape check.Title) $"{check.Id}: its title first"
+                Expect.equal (cells[4].Trim()) check.Verdict.Name $"{check.Id}: its verdict last"
+                for cell in cells do
+                    let bare = escapes |> List.fold (fun (t: string) e -> t.Replace(e, "")) cell
+                    for special in [ '_'; '%'; '&'; '#'; '$'; '{'; '}'; '^'; '~'; '\\'; '<'; '>'; '|' ] do
+                        Expect.isFalse (bare.Contains special) $"{check.Id}: '{special}' left in '{cell}'"
+            Expect.stringContains (w.ToString()) "root seed 20261123" "the caption names the seed"
+        }
+
         test "results.json reads back into the summaries a baseline compares" {
             use stream = new MemoryStream()
             VerificationJson.Write(stream, sampleRun, sampleInfo)
