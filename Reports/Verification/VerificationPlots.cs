@@ -35,18 +35,31 @@ public static class VerificationPlots
         SubtitleFontSize = 11,
     };
 
-    /// <summary>Each ladder's error against its step relative to the coarsest (log-log), the floor's factor line, and a slope-p guide through the time ladder's first rung.</summary>
+    /// <summary>
+    /// Each ladder's error against its step relative to the coarsest (log-log): the rungs the order was
+    /// judged on filled, those at the reference's floor hollow; and the floor's factor line.
+    /// </summary>
     public static PlotModel Convergence(CheckResult c, ConvergenceMeasurement m)
     {
-        var model = Titled(c.Title, string.Create(CultureInfo.InvariantCulture, $"blue: error against dt / dt0; green: against h / h0; dashed: {m.FloorFactor:G3} x the reference's floor"));
+        var model = Titled(c.Title, string.Create(CultureInfo.InvariantCulture, $"blue: error against dt / dt0; green: against h / h0; filled: judged rungs, hollow: at the floor, not judged; dashed: {m.FloorFactor:G3} x the reference's floor"));
         model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Bottom, Title = "step / coarsest step", MajorGridlineStyle = LineStyle.Dot });
         model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Left, Title = "max trajectory error", MajorGridlineStyle = LineStyle.Dot });
         void Add(OrderLadder ladder, OxyColor color)
         {
-            var line = new LineSeries { Color = color, MarkerType = MarkerType.Circle, MarkerFill = color, Title = ladder.Variable };
+            var line = new LineSeries { Color = color, Title = ladder.Variable };
+            var judged = new ScatterSeries { MarkerType = MarkerType.Circle, MarkerFill = color, MarkerSize = 4, Title = $"{ladder.Variable}, judged" };
+            var floor = new ScatterSeries { MarkerType = MarkerType.Circle, MarkerFill = OxyColors.White, MarkerStroke = color, MarkerStrokeThickness = 1.5, MarkerSize = 4, Title = $"{ladder.Variable}, at the floor" };
             for (int k = 0; k < ladder.Xs.Length; k++)
-                if (ladder.Errors[k] > 0) line.Points.Add(new DataPoint(ladder.Xs[k] / ladder.Xs[0], ladder.Errors[k]));
+            {
+                if (!(ladder.Errors[k] > 0)) continue;
+                double x = ladder.Xs[k] / ladder.Xs[0];
+                line.Points.Add(new DataPoint(x, ladder.Errors[k]));
+                (ladder.Judged[k] ? judged : floor).Points.Add(new ScatterPoint(x, ladder.Errors[k]));
+            }
+
             model.Series.Add(line);
+            model.Series.Add(judged);
+            if (floor.Points.Count > 0) model.Series.Add(floor);
         }
 
         Add(m.Time, OxyColors.SteelBlue);

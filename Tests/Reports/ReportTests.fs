@@ -282,11 +282,26 @@ let tests =
             use w = new StringWriter()
             VerificationCsv.WriteConvergence(w, sampleRun)
             Expect.equal (w.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length) 6 "a header and five rungs"
-            Expect.equal (nonNull (VerificationPlots.Of convergenceCheck)).Series.Count 3 "two ladders and the floor line"
+            let titles = (nonNull (VerificationPlots.Of convergenceCheck)).Series |> Seq.map _.Title |> List.ofSeq
+            Expect.equal titles [ "dt"; "dt, judged"; "h"; "h, judged"; "floor" ] "each ladder's line and judged rungs, and the floor line"
             Expect.stringContains text "| external force F_ext | 2.500e-03 | 2.5e+04 |" "each term's margin over the floor"
             use margins = new StringWriter()
             VerificationCsv.WriteMargins(margins, sampleRun)
             Expect.stringContains (margins.ToString()) "convergence,masses,0.0004,1E-07,4000" "and in margins.csv"
+        }
+
+        test "The convergence plot draws the rungs at the floor hollow and apart from the judged ones" {
+            let steps = [| 0.1; 0.05; 0.025 |]
+            // 5e-7 stands below 100 x the floor of 1e-8: not judged.
+            let time = Convergence.judge { Variable = "dt"; Xs = steps; Errors = [| 8e-4; 2e-4; 5e-7 |]; Seconds = [| 0.5; 1.0; 2.0 |] } 1e-8 (Some 2.0)
+            Expect.equal time.Judged [| true; true; false |] "the last rung at the floor"
+            let m =
+                { Time = time; Grid = None; Floor = 1e-8; FloorText = "refined reference"; FloorFactor = 100.0; Margins = [] }
+            let model = VerificationPlots.Convergence(convergenceCheck, m)
+            let points (title: string) =
+                model.Series |> Seq.find (fun s -> s.Title = title) :?> OxyPlot.Series.ScatterSeries |> _.Points |> Seq.map (fun p -> p.X, p.Y) |> List.ofSeq
+            Expect.equal (points "dt, judged") [ 1.0, 8e-4; 0.5, 2e-4 ] "the judged rungs"
+            Expect.equal (points "dt, at the floor") [ 0.25, 5e-7 ] "the rung at the floor, apart"
         }
 
         test "The power report has a row per solver and a column per check, with the score" {
