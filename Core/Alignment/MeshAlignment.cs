@@ -255,63 +255,47 @@ public sealed class MeshAlignment
     private void DepositInSlabs(ParticleState state, double[] origin)
     {
         foreach (var field in _fields) Array.Clear(field);
-        int d = _dimension, n = state.Count, width = LagrangeStencil.Width, slabs = Math.Min(DepositSlabs, _points);
-        var masses = state.Masses;
-        var fields = _fields;
+        int slabs = Math.Min(DepositSlabs, _points);
         Parallel.For(0, slabs, _options, slab =>
-        {
-            int lo = (int)((long)_points * slab / slabs), hi = (int)((long)_points * (slab + 1) / slabs);
-            Span<double> weights = stackalloc double[_stencilOffsets.Length];
-            int rest = _stencilOffsets.Length / width;
-            for (int i = 0; i < n; i++)
-            {
-                // The stencil's first node along the first axis, as Stencil finds it, before any weight.
-                int node0 = (int)Math.Floor((state.Positions[i] - origin[0]) / Spacing) + LagrangeStencil.FirstOffset;
-                if (node0 + width <= lo || node0 >= hi) continue;
-                double share = masses is null ? 1.0 / n : masses[i];
-                int first = Stencil(state, i, origin, weights);
-                int from = Math.Max(0, lo - node0), to = Math.Min(width, hi - node0);
-                for (int f = 0; f < fields.Length; f++)
-                {
-                    int q = 2 * f;
-                    double re = q == 0 ? share : share * state.Velocities[(q - 1) * n + i];
-                    double im = q + 1 <= d ? share * state.Velocities[q * n + i] : 0;
-                    var field = fields[f];
-                    for (int m0 = from; m0 < to; m0++)
-                    {
-                        for (int r = 0; r < rest; r++)
-                        {
-                            int s = m0 + width * r;
-                            ref var c = ref field[first + _stencilOffsets[s]];
-                            c = new Complex(c.Real + weights[s] * re, c.Imaginary + weights[s] * im);
-                        }
-                    }
-                }
-            }
-        });
+            DepositCells(state, origin, _fields, (0, state.Count), ((int)((long)_points * slab / slabs), (int)((long)_points * (slab + 1) / slabs))));
     }
 
-    private void DepositBlock(ParticleState state, double[] origin, Complex[][] fields, int start, int end)
+    /// <summary>Cells [start, end) into the block's fields, every node of their stencils.</summary>
+    private void DepositBlock(ParticleState state, double[] origin, Complex[][] fields, int start, int end) =>
+        DepositCells(state, origin, fields, (start, end), (0, _points));
+
+    /// <summary>
+    /// The cells' part of the moments on the nodes whose first-axis index lies in <paramref name="rows"/>,
+    /// cell after cell: field f holds density 2f in its real part and density 2f + 1 in its imaginary part
+    /// (densities: n, m_1, .., m_d; a missing last one stays zero).
+    /// </summary>
+    private void DepositCells(ParticleState state, double[] origin, Complex[][] fields, (int Start, int End) cells, (int Lo, int Hi) rows)
     {
-        int d = _dimension, n = state.Count;
+        int d = _dimension, n = state.Count, width = LagrangeStencil.Width, rest = _stencilOffsets.Length / width;
         var masses = state.Masses;
         Span<double> weights = stackalloc double[_stencilOffsets.Length];
-        for (int i = start; i < end; i++)
+        for (int i = cells.Start; i < cells.End; i++)
         {
+            // The stencil's first node along the first axis, as Stencil finds it, before any weight.
+            int node0 = (int)Math.Floor((state.Positions[i] - origin[0]) / Spacing) + LagrangeStencil.FirstOffset;
+            if (node0 + width <= rows.Lo || node0 >= rows.Hi) continue;
             double share = masses is null ? 1.0 / n : masses[i];
             int first = Stencil(state, i, origin, weights);
-            // Field f holds density 2f in its real part and density 2f + 1 in its imaginary part
-            // (densities: n, m_1, .., m_d; a missing last one stays zero).
+            int from = Math.Max(0, rows.Lo - node0), to = Math.Min(width, rows.Hi - node0);
             for (int f = 0; f < fields.Length; f++)
             {
                 int q = 2 * f;
                 double re = q == 0 ? share : share * state.Velocities[(q - 1) * n + i];
                 double im = q + 1 <= d ? share * state.Velocities[q * n + i] : 0;
                 var field = fields[f];
-                for (int s = 0; s < weights.Length; s++)
+                for (int m0 = from; m0 < to; m0++)
                 {
-                    ref var c = ref field[first + _stencilOffsets[s]];
-                    c = new Complex(c.Real + weights[s] * re, c.Imaginary + weights[s] * im);
+                    for (int r = 0; r < rest; r++)
+                    {
+                        int s = m0 + width * r;
+                        ref var c = ref field[first + _stencilOffsets[s]];
+                        c = new Complex(c.Real + weights[s] * re, c.Imaginary + weights[s] * im);
+                    }
                 }
             }
         }

@@ -11,15 +11,13 @@ namespace MeanField.Core.References;
 /// </summary>
 public sealed class EulerSolution : IReferenceSolution
 {
-    private readonly HybridModel _model;
     private readonly MonokineticSpec _data;
 
     public EulerSolution(Scenario scenario, int cells)
     {
-        _model = HybridModel.FromScenario(scenario);
         _data = scenario.Initial as MonokineticSpec
             ?? throw new ArgumentException("the Euler reference needs monokinetic data", nameof(scenario));
-        Solver = new PressurelessEuler1D(_model, _data, cells);
+        Solver = new PressurelessEuler1D(HybridModel.FromScenario(scenario), _data, cells);
     }
 
     /// <summary>The finite-volume solver, for its density, velocity and diagnostics.</summary>
@@ -28,7 +26,7 @@ public sealed class EulerSolution : IReferenceSolution
     public double Time => Solver.Time;
 
     public string Resolution =>
-        $"{Solver.Cells} cells of width {Solver.Spacing.ToString("G6", CultureInfo.InvariantCulture)}, dt = {_model.Step.ToString("G6", CultureInfo.InvariantCulture)}";
+        $"{Solver.Cells} cells of width {Solver.Spacing.ToString("G6", CultureInfo.InvariantCulture)}, dt = {Solver.Model.Step.ToString("G6", CultureInfo.InvariantCulture)}";
 
     public bool AdvanceTo(double time)
     {
@@ -38,7 +36,7 @@ public sealed class EulerSolution : IReferenceSolution
 
     public ErrorEstimate EstimateError()
     {
-        var coarse = new PressurelessEuler1D(_model, _data, Solver.Cells / 2);
+        var coarse = new PressurelessEuler1D(Solver.Model, _data, Solver.Cells / 2);
         coarse.AdvanceTo(Solver.Time);
         var fine = Solver.Density;
         double difference = 0;

@@ -13,12 +13,10 @@ namespace MeanField.Core.References;
 public sealed class GridSolution : IReferenceSolution
 {
     private readonly Scenario _scenario;
-    private readonly (double Min, double Max) _velocities;
 
     public GridSolution(Scenario scenario, int velocityCells)
     {
         _scenario = scenario;
-        _velocities = InitialDensity.VelocityInterval(scenario.Initial);
         Solver = Solve(scenario, velocityCells);
     }
 
@@ -32,7 +30,7 @@ public sealed class GridSolution : IReferenceSolution
         get
         {
             var grid = Solver.Grid;
-            var (vMin, vMax) = _velocities;
+            var (vMin, vMax) = InitialDensity.VelocityInterval(_scenario.Initial);
             return $"{grid.Points} x {Solver.VelocityCells} grid on [{Fmt(grid.Origin[0])}, {Fmt(grid.Origin[0] + grid.Box)}) x [{Fmt(vMin)}, {Fmt(vMax)}], dt = {Fmt(Solver.Model.Step)}";
         }
     }

@@ -12,17 +12,11 @@ namespace MeanField.Core.References;
 /// </summary>
 public sealed class LagrangianSolution : IReferenceSolution
 {
-    private readonly HybridModel _model;
-    private readonly MonokineticSpec _data;
-    private readonly int _cells;
-
     public LagrangianSolution(Scenario scenario, int cells)
     {
-        _model = HybridModel.FromScenario(scenario);
-        _data = scenario.Initial as MonokineticSpec
+        var data = scenario.Initial as MonokineticSpec
             ?? throw new ArgumentException("the Lagrangian reference needs monokinetic data", nameof(scenario));
-        _cells = cells;
-        Solver = new LagrangianReference(_model, LabelQuadrature.Create(_data, scenario.Dimension, cells));
+        Solver = new LagrangianReference(HybridModel.FromScenario(scenario), LabelQuadrature.Create(data, scenario.Dimension, cells));
     }
 
     /// <summary>The characteristics, for the labels and the crossing time.</summary>
@@ -35,8 +29,9 @@ public sealed class LagrangianSolution : IReferenceSolution
         get
         {
             var labels = Solver.Labels;
+            var model = Solver.Simulation.Model;
             string angles = labels.Dimension == 2 ? $" x {labels.Angles} angles" : "";
-            return $"{_cells} label cells x {labels.Order} Gauss-Legendre nodes{angles} = {labels.Labels} labels, dt = {_model.Step.ToString("G6", CultureInfo.InvariantCulture)}";
+            return $"{labels.Cells} label cells x {labels.Order} Gauss-Legendre nodes{angles} = {labels.Labels} labels, dt = {model.Step.ToString("G6", CultureInfo.InvariantCulture)}";
         }
     }
 
@@ -44,14 +39,15 @@ public sealed class LagrangianSolution : IReferenceSolution
 
     public ErrorEstimate EstimateError()
     {
-        var coarse = new LagrangianReference(_model, LabelQuadrature.Create(_data, Solver.Labels.Dimension, _cells / 2));
+        var labels = Solver.Labels;
+        var coarse = new LagrangianReference(Solver.Simulation.Model, LabelQuadrature.Create(labels.Data, labels.Dimension, labels.Cells / 2));
         coarse.AdvanceTo(Solver.Time);
         var (fineX, fineV) = SecondMoments(Solver);
         var (coarseX, coarseV) = SecondMoments(coarse);
         return new ErrorEstimate(
             "max of |change| in int |x|^2 and int |v|^2",
             Math.Max(Math.Abs(coarseX - fineX), Math.Abs(coarseV - fineV)),
-            $"against the run with {_cells / 2} label cells (the quadrature converges at order 2 x {Solver.Labels.Order} for smooth data: the difference bounds the coarse run's error)");
+            $"against the run with {labels.Cells / 2} label cells (the quadrature converges at order 2 x {Solver.Labels.Order} for smooth data: the difference bounds the coarse run's error)");
     }
 
     /// <summary>
@@ -61,11 +57,12 @@ public sealed class LagrangianSolution : IReferenceSolution
     /// </summary>
     public ErrorEstimate EstimateTransportError(int samples, int seed)
     {
-        var coarse = new LagrangianReference(_model, LabelQuadrature.Create(_data, 1, _cells / 2));
+        var labels = Solver.Labels;
+        var coarse = new LagrangianReference(Solver.Simulation.Model, LabelQuadrature.Create(labels.Data, 1, labels.Cells / 2));
         coarse.AdvanceTo(Solver.Time);
-        var labels = Particles.InitialData.Sample(_data, 1, samples, seed).Positions;
+        var points = Particles.InitialData.Sample(labels.Data, 1, samples, seed).Positions;
         double sum = 0;
-        foreach (double y in labels)
+        foreach (double y in points)
         {
             var (x1, v1) = Solver.Map(y);
             var (x2, v2) = coarse.Map(y);
@@ -74,8 +71,8 @@ public sealed class LagrangianSolution : IReferenceSolution
 
         return new ErrorEstimate(
             "W2^2 to the solution on half the label cells",
-            sum / labels.Length,
-            $"E |Phi(y) - Phi'(y)|^2 over {samples} labels y ~ mu_in, Phi and Phi' the interpolated flow maps on {_cells} and {_cells / 2} label cells: a bound of W2^2 between the two solutions");
+            sum / points.Length,
+            $"E |Phi(y) - Phi'(y)|^2 over {samples} labels y ~ mu_in, Phi and Phi' the interpolated flow maps on {labels.Cells} and {labels.Cells / 2} label cells: a bound of W2^2 between the two solutions");
     }
 
     /// <summary>int |x|^2 and int |v|^2 over the labels' masses.</summary>

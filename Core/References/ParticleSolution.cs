@@ -32,7 +32,7 @@ public sealed class ParticleSolution : IReferenceSolution
     public int Count { get; }
 
     /// <summary>n, the cells of each half of the subsample the error is estimated from.</summary>
-    public int Half => Math.Min(Count / 2, MaxHalf);
+    public int Half => HalfOf(Count);
 
     public double Time => Simulation.Time;
 
@@ -63,13 +63,15 @@ public sealed class ParticleSolution : IReferenceSolution
             $"about 2 E W2^2(mu_{n}, rho); the M-cell cloud's own error is smaller by the sampling rate from {n} to {Count}");
     }
 
+    private static int HalfOf(int count) => Math.Min(count / 2, MaxHalf);
+
     /// <summary>
     /// n = min(M / 2, <see cref="MaxHalf"/>) and the squared W2 distance between the cloud's first n points
     /// and its next n (the cells are i.i.d. in their order, so these are independent samples).
     /// </summary>
     public static (int Half, double Cost) SamplingError(PointCloud cloud)
     {
-        int n = Math.Min(cloud.Count / 2, MaxHalf), dim = cloud.Dimension;
+        int n = HalfOf(cloud.Count), dim = cloud.Dimension;
         var first = new PointCloud(dim, cloud.Coordinates.AsSpan(0, n * dim).ToArray());
         var second = new PointCloud(dim, cloud.Coordinates.AsSpan(n * dim, n * dim).ToArray());
         return (n, Wasserstein.Compute(first, second).Cost);
