@@ -35,7 +35,7 @@ public sealed class MeshAlignment
     private double[] _kernelHat = [];
     private Complex[][] _fields = [];
     private Complex[][][] _partial = [];
-    private int[] _stencilOffsets = [];
+    private int[] _levelOffsets = [];
     private readonly double[] _origin;
 
     public MeshAlignment(IRadialAlignmentKernel kernel, int dimension, double spacing, int maxThreads = -1)
@@ -175,29 +175,30 @@ public sealed class MeshAlignment
         // psi on the box is real and even (index k and -k mod the box), so its transform is real up to round-off.
         for (int k = 0; k < nodes; k++) _kernelHat[k] = psi[k].Real;
 
-        int width = LagrangeStencil.Width, count = LagrangeStencil.Nodes(_dimension);
-        _stencilOffsets = new int[count];
-        for (int s = 0; s < count; s++)
-        {
-            int offset = 0;
-            for (int a = 0, rest = s; a < _dimension; a++, rest /= width) offset += (rest % width) * grid.Strides[a];
-            _stencilOffsets[s] = offset;
-        }
+        // The stencil as three levels, the last axis (contiguous) innermost and absent axes (d < 3) as
+        // outer levels of one node: per level, the flat offset of its m-th node.
+        const int width = LagrangeStencil.Width;
+        _levelOffsets = new int[3 * width];
+        for (int a = 0; a < _dimension; a++)
+            for (int m = 0; m < width; m++) _levelOffsets[(a + 3 - _dimension) * width + m] = m * grid.Strides[a];
     }
 
-    /// <summary>Stencil weights (product over directions) and the flat index of the stencil's first node.</summary>
+    /// <summary>
+    /// The cell's stencil: per level (axis a at level a + 3 - d) its six Lagrange weights into
+    /// <paramref name="weights"/>, absent axes the single weight 1; returns the flat index of its first node.
+    /// </summary>
     private int Stencil(ParticleState state, int i, double[] origin, Span<double> weights)
     {
-        int d = _dimension, n = state.Count;
-        Span<double> units = stackalloc double[d];
-        Span<int> first = stackalloc int[d];
-        for (int a = 0; a < d; a++) units[a] = (state.Positions[a * n + i] - origin[a]) / Spacing;
-        LagrangeStencil.Tensor(units, first, weights);
+        const int width = LagrangeStencil.Width;
+        int d = _dimension, n = state.Count, baseIndex = 0, stride = 1;
+        for (int level = 0; level < 3 - d; level++) weights[level * width] = 1;
         // The box is not periodic for the cells (its margin holds every stencil): no wrap.
-        int baseIndex = 0, stride = 1;
         for (int a = d - 1; a >= 0; a--)
         {
-            baseIndex += first[a] * stride;
+            double u = (state.Positions[a * n + i] - origin[a]) / Spacing;
+            double floor = Math.Floor(u);
+            LagrangeStencil.Weights(u - floor, weights.Slice((a + 3 - d) * width, width));
+            baseIndex += ((int)floor + LagrangeStencil.FirstOffset) * stride;
             stride *= _points;
         }
 
@@ -271,9 +272,12 @@ public sealed class MeshAlignment
     /// </summary>
     private void DepositCells(ParticleState state, double[] origin, Complex[][] fields, (int Start, int End) cells, (int Lo, int Hi) rows)
     {
-        int d = _dimension, n = state.Count, width = LagrangeStencil.Width, rest = _stencilOffsets.Length / width;
+        const int width = LagrangeStencil.Width;
+        int d = _dimension, n = state.Count, outer = 3 - d;
         var masses = state.Masses;
-        Span<double> weights = stackalloc double[_stencilOffsets.Length];
+        Span<double> weights = stackalloc double[3 * width];
+        Span<int> lo = stackalloc int[3];
+        Span<int> hi = stackalloc int[3];
         for (int i = cells.Start; i < cells.End; i++)
         {
             // The stencil's first node along the first axis, as Stencil finds it, before any weight.
@@ -281,49 +285,84 @@ public sealed class MeshAlignment
             if (node0 + width <= rows.Lo || node0 >= rows.Hi) continue;
             double share = masses is null ? 1.0 / n : masses[i];
             int first = Stencil(state, i, origin, weights);
-            int from = Math.Max(0, rows.Lo - node0), to = Math.Min(width, rows.Hi - node0);
+            for (int level = 0; level < 3; level++)
+            {
+                lo[level] = 0;
+                hi[level] = level < outer ? 1 : width;
+            }
+
+            // The first axis (level 3 - d) keeps the nodes in the rows.
+            lo[outer] = Math.Max(0, rows.Lo - node0);
+            hi[outer] = Math.Min(width, rows.Hi - node0);
             for (int f = 0; f < fields.Length; f++)
             {
                 int q = 2 * f;
                 double re = q == 0 ? share : share * state.Velocities[(q - 1) * n + i];
                 double im = q + 1 <= d ? share * state.Velocities[q * n + i] : 0;
                 var field = fields[f];
-                for (int m0 = from; m0 < to; m0++)
+                for (int m0 = lo[0]; m0 < hi[0]; m0++)
                 {
-                    for (int r = 0; r < rest; r++)
+                    double w0 = weights[m0];
+                    for (int m1 = lo[1]; m1 < hi[1]; m1++)
                     {
-                        int s = m0 + width * r;
-                        ref var c = ref field[first + _stencilOffsets[s]];
-                        c = new Complex(c.Real + weights[s] * re, c.Imaginary + weights[s] * im);
+                        double w01 = w0 * weights[width + m1];
+                        var row = field.AsSpan(first + _levelOffsets[m0] + _levelOffsets[width + m1], width);
+                        for (int m2 = lo[2]; m2 < hi[2]; m2++)
+                        {
+                            double weight = w01 * weights[2 * width + m2];
+                            ref var c = ref row[m2];
+                            c = new Complex(c.Real + weight * re, c.Imaginary + weight * im);
+                        }
                     }
                 }
             }
         }
     }
 
+    /// <summary>
+    /// The convolved moments at each cell, the tensor sum taken level by level with the last (contiguous)
+    /// axis innermost, then <c>A = beta ((psi * m) - v (psi * n))</c>.
+    /// </summary>
     private void Gather(ParticleState state, double[] origin, double[] alignment)
     {
+        const int width = LagrangeStencil.Width;
         int d = _dimension, n = state.Count;
+        int size0 = d > 2 ? width : 1, size1 = d > 1 ? width : 1;
         double beta = _kernel.Beta;
         int blocks = Math.Max(1, Math.Min(4 * Environment.ProcessorCount, n / 256));
         Parallel.For(0, blocks, _options, b =>
         {
-            Span<double> weights = stackalloc double[_stencilOffsets.Length];
+            Span<double> weights = stackalloc double[3 * width];
             Span<double> values = stackalloc double[d + 2];
             int start = (int)((long)n * b / blocks), end = (int)((long)n * (b + 1) / blocks);
             for (int i = start; i < end; i++)
             {
                 int first = Stencil(state, i, origin, weights);
+                var inner = weights.Slice(2 * width, width);
                 values.Clear();
                 for (int f = 0; f < _fields.Length; f++)
                 {
                     var field = _fields[f];
                     double re = 0, im = 0;
-                    for (int s = 0; s < weights.Length; s++)
+                    for (int m0 = 0; m0 < size0; m0++)
                     {
-                        var c = field[first + _stencilOffsets[s]];
-                        re += weights[s] * c.Real;
-                        im += weights[s] * c.Imaginary;
+                        double re1 = 0, im1 = 0;
+                        for (int m1 = 0; m1 < size1; m1++)
+                        {
+                            var row = new ReadOnlySpan<Complex>(field, first + _levelOffsets[m0] + _levelOffsets[width + m1], width);
+                            double re2 = 0, im2 = 0;
+                            for (int m2 = 0; m2 < width; m2++)
+                            {
+                                re2 += inner[m2] * row[m2].Real;
+                                im2 += inner[m2] * row[m2].Imaginary;
+                            }
+
+                            re1 += weights[width + m1] * re2;
+                            im1 += weights[width + m1] * im2;
+                        }
+
+                        re += weights[m0] * re1;
+                        im += weights[m0] * im1;
                     }
 
                     values[2 * f] = re;

@@ -10,34 +10,30 @@ namespace MeanField.Core.Chemistry;
 /// exponential-integrator weights phi1 and phi2 (ETD-RK2, Cox and Matthews 2002).
 /// </summary>
 /// <remarks>
-/// The source <c>f(x) = (1/N) sum_j chi(x - x_j)</c> is sampled exactly at the nodes inside each
-/// cell's support and rescaled per cell so that its grid mass equals the exact mass of chi: the field
-/// mass then obeys its closed form to round-off. grad phi is obtained by spectral differentiation on
-/// the grid (the Nyquist mode dropped) and six-point Lagrange interpolation to the cells.
+/// The source <c>f = (1/N) sum_j chi(. - x_j)</c> is a convolution, <c>chi * mu_N</c>: each cell is
+/// deposited as a point mass with the quintic B-spline (<see cref="BSplineStencil"/>, six nodes per
+/// axis), and the deposit's transform is multiplied by chi's exact Fourier transform over the
+/// B-spline's (<see cref="SourceMultiplier"/>). The cost per cell is the stencil's 6^d nodes, whatever
+/// chi's support; the zero mode is exact, so the field mass obeys its closed form to round-off; the
+/// modes err by the B-spline's aliases, about <c>2 (k h / 2 pi)^6</c> relative. grad phi is obtained by
+/// spectral differentiation on the grid (the Nyquist mode dropped) and six-point Lagrange interpolation
+/// to the cells.
 /// </remarks>
 public sealed class ChemicalField
 {
     private readonly double[] _decayFactor;
     private readonly double[] _phi1Weight;
     private readonly double[] _phi2Weight;
+    private readonly double[] _sourceMultiplier;
     private readonly double[] _nodal;
-    private readonly int _stencilSpan;
-    private readonly ThreadLocal<double[]> _stencilOffsets;
-    private readonly ThreadLocal<int[]> _stencilFlats;
-    private readonly ThreadLocal<double[]> _stencilValues;
-    private readonly ThreadLocal<int[]> _stencilNodes;
     private readonly int _slabs;
     private readonly int _maxThreads;
     private readonly ParallelOptions _options;
-    private readonly Action<int> _normaliseBlock;
     private readonly Action<int> _depositSlab;
-    private double[] _cellScale = [];
-    private int[] _cellFirstRow = [];
     private double[]? _depositPositions;
     private double[]? _depositMasses;
     private int _depositCount;
     private readonly Complex[] _scratch;
-    private readonly double _sourceMass;
     private readonly SpectralTransform _fft;
 
     /// <summary>Per mode, the wavenumber along each axis (Nyquist zeroed, as differentiation wants it).</summary>
@@ -94,13 +90,7 @@ public sealed class ChemicalField
             _phi2Weight[k] = step * ExponentialIntegrator.Phi2(z);
         }
 
-        _stencilSpan = 2 * (int)Math.Ceiling(source.SupportRadius / grid.Spacing) + 2;
-        int span = _stencilSpan;
-        _stencilOffsets = new ThreadLocal<double[]>(() => new double[3 * span]);
-        _stencilFlats = new ThreadLocal<int[]>(() => new int[3 * span]);
-        int stencilNodes = (int)Math.Pow(span, grid.Dimension);
-        _stencilValues = new ThreadLocal<double[]>(() => new double[stencilNodes]);
-        _stencilNodes = new ThreadLocal<int[]>(() => new int[stencilNodes]);
+        _sourceMultiplier = SourceMultiplier(grid, source, maxThreads);
         if (blockDeposit)
         {
             _blockGrids = new double[DepositGrids][];
@@ -112,9 +102,7 @@ public sealed class ChemicalField
         _slabs = Math.Min(grid.Points, 2 * Environment.ProcessorCount);
         _maxThreads = maxThreads;
         _options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads };
-        _normaliseBlock = NormaliseBlock;
         _depositSlab = DepositSlab;
-        _sourceMass = source.Mass(grid.Dimension);
     }
 
     public PeriodicGrid Grid { get; }
@@ -153,17 +141,78 @@ public sealed class ChemicalField
     public double Mass => Coefficients[0].Real * Grid.CellVolume;
 
     /// <summary>
+    /// Per mode of <paramref name="grid"/>, what turns the transform of the B-spline point deposit
+    /// (unit mass per cell) into the source's coefficients in the field's convention (the zero mode is
+    /// the sum of nodal values): <c>chi^(|k|) / (h^d prod_a sinc(k_a h / 2)^6)</c>. chi's transform
+    /// (<see cref="RadialFourier"/>) is computed once per distinct |k|; the zero mode takes chi's mass in
+    /// closed form, so the field's mass is exact.
+    /// </summary>
+    public static double[] SourceMultiplier(PeriodicGrid grid, ISourceProfile source, int maxThreads = -1)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(source);
+        int d = grid.Dimension, n = grid.Points;
+        double h = grid.Spacing, unit = 2 * Math.PI / grid.Box;
+        // |k|^2 is (2 pi / L)^2 times a whole number m2: chi^ once per distinct m2 (the axes' squares
+        // summed in non-decreasing order reach them all), computed in parallel chunks.
+        var distinct = new SortedSet<int>();
+        int half = n / 2;
+        for (int i = 0; i <= half; i++)
+            for (int j = d > 1 ? i : 0; j <= (d > 1 ? half : 0); j++)
+                for (int l = d > 2 ? j : 0; l <= (d > 2 ? half : 0); l++)
+                    distinct.Add(i * i + j * j + l * l);
+        var squares = distinct.ToArray();
+        var magnitudes = squares.Select(m2 => unit * Math.Sqrt(m2)).ToArray();
+        var transforms = new double[magnitudes.Length];
+        int chunks = Math.Max(1, Math.Min(4 * Environment.ProcessorCount, magnitudes.Length / 64));
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxThreads }, c =>
+        {
+            int start = magnitudes.Length * c / chunks, end = magnitudes.Length * (c + 1) / chunks;
+            RadialFourier.Transforms(source, d, magnitudes.AsSpan(start, end - start), transforms.AsSpan(start, end - start));
+        });
+        var chiHat = new Dictionary<int, double>(squares.Length);
+        for (int i = 0; i < squares.Length; i++) chiHat[squares[i]] = transforms[i];
+        chiHat[0] = source.Mass(d);
+
+        Span<int> index = stackalloc int[d];
+        var axis = new double[n];
+        for (int i = 0; i < n; i++) axis[i] = BSplineStencil.FourierFactor(grid.Wavenumber(i) * h);
+        var multiplier = new double[grid.NodeCount];
+        double cell = grid.CellVolume;
+        for (int k = 0; k < multiplier.Length; k++)
+        {
+            grid.Unflatten(k, index);
+            double spline = 1;
+            for (int a = 0; a < d; a++) spline *= axis[index[a]];
+            multiplier[k] = chiHat[SquaredIndex(grid, index)] / (cell * spline);
+        }
+
+        return multiplier;
+    }
+
+    private static int SquaredIndex(PeriodicGrid grid, ReadOnlySpan<int> index)
+    {
+        int m2 = 0, n = grid.Points;
+        foreach (int i in index)
+        {
+            int m = i <= n / 2 ? i : i - n;
+            m2 += m * m;
+        }
+
+        return m2;
+    }
+
+    /// <summary>
     /// The Fourier coefficients of <c>f(x) = (1/N) sum_j chi(x - x_j)</c> for the given positions
     /// (component-major, N = <paramref name="count"/>), written into <paramref name="sourceHat"/>; with
     /// <paramref name="masses"/>, <c>f(x) = sum_j m_j chi(x - x_j)</c> (a weighted cloud).
     /// </summary>
     /// <remarks>
     /// Grids up to <see cref="MaxNodesForBlocks"/> nodes: the cells are split into a fixed number of
-    /// contiguous blocks, each depositing into a private grid (every cell's stencil values computed
-    /// once: their sum is its normalisation), and the grids are added in block order. Larger grids: two
-    /// passes, each cell's grid mass, then slabs of the first axis, each adding the cells that reach it
-    /// in cell order. Either way every node sums its contributions in an order fixed by the cells alone,
-    /// so the bits do not depend on the number of threads.
+    /// contiguous blocks, each depositing into a private grid, and the grids are added in block order.
+    /// Larger grids: slabs of the first axis, each adding the cells that reach it in cell order. Either
+    /// way every node sums its contributions in an order fixed by the cells alone, so the bits do not
+    /// depend on the number of threads.
     /// </remarks>
     public void Deposit(double[] positions, int count, Complex[] sourceHat, double[]? masses = null)
     {
@@ -171,33 +220,24 @@ public sealed class ChemicalField
         TransformNodal(sourceHat);
     }
 
-    /// <summary>The source sum at the nodes (the first phase of <see cref="Deposit"/>), left in the nodal grid.</summary>
+    /// <summary>The cells' B-spline point deposit at the nodes (the first phase of <see cref="Deposit"/>), left in the nodal grid.</summary>
     internal void DepositNodal(double[] positions, int count, double[]? masses)
     {
         if (masses is not null && masses.Length != count)
             throw new ArgumentException($"masses has length {masses.Length}, expected {count}", nameof(masses));
-        if (_cellScale.Length != count)
-        {
-            _cellScale = new double[count];
-            _cellFirstRow = new int[count];
-        }
-
         _depositPositions = positions;
         _depositMasses = masses;
         _depositCount = count;
-        int blocks = (count + DepositBlock - 1) / DepositBlock;
         if (_blockGrids is not null)
         {
             DepositInBlocks();
         }
         else if (_maxThreads == 1)
         {
-            for (int b = 0; b < blocks; b++) _normaliseBlock(b);
             for (int slab = 0; slab < _slabs; slab++) _depositSlab(slab);
         }
         else
         {
-            Parallel.For(0, blocks, _options, _normaliseBlock);
             Parallel.For(0, _slabs, _options, _depositSlab);
         }
 
@@ -205,14 +245,13 @@ public sealed class ChemicalField
         _depositMasses = null;
     }
 
-    /// <summary>The nodal source sum's Fourier coefficients (the second phase of <see cref="Deposit"/>).</summary>
+    /// <summary>The deposit's Fourier coefficients times <see cref="SourceMultiplier"/>: the source's (the second phase of <see cref="Deposit"/>).</summary>
     internal void TransformNodal(Complex[] sourceHat)
     {
         for (int k = 0; k < _nodal.Length; k++) sourceHat[k] = _nodal[k];
         _fft.Forward(sourceHat);
+        for (int k = 0; k < _nodal.Length; k++) sourceHat[k] *= _sourceMultiplier[k];
     }
-
-    private const int DepositBlock = 256;
 
     /// <summary>Cells are deposited in this many blocks with private grids, whatever the thread count.</summary>
     private const int DepositGrids = 4;
@@ -220,14 +259,12 @@ public sealed class ChemicalField
     /// <summary>
     /// The bytes a field on <paramref name="nodes"/> nodes in d dimensions allocates: its coefficients and
     /// scratch (complex), nodal values, gradient and derivative wavenumbers (d each), the three ETD
-    /// weights, and the block deposit's private grids where it has them; the FFT's per-thread lines are
-    /// one grid line each and left out. For estimates before a run (<see cref="Dynamics.RunBudget"/>).
+    /// weights and the source multiplier, and the block deposit's private grids where it has them; the
+    /// FFT's per-thread lines are one grid line each and left out. For estimates before a run
+    /// (<see cref="Dynamics.RunBudget"/>).
     /// </summary>
     public static long BytesFor(int dimension, long nodes) =>
-        nodes * (16 + 16 + 8 + 16L * dimension + 24 + (nodes <= MaxNodesForBlocks ? 8L * DepositGrids : 0));
-
-    /// <summary>The bytes the deposit keeps per cell (its normalisation and first row).</summary>
-    public const int BytesPerCell = sizeof(double) + sizeof(int);
+        nodes * (16 + 16 + 8 + 16L * dimension + 32 + (nodes <= MaxNodesForBlocks ? 8L * DepositGrids : 0));
 
     /// <summary>Largest grid deposited through private block grids (2^20 nodes: 8 MB per block).</summary>
     private const int MaxNodesForBlocks = 1 << 20;
@@ -238,8 +275,12 @@ public sealed class ChemicalField
     private void DepositInBlocks()
     {
         var grids = _blockGrids!;
-        int count = _depositCount;
-        Parallel.For(0, grids.Length, _options, b => DepositBlockGrid(grids[b], (int)((long)count * b / grids.Length), (int)((long)count * (b + 1) / grids.Length)));
+        int count = _depositCount, points = Grid.Points;
+        Parallel.For(0, grids.Length, _options, b =>
+        {
+            Array.Clear(grids[b]);
+            DepositCells(grids[b], ((int)((long)count * b / grids.Length), (int)((long)count * (b + 1) / grids.Length)), (0, points));
+        });
         int nodes = _nodal.Length, chunks = Math.Max(1, Math.Min(4 * Environment.ProcessorCount, nodes / 4096));
         Parallel.For(0, chunks, _options, c =>
         {
@@ -253,147 +294,74 @@ public sealed class ChemicalField
         });
     }
 
-    /// <summary>Cells [start, end) into one private grid: each cell's in-support stencil values once, normalised by their sum.</summary>
-    private void DepositBlockGrid(double[] target, int start, int end)
+    /// <summary>One slab of the first axis: its nodes, from every cell that reaches them, in cell order.</summary>
+    private void DepositSlab(int slab)
     {
-        Array.Clear(target);
-        var offset2 = _stencilOffsets.Value!;
-        var flat = _stencilFlats.Value!;
-        var values = _stencilValues.Value!;
-        var nodes = _stencilNodes.Value!;
-        Span<int> sizes = stackalloc int[3];
-        int span = _stencilSpan;
-        double support2 = Source.SupportRadius * Source.SupportRadius;
-        for (int j = start; j < end; j++)
-        {
-            Stencil(j, sizes, offset2, flat);
-            int used = 0;
-            double mass = 0;
-            for (int m0 = 0; m0 < sizes[0]; m0++)
-            {
-                for (int m1 = 0; m1 < sizes[1]; m1++)
-                {
-                    double r01 = offset2[m0] + offset2[span + m1];
-                    if (r01 >= support2) continue;
-                    int f01 = flat[m0] + flat[span + m1];
-                    for (int m2 = 0; m2 < sizes[2]; m2++)
-                    {
-                        double value = Source.ValueOfSquaredDistance(r01 + offset2[2 * span + m2]);
-                        if (value == 0) continue;
-                        values[used] = value;
-                        nodes[used++] = f01 + flat[2 * span + m2];
-                        mass += value;
-                    }
-                }
-            }
-
-            if (mass <= 0) continue;
-            double share = _sourceMass / (mass * Grid.CellVolume);
-            double scale = _depositMasses is null ? share / _depositCount : share * _depositMasses[j];
-            for (int k = 0; k < used; k++) target[nodes[k]] += scale * values[k];
-        }
+        int n = Grid.Points, rowStart = slab * n / _slabs, rowEnd = (slab + 1) * n / _slabs;
+        Array.Clear(_nodal, rowStart * Grid.Strides[0], (rowEnd - rowStart) * Grid.Strides[0]);
+        DepositCells(_nodal, (0, _depositCount), (rowStart, rowEnd));
     }
 
     /// <summary>
-    /// The stencil of cell j along each axis: squared offsets of its nodes and their flat-index
-    /// contributions. Absent axes (d &lt; 3) are one node at offset 0, so one triple loop serves every d.
+    /// Cells [start, end) into <paramref name="target"/>, on the nodes whose first index lies in
+    /// <paramref name="rows"/>: each cell's mass times the product of its B-spline weights, taken in three
+    /// levels with the last axis (contiguous but for the wrap) innermost; absent axes (d &lt; 3) are outer
+    /// levels of one node of weight 1, so one triple loop serves every d.
     /// </summary>
-    /// <returns>The (unwrapped) index of the stencil's first node along the first axis.</returns>
-    private int Stencil(int j, Span<int> sizes, double[] offset2, int[] flat)
+    private void DepositCells(double[] target, (int Start, int End) cells, (int Lo, int Hi) rows)
     {
-        int firstRow = 0;
-        int d = Grid.Dimension, span = _stencilSpan, count = _depositCount;
-        double h = Grid.Spacing, radius = Source.SupportRadius;
+        const int w = BSplineStencil.Width;
+        int d = Grid.Dimension, count = _depositCount, n = Grid.Points, outer = 3 - d;
         var positions = _depositPositions!;
-        for (int a = 0; a < 3; a++)
+        var masses = _depositMasses;
+        double h = Grid.Spacing, uniform = 1.0 / count;
+        Span<double> weights = stackalloc double[3 * w];
+        Span<int> offsets = stackalloc int[3 * w];
+        Span<bool> inRows = stackalloc bool[w];
+        for (int level = 0; level < outer; level++)
         {
-            int o = a * span;
-            if (a >= d)
-            {
-                sizes[a] = 1;
-                offset2[o] = 0;
-                flat[o] = 0;
-                continue;
-            }
-
-            double x = positions[a * count + j];
-            int first = (int)Math.Floor((x - Grid.Origin[a] - radius) / h);
-            sizes[a] = span;
-            if (a == 0) firstRow = first;
-            for (int m = 0; m < span; m++)
-            {
-                double y = Grid.Origin[a] + (first + m) * h - x;
-                offset2[o + m] = y * y;
-                flat[o + m] = Grid.Wrap(first + m) * Grid.Strides[a];
-            }
+            weights[level * w] = 1;
+            offsets[level * w] = 0;
         }
 
-        return firstRow;
-    }
-
-    /// <summary>Pass 1: each cell's factor, so that its grid mass is the exact mass of chi (divided by N).</summary>
-    private void NormaliseBlock(int block)
-    {
-        var offset2 = _stencilOffsets.Value!;
-        var flat = _stencilFlats.Value!;
-        Span<int> sizes = stackalloc int[3];
-        int span = _stencilSpan;
-        double support2 = Source.SupportRadius * Source.SupportRadius;
-        for (int j = block * DepositBlock; j < Math.Min(_depositCount, (block + 1) * DepositBlock); j++)
+        int size0 = d > 2 ? w : 1, size1 = d > 1 ? w : 1;
+        bool allRows = rows.Lo == 0 && rows.Hi == n;
+        for (int j = cells.Start; j < cells.End; j++)
         {
-            int firstRow = Stencil(j, sizes, offset2, flat);
-            double mass = 0;
-            for (int m0 = 0; m0 < sizes[0]; m0++)
+            double u0 = (positions[j] - Grid.Origin[0]) / h;
+            int row0 = (int)Math.Floor(u0) + BSplineStencil.FirstOffset;
+            // A cell none of whose six rows (wrapped) lies in the slab adds nothing to it.
+            if (!allRows && Grid.Wrap(rows.Lo - row0) >= w && Grid.Wrap(row0 - rows.Lo) >= rows.Hi - rows.Lo) continue;
+            for (int a = 0; a < d; a++)
             {
-                for (int m1 = 0; m1 < sizes[1]; m1++)
-                {
-                    double r01 = offset2[m0] + offset2[span + m1];
-                    if (r01 >= support2) continue;
-                    for (int m2 = 0; m2 < sizes[2]; m2++) mass += Source.ValueOfSquaredDistance(r01 + offset2[2 * span + m2]);
-                }
+                int level = a + outer;
+                double u = a == 0 ? u0 : (positions[a * count + j] - Grid.Origin[a]) / h;
+                double floor = Math.Floor(u);
+                int first = (int)floor + BSplineStencil.FirstOffset;
+                BSplineStencil.Weights(u - floor, weights.Slice(level * w, w));
+                for (int m = 0; m < w; m++) offsets[level * w + m] = Grid.Wrap(first + m) * Grid.Strides[a];
             }
 
-            double share = _sourceMass / (mass * Grid.CellVolume);
-            _cellScale[j] = mass <= 0 ? 0 : _depositMasses is null ? share / _depositCount : share * _depositMasses[j];
-            _cellFirstRow[j] = firstRow;
-        }
-    }
-
-    /// <summary>Whether a stencil whose first row is <paramref name="first"/> touches rows [start, end) (periodically).</summary>
-    private bool Reaches(int first, int start, int end)
-    {
-        int offset = Grid.Wrap(start - first);
-        return offset < _stencilSpan || Grid.Wrap(first - start) < end - start;
-    }
-
-    /// <summary>Pass 2: the nodes whose first index lies in one slab, from every cell that reaches them, in cell order.</summary>
-    private void DepositSlab(int slab)
-    {
-        int n = Grid.Points, span = _stencilSpan;
-        int rowStart = slab * n / _slabs, rowEnd = (slab + 1) * n / _slabs;
-        int rowStride = Grid.Strides[0];
-        Array.Clear(_nodal, rowStart * rowStride, (rowEnd - rowStart) * rowStride);
-        var offset2 = _stencilOffsets.Value!;
-        var flat = _stencilFlats.Value!;
-        Span<int> sizes = stackalloc int[3];
-        double support2 = Source.SupportRadius * Source.SupportRadius;
-        for (int j = 0; j < _depositCount; j++)
-        {
-            double scale = _cellScale[j];
-            if (scale == 0 || !Reaches(_cellFirstRow[j], rowStart, rowEnd)) continue;
-            int firstRow = Stencil(j, sizes, offset2, flat);
-            for (int m0 = 0; m0 < sizes[0]; m0++)
+            for (int m = 0; m < w; m++)
             {
-                int row = Grid.Wrap(firstRow + m0);
-                if (row < rowStart || row >= rowEnd) continue;
-                for (int m1 = 0; m1 < sizes[1]; m1++)
+                int row = Grid.Wrap(row0 + m);
+                inRows[m] = allRows || (row >= rows.Lo && row < rows.Hi);
+            }
+
+            double share = masses is null ? uniform : masses[j];
+            for (int m0 = 0; m0 < size0; m0++)
+            {
+                if (outer == 0 && !inRows[m0]) continue;
+                double w0 = share * weights[m0];
+                for (int m1 = 0; m1 < size1; m1++)
                 {
-                    double r01 = offset2[m0] + offset2[span + m1];
-                    if (r01 >= support2) continue;
-                    int f01 = flat[m0] + flat[span + m1];
-                    for (int m2 = 0; m2 < sizes[2]; m2++)
+                    if (outer == 1 && !inRows[m1]) continue;
+                    double w01 = w0 * weights[w + m1];
+                    int o01 = offsets[m0] + offsets[w + m1];
+                    for (int m2 = 0; m2 < w; m2++)
                     {
-                        _nodal[f01 + flat[2 * span + m2]] += scale * Source.ValueOfSquaredDistance(r01 + offset2[2 * span + m2]);
+                        if (outer == 2 && !inRows[m2]) continue;
+                        target[o01 + offsets[2 * w + m2]] += w01 * weights[2 * w + m2];
                     }
                 }
             }
@@ -489,15 +457,16 @@ public sealed class ChemicalField
 
     private void InterpolateGradient(ReadOnlySpan<double> positions, int count, Span<double> gradient, int start, int end)
     {
-        Span<double> point = stackalloc double[Grid.Dimension];
-        Span<double> g = stackalloc double[Grid.Dimension];
-        Span<double> weights = stackalloc double[LagrangeStencil.Nodes(Grid.Dimension)];
+        int d = Grid.Dimension;
+        Span<double> point = stackalloc double[d];
+        Span<double> g = stackalloc double[d];
+        Span<double> weights = stackalloc double[3 * LagrangeStencil.Width];
         Span<int> offsets = stackalloc int[3 * LagrangeStencil.Width];
         for (int j = start; j < end; j++)
         {
-            for (int a = 0; a < Grid.Dimension; a++) point[a] = positions[a * count + j];
+            for (int a = 0; a < d; a++) point[a] = positions[a * count + j];
             Interpolate(Gradient, point, g, weights, offsets);
-            for (int a = 0; a < Grid.Dimension; a++) gradient[a * count + j] = g[a];
+            for (int a = 0; a < d; a++) gradient[a * count + j] = g[a];
         }
     }
 
@@ -539,35 +508,65 @@ public sealed class ChemicalField
 
     /// <summary>Six-point tensor Lagrange interpolation of several nodal fields at one point.</summary>
     public void Interpolate(double[][] fields, ReadOnlySpan<double> point, Span<double> values) =>
-        Interpolate(fields, point, values, stackalloc double[LagrangeStencil.Nodes(Grid.Dimension)], stackalloc int[3 * LagrangeStencil.Width]);
+        Interpolate(fields, point, values, stackalloc double[3 * LagrangeStencil.Width], stackalloc int[3 * LagrangeStencil.Width]);
 
-    /// <summary>As the public overload, with the stencil's weights and offsets in the caller's scratch (a loop over cells allocates them once).</summary>
+    /// <summary>
+    /// As the public overload, with each axis's six weights and wrapped node offsets in the caller's
+    /// scratch (a loop over cells allocates them once). The tensor sum is taken axis by axis, the last
+    /// (contiguous) axis innermost: <c>sum_0 w0 (sum_1 w1 (sum_2 w2 f))</c>, 6^d + 6^(d-1) + .. terms
+    /// instead of 6^d products of d weights.
+    /// </summary>
     private void Interpolate(double[][] fields, ReadOnlySpan<double> point, Span<double> values, Span<double> weights, Span<int> offsets)
     {
         int d = Grid.Dimension;
         const int w = LagrangeStencil.Width;
-        Span<double> units = stackalloc double[3];
-        Span<int> start = stackalloc int[3];
-        for (int a = 0; a < d; a++) units[a] = (point[a] - Grid.Origin[a]) / Grid.Spacing;
-        LagrangeStencil.Tensor(units[..d], start, weights);
-
-        // Each axis's six wrapped node offsets once; the nodes are then visited with axis 0 fastest, the
-        // order of the weights, so every value sums its terms in the same order whatever the dimension.
         for (int a = 0; a < d; a++)
         {
-            for (int m = 0; m < w; m++) offsets[a * w + m] = Grid.Wrap(start[a] + m) * Grid.Strides[a];
+            double u = (point[a] - Grid.Origin[a]) / Grid.Spacing;
+            double floor = Math.Floor(u);
+            int first = (int)floor + LagrangeStencil.FirstOffset;
+            LagrangeStencil.Weights(u - floor, weights.Slice(a * w, w));
+            for (int m = 0; m < w; m++) offsets[a * w + m] = Grid.Wrap(first + m) * Grid.Strides[a];
         }
 
-        for (int f = 0; f < fields.Length; f++) values[f] = 0;
-        int rows = d == 1 ? 1 : d == 2 ? w : w * w;
-        for (int r = 0, c = 0; r < rows; r++)
+        for (int f = 0; f < fields.Length; f++)
         {
-            int row = d == 1 ? 0 : d == 2 ? offsets[w + r] : offsets[w + r % w] + offsets[2 * w + r / w];
-            for (int m = 0; m < w; m++, c++)
+            var field = fields[f];
+            double sum = 0;
+            switch (d)
             {
-                int flat = offsets[m] + row;
-                for (int f = 0; f < fields.Length; f++) values[f] += weights[c] * fields[f][flat];
+                case 1:
+                    for (int m0 = 0; m0 < w; m0++) sum += weights[m0] * field[offsets[m0]];
+                    break;
+                case 2:
+                    for (int m0 = 0; m0 < w; m0++)
+                    {
+                        int o0 = offsets[m0];
+                        double s1 = 0;
+                        for (int m1 = 0; m1 < w; m1++) s1 += weights[w + m1] * field[o0 + offsets[w + m1]];
+                        sum += weights[m0] * s1;
+                    }
+
+                    break;
+                default:
+                    for (int m0 = 0; m0 < w; m0++)
+                    {
+                        double s1 = 0;
+                        for (int m1 = 0; m1 < w; m1++)
+                        {
+                            int o01 = offsets[m0] + offsets[w + m1];
+                            double s2 = 0;
+                            for (int m2 = 0; m2 < w; m2++) s2 += weights[2 * w + m2] * field[o01 + offsets[2 * w + m2]];
+                            s1 += weights[w + m1] * s2;
+                        }
+
+                        sum += weights[m0] * s1;
+                    }
+
+                    break;
             }
+
+            values[f] = sum;
         }
     }
 

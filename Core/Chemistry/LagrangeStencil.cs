@@ -31,54 +31,6 @@ public static class LagrangeStencil
         w[5] = a * b * c * d * e / 120.0;
     }
 
-    /// <summary>
-    /// The tensor stencil in d = <c>position.Length</c> (at most 3) dimensions at a point given in grid
-    /// units (its coordinates over the spacing, from the grid's origin): per axis, the index of the
-    /// stencil's first node into <paramref name="first"/>; the Width^d weights, products of the axes'
-    /// weights with axis 0 varying fastest, into <paramref name="weights"/>. The deposit and the gather
-    /// of every grid method use it, so both spread and read a cell with the same weights.
-    /// </summary>
-    public static void Tensor(ReadOnlySpan<double> position, Span<int> first, Span<double> weights)
-    {
-        int d = position.Length;
-        Span<double> axes = stackalloc double[3 * Width];
-        for (int a = 0; a < d; a++)
-        {
-            double floor = Math.Floor(position[a]);
-            first[a] = (int)floor + FirstOffset;
-            Weights(position[a] - floor, axes.Slice(a * Width, Width));
-        }
-
-        // Products taken axis 0 first, node index s running with axis 0 fastest.
-        var x = axes[..Width];
-        switch (d)
-        {
-            case 1:
-                x.CopyTo(weights);
-                break;
-            case 2:
-                for (int j = 0, s = 0; j < Width; j++)
-                {
-                    double y = axes[Width + j];
-                    for (int i = 0; i < Width; i++, s++) weights[s] = x[i] * y;
-                }
-
-                break;
-            default:
-                for (int k = 0, s = 0; k < Width; k++)
-                {
-                    double z = axes[2 * Width + k];
-                    for (int j = 0; j < Width; j++)
-                    {
-                        double y = axes[Width + j];
-                        for (int i = 0; i < Width; i++, s++) weights[s] = x[i] * y * z;
-                    }
-                }
-
-                break;
-        }
-    }
-
     /// <summary>Width^d: the nodes of the tensor stencil in d dimensions.</summary>
     public static int Nodes(int dimension) => dimension switch
     {

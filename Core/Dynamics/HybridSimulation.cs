@@ -73,10 +73,10 @@ public sealed class HybridSimulation
 
     /// <summary>
     /// The bytes a simulation of N cells in d dimensions keeps per cell: its state and the predicted one
-    /// (x and v each), the two accelerations and the chemotaxis buffer, and the field's deposit
-    /// (<see cref="ChemicalField.BytesPerCell"/>). The caller's initial state is not included.
+    /// (x and v each), the two accelerations and the chemotaxis buffer (the field's deposit keeps
+    /// nothing per cell). The caller's initial state is not included.
     /// </summary>
-    public static long BytesPerCell(int dimension) => sizeof(double) * (2L * 2 * dimension + 3L * dimension) + ChemicalField.BytesPerCell;
+    public static long BytesPerCell(int dimension) => sizeof(double) * (2L * 2 * dimension + 3L * dimension);
 
     /// <summary>The bytes it keeps per node of the chemical grid besides the field's own: the source, the predicted source and the predicted field (complex).</summary>
     public const int BytesPerNode = 3 * 16;

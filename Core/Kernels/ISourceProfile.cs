@@ -2,8 +2,8 @@ namespace MeanField.Core.Kernels;
 
 /// <summary>
 /// The chemotactic source chi of model (P): each cell produces chemical at the rate
-/// <c>(1/N) chi(x - x_j)</c>. Profiles are radial and compactly supported, so the source at grid
-/// nodes can be computed exactly by visiting the nodes inside the support.
+/// <c>(1/N) chi(x - x_j)</c>. Profiles are radial and compactly supported; the field takes chi's
+/// Fourier transform from its radial profile (<see cref="RadialFourier"/>).
 /// </summary>
 public interface ISourceProfile
 {

@@ -80,7 +80,7 @@ public sealed class SpectralReference
             }
 
             _rate[k] = scenario.Chemotaxis.Diffusion * k2 + scenario.Chemotaxis.Decay;
-            if (!transform.TryGetValue(m2, out double hat)) transform[m2] = hat = RadialTransform(source, _d, Math.Sqrt(k2));
+            if (!transform.TryGetValue(m2, out double hat)) transform[m2] = hat = RadialFourier.Transform(source, _d, Math.Sqrt(k2));
             _sourceWeight[k] = hat / volume;
             if (gaussian is not null)
             {
@@ -115,29 +115,6 @@ public sealed class SpectralReference
             _v.CopyTo(s.Velocities, 0);
             return s;
         }
-    }
-
-    /// <summary>
-    /// The Fourier transform of a radial chi on R^d at |k|: 2 int_0^r chi(s) cos(ks) ds (d = 1),
-    /// 2 pi int_0^r chi(s) J0(ks) s ds (d = 2), 4 pi int_0^r chi(s) sinc(ks) s^2 ds (d = 3), by
-    /// Gauss-Legendre quadrature on 8 panels of 32 nodes (the integrand is smooth on [0, r]).
-    /// </summary>
-    public static double RadialTransform(ISourceProfile chi, int dimension, double k)
-    {
-        ArgumentNullException.ThrowIfNull(chi);
-        double r = chi.SupportRadius;
-        Func<double, double> integrand = dimension switch
-        {
-            1 => s => 2 * chi.ValueOfSquaredDistance(s * s) * Math.Cos(k * s),
-            2 => s => 2 * Math.PI * chi.ValueOfSquaredDistance(s * s) * MathNet.Numerics.SpecialFunctions.BesselJ(0, k * s) * s,
-            3 => s => 4 * Math.PI * chi.ValueOfSquaredDistance(s * s) * (k * s == 0 ? 1 : Math.Sin(k * s) / (k * s)) * s * s,
-            _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension must be 1, 2 or 3"),
-        };
-        const int panels = 8;
-        double sum = 0;
-        for (int p = 0; p < panels; p++)
-            sum += MathNet.Numerics.Integration.GaussLegendreRule.Integrate(integrand, r * p / panels, r * (p + 1) / panels, 32);
-        return sum;
     }
 
     /// <summary>Advances to <paramref name="time"/>, a whole number of steps.</summary>

@@ -65,23 +65,6 @@ let tests =
             Expect.isFalse (series [| 0.0; 1.0 |] [| 1.0; nan |] [| 1.0; 3.0 |]).Measures "a NaN measurement"
         }
 
-        test "The radial Fourier transform of chi matches a tensor Gauss-Legendre quadrature of the integral in the plane and on the line" {
-            let chi = MeanField.Core.Kernels.PolynomialBump(0.5, 1.3)
-            let rule = MathNet.Numerics.Integration.GaussLegendreRule(-0.5, 0.5, 200)
-            for k in [ 0.0; 1.0; 7.5; 30.0 ] do
-                // In d = 2, int chi(x) e^{-i k x_1} dx over the square holding the disc (chi is 0 outside it).
-                let mutable plane = 0.0
-                for i in 0 .. rule.Order - 1 do
-                    for j in 0 .. rule.Order - 1 do
-                        let x, y = rule.GetAbscissa i, rule.GetAbscissa j
-                        plane <- plane + rule.GetWeight i * rule.GetWeight j * chi.ValueOfSquaredDistance(x * x + y * y) * cos (k * x)
-                Expect.floatClose { absolute = 1e-6; relative = 1e-4 } (SpectralReference.RadialTransform(chi, 2, k)) plane $"d = 2, k = {k}"
-                let line = Seq.sum (seq { for i in 0 .. rule.Order - 1 -> rule.GetWeight i * chi.ValueOfSquaredDistance(rule.GetAbscissa i ** 2.0) * cos (k * rule.GetAbscissa i) })
-                Expect.floatClose { absolute = 1e-10; relative = 1e-9 } (SpectralReference.RadialTransform(chi, 1, k)) line $"d = 1, k = {k}"
-            Expect.floatClose Accuracy.high (SpectralReference.RadialTransform(chi, 2, 0.0)) (chi.Mass 2) "at k = 0 the mass (closed form)"
-            Expect.floatClose Accuracy.high (SpectralReference.RadialTransform(chi, 3, 0.0)) (chi.Mass 3) "in d = 3 too"
-        }
-
         test "The spectral reference follows the closed form of linear Cucker-Smale to round-off, at fourth order in its step" {
             let scenario = ScenarioReader.Default()
             let linear =

@@ -57,7 +57,9 @@ public sealed class OnnxFunction : IDisposable
         InferenceSession session;
         try
         {
-            var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+            // The runtime hands native code the options' raw handle, so options with no later use may be
+            // finalized during that call: disposed at the end of the scope, they outlive it.
+            using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
             session = new InferenceSession(path, options);
         }
         catch (OnnxRuntimeException e)
@@ -119,12 +121,16 @@ public sealed class OnnxFunction : IDisposable
         if (output.Length != rows * OutputWidth) throw new ArgumentException($"output has length {output.Length}, expected {rows * OutputWidth}", nameof(output));
         if (rows == 0) return;
         long[] shape = _rank == 1 ? [rows] : [rows, InputWidth];
+        // Alive to the end of the call, as the session options are: Run passes the raw handle to native
+        // code, and a RunOptions created inline could be finalized during it (a use-after-free; the test
+        // suite once died in the runtime on a worker thread).
+        using var runOptions = new RunOptions();
         if (IsFloat32)
         {
             var data = new float[input.Length];
             for (int k = 0; k < input.Length; k++) data[k] = (float)input[k];
             using var value = OrtValue.CreateTensorValueFromMemory(data, shape);
-            using var results = _session.Run(new RunOptions(), _inputNames, [value], _outputNames);
+            using var results = _session.Run(runOptions, _inputNames, [value], _outputNames);
             var span = results[0].GetTensorDataAsSpan<float>();
             CheckCount(span.Length, output.Length);
             for (int k = 0; k < output.Length; k++) output[k] = span[k];
@@ -133,7 +139,7 @@ public sealed class OnnxFunction : IDisposable
         {
             var data = input.ToArray();
             using var value = OrtValue.CreateTensorValueFromMemory(data, shape);
-            using var results = _session.Run(new RunOptions(), _inputNames, [value], _outputNames);
+            using var results = _session.Run(runOptions, _inputNames, [value], _outputNames);
             var span = results[0].GetTensorDataAsSpan<double>();
             CheckCount(span.Length, output.Length);
             span.CopyTo(output);
