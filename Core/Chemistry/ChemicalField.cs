@@ -342,11 +342,7 @@ public sealed class ChemicalField
                 for (int m = 0; m < w; m++) offsets[level * w + m] = Grid.Wrap(first + m) * Grid.Strides[a];
             }
 
-            for (int m = 0; m < w; m++)
-            {
-                int row = Grid.Wrap(row0 + m);
-                inRows[m] = allRows || (row >= rows.Lo && row < rows.Hi);
-            }
+            for (int m = 0; m < w; m++) inRows[m] = allRows || (Grid.Wrap(row0 + m) is var row && row >= rows.Lo && row < rows.Hi);
 
             double share = masses is null ? uniform : masses[j];
             for (int m0 = 0; m0 < size0; m0++)
