@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using System.Runtime.InteropServices;
-using MeanField.Core.Files;
 
 namespace MeanField.Host;
 
@@ -41,26 +39,24 @@ public static class Cli
             return ExitCodes.BadInput;
         }
 
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Interrupted(c, ExitCodes.Interrupted, error));
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Interrupted(c, ExitCodes.Terminated, error));
-        return Guard(() => parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }), error);
+        using var signals = new SignalExit(error);
+        int code = Guard(() =>
+        {
+            try
+            {
+                return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            }
+            catch (Exception) when (SignalExit.Arrived)
+            {
+                // A solver killed under its run, an output refused: consequences of the signal, not errors.
+                return signals.Await();
+            }
+        }, error);
+        return SignalExit.Arrived ? signals.Await() : code;
     }
 
     // errno values as .NET reports them in IOException.HResult on Linux.
     private const int NoSpace = 28, ReadOnlyFileSystem = 30, QuotaExceeded = 122;
-
-    /// <summary>
-    /// On SIGINT or SIGTERM: stop, kill the external solvers' process trees, remove the work and staging
-    /// folders (nothing partial is left), and exit with 130 or 143.
-    /// </summary>
-    private static void Interrupted(PosixSignalContext context, int code, TextWriter error)
-    {
-        context.Cancel = true;
-        Interruption.CleanUp();
-        error.WriteLine($"meanfield: interrupted by {context.Signal}: the solver processes were killed and the work and staging folders removed; nothing was written");
-        error.Flush();
-        Environment.Exit(code);
-    }
 
     /// <summary>
     /// Runs a command; an exception nobody expected (a bug: every expected failure has its own message

@@ -162,7 +162,7 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
 
         if (Files.Interruption.Requested) throw new OperationCanceledException("interrupted");
         using var process = Start(_words, folder, _workingDirectory);
-        using var interrupt = Files.Interruption.OnInterrupt(() => Kill(process));
+        using var interrupt = Files.Interruption.OnStop(() => Kill(process));
         var tail = new Queue<string>();
         var gate = new object();
         process.ErrorDataReceived += (_, e) =>
@@ -189,6 +189,8 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
         }
 
         process.WaitForExit(); // drains the redirected streams
+        // Killed by the signal handler: not the solver's failure, and the run is being abandoned.
+        if (Files.Interruption.Requested) throw new OperationCanceledException("interrupted: the solver was killed");
         if (process.ExitCode != 0)
             throw new SolverFailureException(SolverFailure.NonZeroExit, $"the solver exited with code {process.ExitCode} (work folder {folder})", folder, Tail());
 

@@ -257,6 +257,8 @@ let tests =
                     Expect.isTrue (tool.WaitForExit 30000) $"SIG{signal}: the tool stopped"
                     Expect.equal tool.ExitCode expected $"SIG{signal}: {stderr.Result}"
                     Expect.stringContains stderr.Result "interrupted" "says so"
+                    Expect.isFalse (stderr.Result.Contains "internal error") $"SIG{signal}: not called a bug: {stderr.Result}"
+                    Expect.isFalse (stderr.Result.Contains "non-zero exit") $"SIG{signal}: the killed runs are not the solver's failures: {stderr.Result}"
                     System.Threading.Thread.Sleep 500
                     let alive (pid: int) = Directory.Exists $"/proc/{pid}" && not ((File.ReadAllText $"/proc/{pid}/stat").Contains ") Z ")
                     for mark in Directory.GetFiles marks do
@@ -268,6 +270,35 @@ let tests =
                         Expect.isFalse (Directory.Exists(Path.GetDirectoryName lines[1])) $"SIG{signal}: and the work root"
                     Expect.isFalse (Directory.Exists out) $"SIG{signal}: no report"
                     Expect.isEmpty (Directory.GetDirectories(dir, $".report-{signal}.partial-*")) $"SIG{signal}: no staging folder")
+        }
+
+        test "SIGINT to a long in-process simulate stops it at once, with 130, the message and no output or staging folder" {
+            withTemp (fun dir ->
+                let scenario = Path.Combine(dir, "long.yaml")
+                let text = ScenarioReader.EmbeddedText "default"
+                File.WriteAllText(scenario, text.Replace("particles: 2000", "particles: 200000").Replace("horizon: 2", "horizon: 200"))
+                let out = Path.Combine(dir, "sim")
+                let psi = ProcessStartInfo("dotnet", UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = dir)
+                for a in [ Path.Combine(System.AppContext.BaseDirectory, "meanfield.dll"); "simulate"; scenario; "--quiet"; "--out"; out ] do
+                    psi.ArgumentList.Add a
+                use tool = match Process.Start psi with | null -> failtest "could not start the tool" | p -> p
+                let stderr = tool.StandardError.ReadToEndAsync()
+                let clock = Stopwatch.StartNew()
+                let staging () = Directory.GetDirectories(dir, ".sim.partial-*")
+                while staging().Length = 0 && clock.Elapsed.TotalSeconds < 60.0 && not tool.HasExited do
+                    System.Threading.Thread.Sleep 50
+                Expect.isNonEmpty (staging ()) $"the run is writing its staging folder: {tool.HasExited}"
+                System.Threading.Thread.Sleep 1000
+                use kill = Process.Start("kill", [ "-INT"; string tool.Id ])
+                kill.WaitForExit()
+                let signalled = Stopwatch.StartNew()
+                Expect.isTrue (tool.WaitForExit 30000) "the tool stopped"
+                Expect.isLessThan signalled.Elapsed.TotalSeconds 5.0 "promptly: no grace period without a solver to wait for"
+                Expect.equal tool.ExitCode 130 stderr.Result
+                Expect.stringContains stderr.Result "interrupted by SIGINT" "says so"
+                Expect.isFalse (stderr.Result.Contains "internal error") $"not called a bug: {stderr.Result}"
+                Expect.isFalse (Directory.Exists out) "no output"
+                Expect.isEmpty (staging ()) "no staging folder")
         }
 
         test "simulate and verify on a full disk and on a read-only one: a named error, exit 1 or 2, no partial folder (where the test may mount)" {
