@@ -20,3 +20,15 @@ if ! /usr/bin/python3 -c 'import vtk' >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && c
   apt-get update -qq >/dev/null
   apt-get install -y -qq python3-vtk9 >/dev/null || echo "ci/setup.sh: python3-vtk9 could not be installed; its test is skipped" >&2
 fi
+# The C++ example solver's test (Tests/Contract/ExampleSolverTests.fs) builds examples/cpp-solver with
+# Debian's cmake and g++.
+if ! { command -v cmake && command -v g++ && command -v make; } >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "ci/setup.sh: installing cmake, g++ and make"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq cmake g++ make >/dev/null
+  else
+    echo "ci/setup.sh: cmake, g++ or make is missing and this is not root: install them for the C++ example's test" >&2
+  fi
+fi

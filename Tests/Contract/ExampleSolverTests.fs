@@ -25,6 +25,35 @@ let private reduced =
           ChemicalGradient.check scenario "default" 1.0 8000, ladder [ 128.0; 256.0; 512.0; 1024.0 ] 2
           APriori.check short "default", ladder [ 100.0 ] 1 ] }
 
+/// examples/cpp-solver in the source tree.
+let private cppSource = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "examples", "cpp-solver"))
+
+/// Runs a program to its end; its exit code and its standard output and error together.
+let private exec (program: string) (args: string list) =
+    let psi = Diagnostics.ProcessStartInfo(program, args, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
+    use p =
+        try
+            match Diagnostics.Process.Start psi with
+            | null -> failtest $"could not start {program}"
+            | p -> p
+        with :? ComponentModel.Win32Exception -> failtest $"{program} is not installed: ci/setup.sh installs cmake and g++ from Debian"
+    let output = p.StandardOutput.ReadToEndAsync()
+    let errors = p.StandardError.ReadToEndAsync()
+    p.WaitForExit()
+    p.ExitCode, output.Result + errors.Result
+
+/// The quick suite's code checks: every term of (P) in d = 1, 2 and 3, and the closed forms.
+let private codeChecks =
+    let ids =
+        [ for d in 1..3 -> CheckId.Convergence d
+          yield CheckId.ClosedForm 2
+          yield CheckId.Momentum 2
+          yield CheckId.FieldIndependence 2 ]
+        |> List.map (fun id -> id.Text)
+    match Suite.select ids (Suite.quick Suite.defaultModel) with
+    | Ok suite -> suite
+    | Error e -> failwith e
+
 let private runOn (solver: IParticleSolver) =
     Suite.run reduced { Solver = solver; Seed = 21; ScenarioText = "reduced"; Progress = ignore; Finished = ignore }
 
@@ -60,5 +89,33 @@ let tests =
                 let time = c.Convergence.Value.Time
                 Expect.isGreaterThanOrEqual (time.Judged |> Array.filter id |> Array.length) 3 $"{c.Id}: three time steps judged"
                 Expect.isGreaterThan time.Order 1.7 $"{c.Id}: second order in dt"
+        }
+    ]
+
+[<Tests>]
+let cppTests =
+    testList "MeanField.Examples.cpp" [
+        test "The example C++ solver builds with CMake and gets the own solver's verdicts on the quick suite's code checks, every term of (P) in d = 1, 2 and 3" {
+            TempFolder.within "cpp-solver" (fun dir ->
+                let build = Path.Combine(dir, "build")
+                let code, log = exec "cmake" [ "-S"; cppSource; "-B"; build; "-DCMAKE_BUILD_TYPE=Release" ]
+                Expect.equal code 0 $"cmake configures it: {log}"
+                let code, log = exec "cmake" [ "--build"; build ]
+                Expect.equal code 0 $"and builds it, warnings as errors: {log}"
+                let program = Path.Combine(build, "meanfield-cpp-solver")
+                use cpp = ExternalProcessSolver.Create($"\"{program}\"", TimeSpan.FromMinutes 5.0, Environment.ProcessorCount, order = 2.0)
+                Expect.equal cpp.Identity.Version "cpp-solver 1.0 (protocol 1)" "it answers --version"
+                let settings solver = { Solver = solver; Seed = 20261123; ScenarioText = "code checks"; Progress = ignore; Finished = ignore }
+                let theirs = Suite.run codeChecks (settings cpp)
+                let ours = Suite.run codeChecks (settings Solvers.own)
+                Expect.equal (theirs.Checks |> List.map _.Id) (codeChecks.Entries |> List.map (fun (c, _) -> c.Id)) "every code check ran"
+                for a, b in List.zip ours.Checks theirs.Checks do
+                    Expect.equal b.Verdict a.Verdict $"{a.Id}: {a.Verdict.Name} with the own solver, {b.Verdict.Name} with the C++ example ({String.Join(' ', b.Notes)})"
+                    Expect.equal b.Verdict Verdict.Holds $"{b.Id} Holds"
+                    match b.Convergence with
+                    | Some c ->
+                        Expect.isGreaterThanOrEqual (c.Time.Judged |> Array.filter id |> Array.length) 3 $"{b.Id}: three time steps judged"
+                        Expect.isGreaterThan c.Time.Order 1.7 $"{b.Id}: second order in dt"
+                    | None -> ())
         }
     ]
