@@ -32,3 +32,14 @@ if ! { command -v cmake && command -v g++ && command -v make; } >/dev/null 2>&1;
     echo "ci/setup.sh: cmake, g++ or make is missing and this is not root: install them for the C++ example's test" >&2
   fi
 fi
+# The HTML report's test (Tests/Host/HtmlReportTests.fs) opens report.html in Debian's headless Chromium.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "ci/setup.sh: installing chromium"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq chromium >/dev/null
+  else
+    echo "ci/setup.sh: chromium is missing and this is not root: install it for the HTML report's test" >&2
+  fi
+fi

@@ -94,8 +94,8 @@ public static class ReferencePlots
             else uLine.Points.Add(DataPoint.Undefined);
         }
 
-        var muDots = new ScatterSeries { Title = "mu (Lagrangian)", YAxisKey = "mu", MarkerType = MarkerType.Circle, MarkerSize = 2, MarkerFill = OxyColors.Navy };
-        var uDots = new ScatterSeries { Title = "u (Lagrangian)", YAxisKey = "u", MarkerType = MarkerType.Circle, MarkerSize = 2, MarkerFill = OxyColors.DarkRed };
+        var muDots = new ScatterSeries { Title = "mu (labels)", YAxisKey = "mu", MarkerType = MarkerType.Circle, MarkerSize = 2, MarkerFill = OxyColors.Navy };
+        var uDots = new ScatterSeries { Title = "u (labels)", YAxisKey = "u", MarkerType = MarkerType.Circle, MarkerSize = 2, MarkerFill = OxyColors.DarkRed };
         for (int j = 0; j < density.Length; j++)
         {
             muDots.Points.Add(new ScatterPoint(x[j], density[j]));

@@ -68,7 +68,7 @@ public sealed class JUnitExporter : IExporter<RunResult>
     }
 }
 
-/// <summary>The power measurement's outputs: the detection matrix as Markdown, and results.json.</summary>
+/// <summary>The power measurement's outputs: the detection matrix as Markdown and as a page, and results.json.</summary>
 public static class PowerExporters
 {
     public static IReadOnlyList<IExporter<PowerResult>> All { get; } = [new PowerReport()];
@@ -78,6 +78,12 @@ public static class PowerExporters
         public IEnumerable<Artifact> Artifacts(PowerResult result, RunInfo info)
         {
             yield return new Artifact("report.md", Exporters.Text(w => PowerMarkdown.Render(w, result, info)));
+            yield return new Artifact("report.html", Exporters.Text(w =>
+            {
+                var markdown = new StringWriter();
+                PowerMarkdown.Render(markdown, result, info);
+                HtmlPage.Render(w, "Power of the verification suite", markdown.ToString(), new Dictionary<string, string>(), _ => null);
+            }));
             yield return new Artifact("results.json", stream => PowerJson.Write(stream, result, info));
         }
     }
@@ -90,6 +96,7 @@ public static class VerificationExporters
     public static IReadOnlyList<IExporter<RunResult>> All(IReadOnlyList<ComparisonRow>? comparison = null, string? baselineName = null) =>
     [
         new MarkdownExporter(comparison, baselineName),
+        new HtmlExporter(comparison, baselineName),
         new JsonExporter(),
         new LatexExporter(),
         new CsvExporter("data.csv", _ => true, VerificationCsv.Write),
@@ -104,12 +111,40 @@ public static class VerificationExporters
     {
         public IEnumerable<Artifact> Artifacts(RunResult run, RunInfo info)
         {
-            yield return new Artifact("report.md", Exporters.Text(w =>
+            yield return new Artifact("report.md", Exporters.Text(w => Render(w, run, info, comparison, baselineName)));
+        }
+
+        /// <summary>report.md: the run, then the comparison with the baseline when there is one.</summary>
+        public static void Render(TextWriter w, RunResult run, RunInfo info, IReadOnlyList<ComparisonRow>? comparison, string? baselineName)
+        {
+            VerificationMarkdown.Render(w, run, info);
+            if (comparison is null) return;
+            w.WriteLine();
+            ComparisonMarkdown.Render(w, comparison, $"baseline {baselineName}", "this run", headingLevel: 2);
+        }
+    }
+
+    /// <summary>
+    /// report.html: report.md as one self-contained page to send (the plots inline, nothing fetched), the
+    /// summary first and each check folded under its verdict.
+    /// </summary>
+    private sealed class HtmlExporter(IReadOnlyList<ComparisonRow>? comparison, string? baselineName) : IExporter<RunResult>
+    {
+        public IEnumerable<Artifact> Artifacts(RunResult run, RunInfo info)
+        {
+            yield return new Artifact("report.html", Exporters.Text(w =>
             {
-                VerificationMarkdown.Render(w, run, info);
-                if (comparison is null) return;
-                w.WriteLine();
-                ComparisonMarkdown.Render(w, comparison, $"baseline {baselineName}", "this run", headingLevel: 2);
+                var markdown = new StringWriter();
+                MarkdownExporter.Render(markdown, run, info, comparison, baselineName);
+                var svgs = new Dictionary<string, string>();
+                foreach (var c in run.Checks)
+                {
+                    if (VerificationPlots.Of(c) is { } plot) svgs[$"{c.Id}.svg"] = Svg.Element(plot, c.Id);
+                }
+
+                var verdicts = run.Checks.ToDictionary(c => c.Id, c => c.Verdict);
+                HtmlPage.Render(w, $"Verification report: suite {run.Suite}", markdown.ToString(), svgs, id =>
+                    verdicts.TryGetValue(id, out var v) ? new HtmlBadge(v.Name, HtmlPage.VerdictClass(v.Name)) : null);
             }));
         }
     }

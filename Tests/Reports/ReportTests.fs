@@ -321,6 +321,36 @@ let tests =
             Expect.stringContains text "| own (correct) | H | clean |" "the correct solver"
         }
 
+        test "report.html is one page with nothing to fetch: every check folded under its verdict, every plot inline with ids of its own" {
+            let html =
+                VerificationExporters.All()
+                |> Seq.collect (fun e -> e.Artifacts(sampleRun, sampleInfo))
+                |> Seq.find (fun a -> a.FileName = "report.html")
+                |> fun a ->
+                    use stream = new MemoryStream()
+                    a.Write.Invoke stream
+                    Text.Encoding.UTF8.GetString(stream.ToArray())
+            Expect.stringStarts html "<!DOCTYPE html>" "a document"
+            let summary = html.IndexOf "<h2>Summary</h2>"
+            Expect.isGreaterThan summary 0 "the summary"
+            for c in sampleRun.Checks do
+                let at = html.IndexOf $"<details id=\"{c.Id}\" class=\"check\">"
+                Expect.isGreaterThan at summary $"{c.Id}: folded, after the summary"
+                let badge = $"<span class=\"badge {MeanField.Reports.Output.HtmlPage.VerdictClass c.Verdict.Name}\">{c.Verdict.Name}</span>"
+                Expect.isGreaterThan (html.IndexOf(badge, at)) at $"{c.Id}: its verdict on its fold line"
+            // Nothing outside the page: no src or href but in-page anchors and data: URIs, no <img> left.
+            let references = Text.RegularExpressions.Regex.Matches(html, "(?:src|href)=\"([^\"]*)\"") |> Seq.map (fun m -> m.Groups[1].Value) |> List.ofSeq
+            Expect.all references (fun r -> r.StartsWith "#" || r.StartsWith "data:") $"only in-page references: {references}"
+            Expect.isFalse (html.Contains "<img") "every plot inline"
+            let plots = sampleRun.Checks |> List.filter (fun c -> not c.Measurement.IsNothing)
+            Expect.equal (Text.RegularExpressions.Regex.Matches(html, "<figure class=\"plot\"").Count) plots.Length "a plot per check that measured something"
+            let ids = Text.RegularExpressions.Regex.Matches(html, " id=\"([^\"]+)\"") |> Seq.map (fun m -> m.Groups[1].Value) |> List.ofSeq
+            Expect.equal (List.distinct ids) ids "no id twice on the page (each plot's clip paths are its own)"
+            for m in Text.RegularExpressions.Regex.Matches(html, "url\\(#([^)]+)\\)") do
+                Expect.contains ids m.Groups[1].Value $"{m.Value} points to an element of the page"
+            Expect.stringContains html "<td class=\"verdict violated\">Violated" "the summary's verdict cells are marked for their colour"
+        }
+
         test "Every kind of measurement goes through every exporter as itself: a kind the sample or a renderer lacks fails here" {
             let cases = Microsoft.FSharp.Reflection.FSharpType.GetUnionCases(typeof<Measurement>) |> Array.map _.Name |> Set.ofArray
             let caseOf (m: Measurement) = (fst (Microsoft.FSharp.Reflection.FSharpValue.GetUnionFields(m, typeof<Measurement>))).Name
@@ -334,7 +364,7 @@ let tests =
                     use stream = new MemoryStream()
                     artifact.Write.Invoke stream
                     files[artifact.FileName] <- stream.ToArray()
-            for file in [ "report.md"; "results.json"; "data.csv"; "bounds.csv"; "growth.csv"; "convergence.csv"; "margins.csv" ] do
+            for file in [ "report.md"; "report.html"; "results.json"; "data.csv"; "bounds.csv"; "growth.csv"; "convergence.csv"; "margins.csv" ] do
                 Expect.isTrue (files.ContainsKey file && files[file].Length > 0) $"{file} rendered"
             let json = Text.Json.JsonDocument.Parse(files["results.json"]).RootElement
             for c, element in Seq.zip sampleRun.Checks (json.GetProperty("checks").EnumerateArray()) do
