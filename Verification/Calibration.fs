@@ -99,8 +99,8 @@ module Calibration =
                     let fit = Ladder.fitAt confidence FitKind.Plain rungs
                     fit, Verdict.decide claim -0.5 slack (List.head rungs).Errors.Length fit, ()
                 let seed = Seeds.derive trial case []
-                let _, (_, verdict, ()), record = Ladder.runSequential { CheckId = "sequential"; Root = seed; Design = design; Progress = ignore; Measure = measure ladder; Control = None } judge
-                let _, (_, fixedVerdict, ()), _ = Ladder.runSequential { CheckId = "sequential"; Root = seed; Design = Ladder.fixedDesign design.Xs maximum 0.0; Progress = ignore; Measure = measure ladder; Control = None } judge
+                let _, (_, verdict, ()), record = Ladder.runSequential { CheckId = "sequential"; Root = seed; Design = design; Progress = ignore; Measure = (fun x s -> Measured.error (measure ladder x s)); Control = None } judge
+                let _, (_, fixedVerdict, ()), _ = Ladder.runSequential { CheckId = "sequential"; Root = seed; Design = Ladder.fixedDesign design.Xs maximum 0.0; Progress = ignore; Measure = (fun x s -> Measured.error (measure ladder x s)); Control = None } judge
                 verdict, record.Replicas, fixedVerdict)
         let share (f: Verdict -> bool) (pick: Verdict * int * Verdict -> Verdict) = float (outcomes |> Array.filter (pick >> f) |> Array.length) / float trials
         let rate f = share f (fun (v, _, _) -> v)

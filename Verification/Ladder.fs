@@ -24,7 +24,12 @@ type ReplicaKey = { Check: string; Rung: int; Replica: int }
 
 /// What one replica measured: the error, the control variate's value on the same replica if the ladder
 /// has one, and the seconds it took (for the cost model; no verdict reads them).
-type ReplicaValue = { Error: float; Control: float option; Seconds: float }
+type ReplicaValue =
+    { Error: float
+      Control: float option
+      /// What else the replica measured that its check folds over every replica (see <see cref="Measured"/>).
+      Extras: float[]
+      Seconds: float }
 
 /// Where a ladder's replicas come from: those already measured elsewhere (<c>Known</c>, read from other
 /// work units), those this process is to measure (<c>Wanted</c>, each passed to <c>Measured</c> when done),
@@ -67,15 +72,29 @@ type ControlVariateSpec =
       Value: float -> int -> float
       Expectation: float -> float }
 
+/// What one replica's measurement gives: its error, and whatever else the check folds over every
+/// replica besides the fit (Dobrushin's bound: the amplification and the cells' extents). The extras
+/// travel with the replica, so a check whose replicas are measured by several work units still sees
+/// them all.
+type Measured =
+    { Error: float
+      Extras: float[] }
+
+[<RequireQualifiedAccess>]
+module Measured =
+
+    /// An error and nothing else.
+    let error (e: float) : Measured = { Error = e; Extras = [||] }
+
 /// A ladder to measure: the check it belongs to (its id and the root seed seed every replica), the
-/// design, where progress goes, one replica's error (<c>Measure x seed</c>, thread-safe) and the
+/// design, where progress goes, one replica's measurement (<c>Measure x seed</c>, thread-safe) and the
 /// control variate measured beside it, if any.
 type LadderRun =
     { CheckId: string
       Root: int
       Design: Ladder
       Progress: ProgressStep -> unit
-      Measure: float -> int -> float
+      Measure: float -> int -> Measured
       Control: ControlVariateSpec option }
 
 [<RequireQualifiedAccess>]
@@ -149,8 +168,12 @@ module Ladder =
                         | None when source.Wanted key ->
                             lock report (fun () -> task.Progress { Check = check; Rung = k; Rungs = count; Replica = first + i; Before = first; Replicas = until })
                             let replica = Stopwatch.StartNew()
-                            let error = task.Measure x seed
-                            let value = { Error = error; Control = control |> Option.map (fun c -> c.Value x seed); Seconds = replica.Elapsed.TotalSeconds }
+                            let measured = task.Measure x seed
+                            let value: ReplicaValue =
+                                { Error = measured.Error
+                                  Control = control |> Option.map (fun c -> c.Value x seed)
+                                  Extras = measured.Extras
+                                  Seconds = replica.Elapsed.TotalSeconds }
                             source.Measured key value
                             Ok value
                         | None -> Error key)
@@ -165,6 +188,7 @@ module Ladder =
             let before = rungs |> Option.map (fun r -> List.item k r)
             let errors = Array.append (before |> Option.map (fun r -> r.Errors) |> Option.defaultValue [||]) (measured |> Array.map (fun v -> v.Error))
             let allSeeds = Array.append (before |> Option.map (fun r -> r.Seeds) |> Option.defaultValue [||]) seeds
+            let extras = Array.append (before |> Option.map (fun r -> r.Extras) |> Option.defaultValue [||]) (measured |> Array.map (fun v -> v.Extras))
             let rungControl =
                 control
                 |> Option.map (fun c ->
@@ -178,11 +202,11 @@ module Ladder =
                       Adjusted = adjustment.Adjusted
                       VarianceRatio = adjustment.VarianceRatio })
             let seconds = elapsed + (before |> Option.map (fun r -> r.Seconds) |> Option.defaultValue 0.0)
-            { X = x; Errors = errors; Seeds = allSeeds; Fitted = x >= ladder.FitFrom; Seconds = seconds; Control = rungControl })
+            { X = x; Errors = errors; Seeds = allSeeds; Extras = extras; Fitted = x >= ladder.FitFrom; Seconds = seconds; Control = rungControl })
 
     /// Measures every replica of every rung of a fixed design: <c>measure x seed</c> gives one error.
     let run (check: string) (root: int) (ladder: Ladder) (progress: ProgressStep -> unit) (measure: float -> int -> float) =
-        let task = { CheckId = check; Root = root; Design = ladder; Progress = progress; Measure = measure; Control = None }
+        let task = { CheckId = check; Root = root; Design = ladder; Progress = progress; Measure = (fun x seed -> Measured.error (measure x seed)); Control = None }
         extend ReplicaSource.all task None 0 ladder.Replicas
 
     /// Draws the ladder's replicas in looks (see <see cref="sequentialMethod"/>) and judges each:

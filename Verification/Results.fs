@@ -23,6 +23,8 @@ type Rung =
       Errors: float[]
       /// The seed of each replica, so any number can be reproduced alone.
       Seeds: int[]
+      /// What else each replica measured, for a check that folds it over every replica (empty arrays otherwise).
+      Extras: float[][]
       /// Whether the rung enters the fit (pre-asymptotic rungs are measured and shown, not fitted).
       Fitted: bool
       Seconds: float

@@ -71,7 +71,7 @@ let private sequentialCheck (id: string) (slope: float) (spread: float) =
         let fit = Ladder.fitAt confidence FitKind.Plain rungs
         fit, Verdict.decide Claim.AtMost -0.5 tolerance (List.head rungs).Errors.Length fit, ()
     let run (context: CheckContext) =
-        let measure = Calibration.measure { Slope = slope; Spread = spread; Rungs = 5 }
+        let measure x seed = Measured.error (Calibration.measure { Slope = slope; Spread = spread; Rungs = 5 } x seed)
         let rungs, (fit, verdict, ()), sequential = Ladder.runSequentialFrom context.Replicas { CheckId = id; Root = context.Seed; Design = context.Ladder; Progress = context.Progress; Measure = measure; Control = None } judge
         { Id = id; Title = id; Source = "test"; Statement = "test"; Parameters = []; Verdict = verdict; Reference = FournierGuillin.lawReference; Notes = []; Seconds = 0.0
           Measurement =
@@ -235,6 +235,23 @@ let tests =
             Expect.equal waves (looks single.Checks[0]) "a wave per look"
             Expect.equal (merged.Checks |> List.map withoutClock) (single.Checks |> List.map withoutClock) "the same results"
             Expect.equal (results |> List.sumBy (fun r -> r.Replicas.Length)) (single.Checks |> List.sumBy (fun c -> c.Rate.Value.Rungs |> List.sumBy (fun r -> r.Errors.Length))) "every replica measured once"
+        }
+
+        test "Dobrushin's replicas split into units, and the merge folds every unit's amplifications and extents into the bound as the single process does" {
+            let settings = { Solver = MeanField.Core.Solvers.OwnSolver(); Seed = 9; ScenarioText = "default"; Progress = ignore; Finished = ignore }
+            let check = Dobrushin.check (MeanField.Core.Scenarios.ScenarioReader.Default()) "default" 0.2 80
+            let suite = { Name = "dobrushin"; Entries = [ check, Ladder.fixedDesign [ 1e-6; 1e-5; 1e-4; 1e-3 ] 2 0.0 ] }
+            let units = WorkUnits.plan suite 1 (fun _ -> 1.0)
+            Expect.equal units.Length 8 "a unit per replica: 4 rungs of 2"
+            let results = units |> List.rev |> List.map (WorkUnits.run suite settings noInputs)
+            let merged =
+                match WorkUnits.merge suite settings None results with
+                | MergeOutcome.Complete r -> r
+                | MergeOutcome.NextWave _ -> failtest "a fixed design takes one wave"
+            let single = Suite.run suite settings
+            Expect.equal (merged.Checks |> List.map withoutClock) (single.Checks |> List.map withoutClock) "the same results, the bound's parameters and notes included"
+            let extras = results |> List.collect (fun r -> r.Replicas |> List.map (fun m -> m.Value.Extras.Length))
+            Expect.equal extras (List.replicate 8 3) "each replica carries its amplification and its two extents"
         }
 
         test "Checks of one reference run share one reference unit, which computes the run once to its last time and writes a file per time" {

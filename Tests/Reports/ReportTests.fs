@@ -12,7 +12,7 @@ open MeanField.Verification.Checks
 open MeanField.Tests
 
 let private rung x (errors: float[]) fitted =
-    { X = x; Errors = errors; Seeds = Array.init errors.Length (fun r -> 1000 * int x + r); Fitted = fitted; Seconds = 0.25; Control = None }
+    { X = x; Errors = errors; Seeds = Array.init errors.Length (fun r -> 1000 * int x + r); Extras = Array.create errors.Length [||]; Fitted = fitted; Seconds = 0.25; Control = None }
 
 /// Two looks of a sequential ladder, the second undecided at its budget.
 let private twoLooks verdict =

@@ -16,7 +16,7 @@ let private judge (rungs: Rung list) confidence =
     fit, Verdict.decide Claim.AtMost -0.5 tolerance (List.head rungs).Errors.Length fit, ()
 
 let private run (ladder: Ladder) slope spread seed =
-    Ladder.runSequential { CheckId = "test"; Root = seed; Design = ladder; Progress = ignore; Measure = Calibration.measure { Slope = slope; Spread = spread; Rungs = 5 }; Control = None } judge
+    Ladder.runSequential { CheckId = "test"; Root = seed; Design = ladder; Progress = ignore; Measure = (fun x seed -> Measured.error (Calibration.measure { Slope = slope; Spread = spread; Rungs = 5 } x seed)); Control = None } judge
 
 [<Tests>]
 let tests =
@@ -57,7 +57,7 @@ let tests =
         }
 
         test "A seconds budget stops before a look estimated to end beyond it, and says so" {
-            let slow = fun x seed -> Threading.Thread.Sleep 2; Calibration.measure { Slope = -0.45; Spread = 0.8; Rungs = 5 } x seed
+            let slow = fun x seed -> Threading.Thread.Sleep 2; Measured.error (Calibration.measure { Slope = -0.45; Spread = 0.8; Rungs = 5 } x seed)
             let ladder = { Ladder.sequential xs 4 64 0.0 with Seconds = Some 0.001 }
             let _, _, record = Ladder.runSequential { CheckId = "test"; Root = 3; Design = ladder; Progress = ignore; Measure = slow; Control = None } judge
             Expect.equal record.Looks.Length 1 "no second look"
@@ -130,7 +130,7 @@ let tests =
         test "The square's control removes most of the exact W2^2's variance between samples" {
             let ladder = Ladder.fixedDesign [ 256.0 ] 24 0.0
             let control = FournierGuillin.sobolevControl (FournierGuillin.unitCube 2) (FournierGuillin.unitCube 2)
-            let measure n seed = FournierGuillin.twoSampleCost (FournierGuillin.unitCube 2) (FournierGuillin.unitCube 2) (int n) seed
+            let measure n seed = Measured.error (FournierGuillin.twoSampleCost (FournierGuillin.unitCube 2) (FournierGuillin.unitCube 2) (int n) seed)
             let judgeAll (rungs: Rung list) _ = LogLogFit.Fit([| 1.0; 2.0; 3.0 |], [| for _ in 1..3 -> (List.head rungs).Estimates :> Collections.Generic.IReadOnlyList<float> |]), Verdict.Informational, ()
             let rungs, _, _ = Ladder.runSequential { CheckId = "control"; Root = 11; Design = ladder; Progress = ignore; Measure = measure; Control = Some control } judgeAll
             let ratio = (List.head rungs).Control.Value.VarianceRatio

@@ -31,7 +31,7 @@ let private rateResult (id: string) (tau: float) (xs: float list) (fitFrom: floa
         [ for x in xs ->
               let fitted = x >= fitFrom
               let e = tau * x ** -0.5 * log x * (if fitted then 1.0 else 100.0)
-              { X = x; Errors = [| e; e |]; Seeds = [| 1; 2 |]; Fitted = fitted; Seconds = 0.0; Control = None } ]
+              { X = x; Errors = [| e; e |]; Seeds = [| 1; 2 |]; Extras = [| [||]; [||] |]; Fitted = fitted; Seconds = 0.0; Control = None } ]
     { Id = id; Title = id; Source = "test"; Statement = "test"; Parameters = []
       Measurement =
         Measurement.Rate

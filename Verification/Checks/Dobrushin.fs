@@ -53,21 +53,17 @@ module Dobrushin =
           UsesSolver = true
           Cells = None }
 
-    /// The check, on the solver under test of the context.
+    /// The check, on the solver under test of the context. Its replicas may be measured by several work
+    /// units: each carries, besides W2(t)^2, what the bound's side folds over every replica (its
+    /// amplification W2(t)^2 / W2(0)^2 and the largest |x| and |v| of its three clouds).
     let check (scenario: Scenario) (scenarioName: string) (horizon: float) (particles: int) : Check =
         let id = CheckId.Dobrushin.Text
         let title = $"Dobrushin stability, d = {scenario.Dimension}"
-        Check.whole id title reference
-        <| fun context ->
+        let run (context: CheckContext) =
             let clock = Stopwatch.StartNew()
             let model = HybridModel.FromScenario scenario
             let steps = int (Math.Round(horizon / model.Step))
             let t = float steps * model.Step
-            // The replicas run in parallel: the running maxima are updated under a lock (max commutes,
-            // so the result does not depend on the order).
-            let gate = obj ()
-            let mutable amplification = 0.0
-            let mutable positionRadius, velocityRadius = 0.0, 0.0
             let measure (delta2: float) seed =
                 let start = InitialData.Sample(scenario.Initial, scenario.Dimension, particles, seed)
                 let perturbed = perturb (sqrt delta2) start
@@ -75,27 +71,27 @@ module Dobrushin =
                 let first, second = Trajectories.final context.Solver scenario t start, Trajectories.final context.Solver scenario t perturbed
                 let after = (ExactTransport.Solve(PhaseSpace.ofState first, PhaseSpace.ofState second, 2.0)).Cost
                 let extents = [ start; first; second ] |> List.map radii
-                lock gate (fun () ->
-                    amplification <- max amplification (after / before)
-                    for x, v in extents do
-                        positionRadius <- max positionRadius x
-                        velocityRadius <- max velocityRadius v)
-                after
-            // The bound's side is judged on the maxima over every replica drawn so far.
-            let bounds () =
+                { Error = after
+                  Extras = [| after / before; extents |> List.map fst |> List.max; extents |> List.map snd |> List.max |] }
+            // The bound's side is judged on the maxima over every replica drawn so far (max commutes: the
+            // result depends neither on the order of the replicas nor on the units that measured them).
+            let bounds (rungs: Rung list) =
+                let extra k = rungs |> Seq.collect (fun r -> r.Extras) |> Seq.map (fun e -> e[k]) |> Seq.max
+                let amplification, positionRadius, velocityRadius = extra 0, extra 1, extra 2
                 let lipGamma = model.Alignment.Lipschitz(2.0 * positionRadius, 2.0 * velocityRadius)
                 let lipGradChi = model.Source.GradientLipschitz
                 let logGammaT = logGamma t lipGamma.Value model.Eta lipGradChi.Value model.ExternalForce.Lipschitz.Value
                 // log(2 e^Gamma) = log 2 + e^{log Gamma}: compared in logs, as the bound is beyond any double.
                 let logBound = log 2.0 + exp logGammaT
-                lipGamma, lipGradChi, logGammaT, logBound, log amplification <= logBound
+                amplification, lipGamma, lipGradChi, logGammaT, logBound, log amplification <= logBound
             let look (rungs: Rung list) confidence =
                 let fit = Ladder.fitAt confidence FitKind.Plain rungs
                 let slopeVerdict = Verdict.decide Claim.Sharp 1.0 linearityTolerance (List.head rungs).Errors.Length fit
-                let _, _, _, _, boundHolds = bounds ()
+                let _, _, _, _, _, boundHolds = bounds rungs
                 fit, (if boundHolds then slopeVerdict else Verdict.Violated), ()
-            let rungs, (fit, verdict, ()), sequential = Ladder.runSequential { CheckId = id; Root = context.Seed; Design = context.Ladder; Progress = context.Progress; Measure = measure; Control = None } look
-            let lipGamma, lipGradChi, logGammaT, logBound, boundHolds = bounds ()
+            let task = { CheckId = id; Root = context.Seed; Design = context.Ladder; Progress = context.Progress; Measure = measure; Control = None }
+            let rungs, (fit, verdict, ()), sequential = Ladder.runSequentialFrom context.Replicas task look
+            let amplification, lipGamma, lipGradChi, logGammaT, logBound, boundHolds = bounds rungs
             let estimated = if lipGamma.IsEstimated || lipGradChi.IsEstimated then " (estimated)" else ""
             { Id = id
               Title = title
@@ -132,3 +128,4 @@ module Dobrushin =
                        sprintf "Largest measured amplification W2(t)^2 / W2(0)^2 = %.4g; the bound 2 e^{Gamma(t)} has log Gamma(t) = %.4g, so it is about e^(e^%.4g), beyond the range of doubles: met, and uninformative at this t." amplification logGammaT logGammaT)
                   "W2(0) and W2(t) are both exact transport costs between the coupled clouds; the particle clouds stand for rho1 and rho2, whose own sampling error is shared by the two clouds and cancels to first order in the difference." ]
               Seconds = clock.Elapsed.TotalSeconds }
+        { Check.whole id title reference run with Sharding = Sharding.Replicas }

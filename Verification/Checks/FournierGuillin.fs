@@ -120,7 +120,7 @@ module FournierGuillin =
             let fit = Ladder.fitAt confidence spec.Kind rungs
             fit, Verdict.decide spec.Claim spec.Theory tolerance (List.head rungs).Errors.Length fit, ()
         let measure n seed = twoSampleCostWith spec.Cost spec.Sampler spec.ReferenceSampler (int n) seed
-        let rungs, (fit, verdict, ()), sequential = Ladder.runSequentialFrom context.Replicas { CheckId = header.Id; Root = context.Seed; Design = context.Ladder; Progress = context.Progress; Measure = measure; Control = spec.Control } judge
+        let rungs, (fit, verdict, ()), sequential = Ladder.runSequentialFrom context.Replicas { CheckId = header.Id; Root = context.Seed; Design = context.Ladder; Progress = context.Progress; Measure = (fun x seed -> Measured.error (measure x seed)); Control = spec.Control } judge
         { Id = header.Id
           Title = header.Title
           Source = header.Source

@@ -164,7 +164,7 @@ module MeanFieldRate =
             let floorValue, floorText = against.Floor reference fit kind
             let verdict, note = judge fit theory rungs (List.head rungs).Errors.Length (floorValue, floorText)
             fit, verdict, (floorValue, note)
-        let measureOne n seed = spec.Measure context.Solver t reference (int n) seed
+        let measureOne n seed = Measured.error (spec.Measure context.Solver t reference (int n) seed)
         let task = { CheckId = header.Id; Root = context.Seed; Design = context.Ladder; Progress = context.Progress; Measure = measureOne; Control = None }
         let rungs, (fit, verdict, (floorValue, note)), sequential = Ladder.runSequentialFrom context.Replicas task look
         { Id = header.Id
