@@ -38,14 +38,7 @@ public static class Svg
     public static void Write(PlotModel model, Stream stream, double width = 720, double height = 560)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        // Rendered in memory first: OxyPlot's writer, disposed after a failed write (a full disk), throws its
-        // own InvalidOperationException and hides the IOException that says what happened.
-        ArgumentNullException.ThrowIfNull(model);
-        Legible(model);
-        using var buffer = new MemoryStream();
-        new SvgExporter { Width = width, Height = height, IsDocument = true }.Export(model, buffer);
-        buffer.Position = 0;
-        buffer.CopyTo(stream);
+        stream.Write(Render(model, isDocument: true, width, height));
     }
 
     /// <summary>
@@ -54,15 +47,25 @@ public static class Svg
     /// </summary>
     public static string Element(PlotModel model, string idPrefix, double width = 720, double height = 560)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(idPrefix);
-        Legible(model);
-        using var buffer = new MemoryStream();
-        new SvgExporter { Width = width, Height = height, IsDocument = false }.Export(model, buffer);
-        string svg = System.Text.Encoding.UTF8.GetString(buffer.ToArray()).TrimStart('\uFEFF');
+        string svg = System.Text.Encoding.UTF8.GetString(Render(model, isDocument: false, width, height)).TrimStart('\uFEFF');
         int start = svg.IndexOf("<svg", StringComparison.Ordinal);
         svg = start >= 0 ? svg[start..] : svg;
         return svg.Replace("id=\"", $"id=\"{idPrefix}-", StringComparison.Ordinal).Replace("url(#", $"url(#{idPrefix}-", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The plot's SVG bytes, set legible. Rendered in memory first: OxyPlot's writer, disposed after a
+    /// failed write (a full disk), throws its own InvalidOperationException and hides the IOException
+    /// that says what happened.
+    /// </summary>
+    private static byte[] Render(PlotModel model, bool isDocument, double width, double height)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Legible(model);
+        using var buffer = new MemoryStream();
+        new SvgExporter { Width = width, Height = height, IsDocument = isDocument }.Export(model, buffer);
+        return buffer.ToArray();
     }
 
     /// <summary>Writes to a file.</summary>

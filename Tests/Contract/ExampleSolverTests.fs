@@ -103,6 +103,17 @@ let cppTests =
                 let code, log = exec "cmake" [ "--build"; build ]
                 Expect.equal code 0 $"and builds it, warnings as errors: {log}"
                 let program = Path.Combine(build, "meanfield-cpp-solver")
+                // Bad input: one line on standard error naming the key and its value, exit 1, no particles.csv.
+                let work = Path.Combine(dir, "bad")
+                Directory.CreateDirectory work |> ignore
+                let scenario = ScenarioReader.DefaultText().Replace("kind: none\ndomain", "kind: constant\n  vector: [0.2]\ndomain")
+                Expect.stringContains scenario "vector: [0.2]" "the broken scenario (a 1-vector force in d = 2)"
+                File.WriteAllText(Path.Combine(work, "scenario.yaml"), scenario)
+                File.WriteAllText(Path.Combine(work, "initial.csv"), "i,x1,x2,v1,v2\n0,0.1,0.2,0.3,0.4\n")
+                let code, log = exec program [ work ]
+                Expect.equal code 1 $"a malformed scenario exits 1: {log}"
+                Expect.stringContains log "external_force.vector = '[0.2]' has 1 entries, expected 2" "and names the key, the value and what was expected"
+                Expect.isFalse (File.Exists(Path.Combine(work, "particles.csv"))) "no output"
                 use cpp = ExternalProcessSolver.Create($"\"{program}\"", TimeSpan.FromMinutes 5.0, Environment.ProcessorCount, order = 2.0)
                 Expect.equal cpp.Identity.Version "cpp-solver 1.0 (protocol 1)" "it answers --version"
                 let settings solver = { Solver = solver; Seed = 20261123; ScenarioText = "code checks"; Progress = ignore; Finished = ignore }

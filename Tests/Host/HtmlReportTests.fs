@@ -9,8 +9,8 @@ open MeanField.Tests.Host.SimulateTests
 /// Debian's Chromium, headless: its exit code, its standard output and its standard error.
 let private chromium (args: string list) =
     let psi = ProcessStartInfo("chromium", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
-    // Root in a container: no sandbox; no GPU; console messages logged to standard error.
-    for a in [ "--headless"; "--no-sandbox"; "--disable-gpu"; "--hide-scrollbars"; "--enable-logging=stderr"; "--v=0" ] @ args do
+    // Root in a container: no sandbox, no GPU, no reliance on a small /dev/shm; console messages logged to standard error.
+    for a in [ "--headless"; "--no-sandbox"; "--disable-gpu"; "--disable-dev-shm-usage"; "--hide-scrollbars"; "--enable-logging=stderr"; "--v=0" ] @ args do
         psi.ArgumentList.Add a
     use p =
         try
