@@ -458,11 +458,41 @@ public sealed class ChemicalField
         Span<double> g = stackalloc double[d];
         Span<double> weights = stackalloc double[3 * LagrangeStencil.Width];
         Span<int> offsets = stackalloc int[3 * LagrangeStencil.Width];
+        if (d == 3)
+        {
+            // The three components summed side by side, each in the same order as alone (the same bits),
+            // so that their additions, each waiting on the one before, overlap: 1.5x at 10^6 cells. The
+            // same for two components in d = 2 was slower, so d = 1 and 2 keep the general loop.
+            for (int j = start; j < end; j++)
+            {
+                for (int a = 0; a < 3; a++) point[a] = positions[a * count + j];
+                Stencil(point, weights, offsets);
+                InterpolateThree(Gradient[0], Gradient[1], Gradient[2], weights, offsets, g);
+                for (int a = 0; a < 3; a++) gradient[a * count + j] = g[a];
+            }
+
+            return;
+        }
+
         for (int j = start; j < end; j++)
         {
             for (int a = 0; a < d; a++) point[a] = positions[a * count + j];
             Interpolate(Gradient, point, g, weights, offsets);
             for (int a = 0; a < d; a++) gradient[a * count + j] = g[a];
+        }
+    }
+
+    /// <summary>Each axis's six Lagrange weights at the point and its six wrapped node offsets (flat, times the axis's stride).</summary>
+    private void Stencil(ReadOnlySpan<double> point, Span<double> weights, Span<int> offsets)
+    {
+        const int w = LagrangeStencil.Width;
+        for (int a = 0; a < Grid.Dimension; a++)
+        {
+            double u = (point[a] - Grid.Origin[a]) / Grid.Spacing;
+            double floor = Math.Floor(u);
+            int first = (int)floor + LagrangeStencil.FirstOffset;
+            LagrangeStencil.Weights(u - floor, weights.Slice(a * w, w));
+            for (int m = 0; m < w; m++) offsets[a * w + m] = Grid.Wrap(first + m) * Grid.Strides[a];
         }
     }
 
@@ -516,15 +546,7 @@ public sealed class ChemicalField
     {
         int d = Grid.Dimension;
         const int w = LagrangeStencil.Width;
-        for (int a = 0; a < d; a++)
-        {
-            double u = (point[a] - Grid.Origin[a]) / Grid.Spacing;
-            double floor = Math.Floor(u);
-            int first = (int)floor + LagrangeStencil.FirstOffset;
-            LagrangeStencil.Weights(u - floor, weights.Slice(a * w, w));
-            for (int m = 0; m < w; m++) offsets[a * w + m] = Grid.Wrap(first + m) * Grid.Strides[a];
-        }
-
+        Stencil(point, weights, offsets);
         for (int f = 0; f < fields.Length; f++)
         {
             var field = fields[f];
@@ -564,6 +586,44 @@ public sealed class ChemicalField
 
             values[f] = sum;
         }
+    }
+
+    /// <summary>Three fields in d = 3 at a stencil from <see cref="Stencil"/>, each summed as the general loop sums it.</summary>
+    private static void InterpolateThree(double[] f0, double[] f1, double[] f2, ReadOnlySpan<double> weights, ReadOnlySpan<int> offsets, Span<double> values)
+    {
+        const int w = LagrangeStencil.Width;
+        double sum0 = 0, sum1 = 0, sum2 = 0;
+        for (int m0 = 0; m0 < w; m0++)
+        {
+            double a1 = 0, b1 = 0, c1 = 0;
+            for (int m1 = 0; m1 < w; m1++)
+            {
+                int o01 = offsets[m0] + offsets[w + m1];
+                double a2 = 0, b2 = 0, c2 = 0;
+                for (int m2 = 0; m2 < w; m2++)
+                {
+                    double weight = weights[2 * w + m2];
+                    int k = o01 + offsets[2 * w + m2];
+                    a2 += weight * f0[k];
+                    b2 += weight * f1[k];
+                    c2 += weight * f2[k];
+                }
+
+                double w1 = weights[w + m1];
+                a1 += w1 * a2;
+                b1 += w1 * b2;
+                c1 += w1 * c2;
+            }
+
+            double w0 = weights[m0];
+            sum0 += w0 * a1;
+            sum1 += w0 * b1;
+            sum2 += w0 * c1;
+        }
+
+        values[0] = sum0;
+        values[1] = sum1;
+        values[2] = sum2;
     }
 
     /// <summary>max over nodes of |grad phi| as of the last <see cref="UpdateGradient"/>.</summary>
