@@ -294,6 +294,35 @@ public sealed class MeshAlignment
             // The first axis (level 3 - d) keeps the nodes in the rows.
             lo[outer] = Math.Max(0, rows.Lo - node0);
             hi[outer] = Math.Min(width, rows.Hi - node0);
+            if (fields.Length == 2)
+            {
+                // d = 2 and 3: both fields in one pass over the stencil, each node still summing the cells
+                // in their order (the same bits), the weights computed once for both.
+                double re0 = share, im0 = share * state.Velocities[i];
+                double re1 = share * state.Velocities[n + i], im1 = d == 3 ? share * state.Velocities[2 * n + i] : 0;
+                for (int m0 = lo[0]; m0 < hi[0]; m0++)
+                {
+                    double w0 = weights[m0];
+                    for (int m1 = lo[1]; m1 < hi[1]; m1++)
+                    {
+                        double w01 = w0 * weights[width + m1];
+                        int offset = first + _levelOffsets[m0] + _levelOffsets[width + m1];
+                        var row0 = fields[0].AsSpan(offset, width);
+                        var row1 = fields[1].AsSpan(offset, width);
+                        for (int m2 = lo[2]; m2 < hi[2]; m2++)
+                        {
+                            double weight = w01 * weights[2 * width + m2];
+                            ref var c0 = ref row0[m2];
+                            c0 = new Complex(c0.Real + weight * re0, c0.Imaginary + weight * im0);
+                            ref var c1 = ref row1[m2];
+                            c1 = new Complex(c1.Real + weight * re1, c1.Imaginary + weight * im1);
+                        }
+                    }
+                }
+
+                continue;
+            }
+
             for (int f = 0; f < fields.Length; f++)
             {
                 int q = 2 * f;
