@@ -419,45 +419,45 @@ public sealed class MeshAlignment
     {
         const int width = LagrangeStencil.Width;
         int size0 = _dimension > 2 ? width : 1, size1 = _dimension > 1 ? width : 1;
-        Complex[] first = _fields[0], second = _fields[1];
+        Complex[] fieldA = _fields[0], fieldB = _fields[1];
         var inner = weights.Slice(2 * width, width);
-        double re = 0, im = 0, re3 = 0, im3 = 0;
+        double re = 0, im = 0, reB = 0, imB = 0;
         for (int m0 = 0; m0 < size0; m0++)
         {
-            double re1 = 0, im1 = 0, re31 = 0, im31 = 0;
+            double re1 = 0, im1 = 0, reB1 = 0, imB1 = 0;
             for (int m1 = 0; m1 < size1; m1++)
             {
                 int offset = start + _levelOffsets[m0] + _levelOffsets[width + m1];
-                var row = new ReadOnlySpan<Complex>(first, offset, width);
-                var row3 = new ReadOnlySpan<Complex>(second, offset, width);
-                double re2 = 0, im2 = 0, re32 = 0, im32 = 0;
+                var rowA = new ReadOnlySpan<Complex>(fieldA, offset, width);
+                var rowB = new ReadOnlySpan<Complex>(fieldB, offset, width);
+                double re2 = 0, im2 = 0, reB2 = 0, imB2 = 0;
                 for (int m2 = 0; m2 < width; m2++)
                 {
                     double w2 = inner[m2];
-                    re2 += w2 * row[m2].Real;
-                    im2 += w2 * row[m2].Imaginary;
-                    re32 += w2 * row3[m2].Real;
-                    im32 += w2 * row3[m2].Imaginary;
+                    re2 += w2 * rowA[m2].Real;
+                    im2 += w2 * rowA[m2].Imaginary;
+                    reB2 += w2 * rowB[m2].Real;
+                    imB2 += w2 * rowB[m2].Imaginary;
                 }
 
                 double w1 = weights[width + m1];
                 re1 += w1 * re2;
                 im1 += w1 * im2;
-                re31 += w1 * re32;
-                im31 += w1 * im32;
+                reB1 += w1 * reB2;
+                imB1 += w1 * imB2;
             }
 
             double w0 = weights[m0];
             re += w0 * re1;
             im += w0 * im1;
-            re3 += w0 * re31;
-            im3 += w0 * im31;
+            reB += w0 * reB1;
+            imB += w0 * imB1;
         }
 
-        // Densities n, m_1, .., m_d: the second field's imaginary part is m_3 only in d = 3.
+        // Densities n, m_1 (field A), m_2, m_3 (field B): B's imaginary part is m_3, present only in d = 3.
         values[0] = re;
         values[1] = im;
-        values[2] = re3;
-        if (_dimension == 3) values[3] = im3;
+        values[2] = reB;
+        if (_dimension == 3) values[3] = imB;
     }
 }

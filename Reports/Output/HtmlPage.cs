@@ -85,36 +85,34 @@ public static partial class HtmlPage
         var text = new StringBuilder();
         for (int k = 0; k < lines.Length; k++)
         {
-            string line = lines[k];
-            var a = AnchorLine().Match(line);
-            if (a.Success && NextHeading(lines, k + 1) is { } next && lines[next].StartsWith("## ", StringComparison.Ordinal))
+            // A heading opens a section; an anchor just before it belongs to that section.
+            int at = k;
+            string? opened = null;
+            if (AnchorLine().Match(lines[k]) is { Success: true } a && NextNonBlank(lines, k + 1) is { } next && lines[next].StartsWith("## ", StringComparison.Ordinal))
             {
-                // The anchor belongs to the section its heading opens.
-                sections.Add(new Section(heading, anchor, text.ToString()));
-                text.Clear();
-                heading = lines[next][3..].Trim();
-                anchor = a.Groups[1].Value;
-                k = next;
+                at = next;
+                opened = a.Groups[1].Value;
+            }
+
+            if (!lines[at].StartsWith("## ", StringComparison.Ordinal))
+            {
+                text.Append(lines[k]).Append('\n');
                 continue;
             }
 
-            if (line.StartsWith("## ", StringComparison.Ordinal))
-            {
-                sections.Add(new Section(heading, anchor, text.ToString()));
-                text.Clear();
-                heading = line[3..].Trim();
-                anchor = null;
-                continue;
-            }
-
-            text.Append(line).Append('\n');
+            sections.Add(new Section(heading, anchor, text.ToString()));
+            text.Clear();
+            heading = lines[at][3..].Trim();
+            anchor = opened;
+            k = at;
         }
 
         sections.Add(new Section(heading, anchor, text.ToString()));
         return sections.Where(s => s.Heading is not null || s.Markdown.Trim().Length > 0).ToList();
     }
 
-    private static int? NextHeading(string[] lines, int from)
+    /// <summary>The index of the first line from <paramref name="from"/> with something on it.</summary>
+    private static int? NextNonBlank(string[] lines, int from)
     {
         for (int k = from; k < lines.Length; k++)
         {
