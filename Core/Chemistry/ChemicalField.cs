@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using MeanField.Core.Kernels;
 
 namespace MeanField.Core.Chemistry;
@@ -38,15 +41,23 @@ public sealed class ChemicalField
 
     /// <summary>Per mode, the wavenumber along each axis (Nyquist zeroed, as differentiation wants it).</summary>
     private readonly double[][] _derivativeWavenumber;
+    private readonly bool _vectors;
+
+    /// <summary>
+    /// grad phi node by node (d = 2: its two components; d = 3: its three and a zero), so a gather reads a
+    /// node's components as one vector; written with <see cref="Gradient"/> (null in d = 1 or without vectors).
+    /// </summary>
+    private readonly double[]? _packedGradient;
 
     /// <param name="maxThreads">Upper bound on worker threads (-1: the runtime's choice); results do not depend on it.</param>
     public ChemicalField(PeriodicGrid grid, double diffusion, double decay, ISourceProfile source, double step, int maxThreads = -1)
-        : this(grid, diffusion, decay, source, step, maxThreads, blockDeposit: grid is not null && grid.NodeCount <= MaxNodesForBlocks)
+        : this(grid, diffusion, decay, source, step, maxThreads, blockDeposit: grid is not null && grid.NodeCount <= MaxNodesForBlocks, Vector256.IsHardwareAccelerated)
     {
     }
 
     /// <param name="blockDeposit">Deposit through private block grids (true) or slabs (false); tests compare the two.</param>
-    internal ChemicalField(PeriodicGrid grid, double diffusion, double decay, ISourceProfile source, double step, int maxThreads, bool blockDeposit)
+    /// <param name="vectors">Deposit and gather d = 2 and 3 with 128- and 256-bit vectors (the same bits as the scalar loops; tests compare the two).</param>
+    internal ChemicalField(PeriodicGrid grid, double diffusion, double decay, ISourceProfile source, double step, int maxThreads, bool blockDeposit, bool vectors)
     {
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(source);
@@ -65,6 +76,8 @@ public sealed class ChemicalField
         _nodal = new double[g];
         Gradient = new double[grid.Dimension][];
         for (int a = 0; a < grid.Dimension; a++) Gradient[a] = new double[g];
+        _vectors = vectors;
+        if (vectors && grid.Dimension > 1) _packedGradient = new double[PackedWidth(grid.Dimension) * g];
 
         _decayFactor = new double[g];
         _phi1Weight = new double[g];
@@ -264,7 +277,10 @@ public sealed class ChemicalField
     /// (<see cref="Dynamics.RunBudget"/>).
     /// </summary>
     public static long BytesFor(int dimension, long nodes) =>
-        nodes * (16 + 16 + 8 + 16L * dimension + 32 + (nodes <= MaxNodesForBlocks ? 8L * DepositGrids : 0));
+        nodes * (16 + 16 + 8 + 16L * dimension + 8L * PackedWidth(dimension) + 32 + (nodes <= MaxNodesForBlocks ? 8L * DepositGrids : 0));
+
+    /// <summary>Doubles per node of the packed gradient: 2 in d = 2, 4 in d = 3 (three and a zero), none in d = 1.</summary>
+    private static int PackedWidth(int dimension) => dimension switch { 2 => 2, 3 => 4, _ => 0 };
 
     /// <summary>Largest grid deposited through private block grids (2^20 nodes: 8 MB per block).</summary>
     private const int MaxNodesForBlocks = 1 << 20;
@@ -339,12 +355,16 @@ public sealed class ChemicalField
                 double floor = Math.Floor(u);
                 int first = (int)floor + BSplineStencil.FirstOffset;
                 BSplineStencil.Weights(u - floor, weights.Slice(level * w, w));
-                for (int m = 0; m < w; m++) offsets[level * w + m] = Grid.Wrap(first + m) * Grid.Strides[a];
+                WrappedOffsets(first, Grid.Strides[a], offsets.Slice(level * w, w));
             }
 
             for (int m = 0; m < w; m++) inRows[m] = allRows || (Grid.Wrap(row0 + m) is var row && row >= rows.Lo && row < rows.Hi);
 
             double share = masses is null ? uniform : masses[j];
+            // The last axis's six nodes in a row of the grid (not wrapped): vectors where the machine has them.
+            bool contiguous = _vectors && outer < 2 && offsets[2 * w + w - 1] == offsets[2 * w] + w - 1;
+            var inner4 = contiguous ? Vector256.Create((ReadOnlySpan<double>)weights.Slice(2 * w, 4)) : default;
+            var inner2 = contiguous ? Vector128.Create((ReadOnlySpan<double>)weights.Slice(2 * w + 4, 2)) : default;
             for (int m0 = 0; m0 < size0; m0++)
             {
                 if (outer == 0 && !inRows[m0]) continue;
@@ -354,6 +374,16 @@ public sealed class ChemicalField
                     if (outer == 1 && !inRows[m1]) continue;
                     double w01 = w0 * weights[w + m1];
                     int o01 = offsets[m0] + offsets[w + m1];
+                    if (contiguous)
+                    {
+                        // Each node adds w01 w2 as below (the same bits), four and two at a time.
+                        var row = target.AsSpan(o01 + offsets[2 * w], w);
+                        ref double node = ref MemoryMarshal.GetReference(row);
+                        (Vector256.LoadUnsafe(ref node) + Vector256.Create(w01) * inner4).StoreUnsafe(ref node);
+                        (Vector128.LoadUnsafe(ref node, 4) + Vector128.Create(w01) * inner2).StoreUnsafe(ref node, 4);
+                        continue;
+                    }
+
                     for (int m2 = 0; m2 < w; m2++)
                     {
                         if (outer == 2 && !inRows[m2]) continue;
@@ -425,6 +455,16 @@ public sealed class ChemicalField
                 for (int k = 0; k < second.Length; k++) second[k] = _scratch[k].Imaginary;
             }
         }
+
+        if (_packedGradient is { } packed)
+        {
+            int width = PackedWidth(d);
+            for (int a = 0; a < d; a++)
+            {
+                var component = Gradient[a];
+                for (int k = 0; k < component.Length; k++) packed[k * width + a] = component[k];
+            }
+        }
     }
 
     /// <summary>
@@ -458,6 +498,20 @@ public sealed class ChemicalField
         Span<double> g = stackalloc double[d];
         Span<double> weights = stackalloc double[3 * LagrangeStencil.Width];
         Span<int> offsets = stackalloc int[3 * LagrangeStencil.Width];
+        if (_packedGradient is { } packed)
+        {
+            for (int j = start; j < end; j++)
+            {
+                for (int a = 0; a < d; a++) point[a] = positions[a * count + j];
+                Stencil(point, weights, offsets);
+                if (d == 3) InterpolatePacked3(packed, weights, offsets, g);
+                else InterpolatePacked2(packed, weights, offsets, g);
+                for (int a = 0; a < d; a++) gradient[a * count + j] = g[a];
+            }
+
+            return;
+        }
+
         if (d == 3)
         {
             // The three components summed side by side, each in the same order as alone (the same bits),
@@ -492,7 +546,19 @@ public sealed class ChemicalField
             double floor = Math.Floor(u);
             int first = (int)floor + LagrangeStencil.FirstOffset;
             LagrangeStencil.Weights(u - floor, weights.Slice(a * w, w));
-            for (int m = 0; m < w; m++) offsets[a * w + m] = Grid.Wrap(first + m) * Grid.Strides[a];
+            WrappedOffsets(first, Grid.Strides[a], offsets.Slice(a * w, w));
+        }
+    }
+
+    /// <summary>The flat offsets (times <paramref name="stride"/>) of six nodes from <paramref name="first"/>, wrapped: one division for the six.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WrappedOffsets(int first, int stride, Span<int> offsets)
+    {
+        int n = Grid.Points, node = Grid.Wrap(first);
+        for (int m = 0; m < offsets.Length; m++, node++)
+        {
+            if (node == n) node = 0;
+            offsets[m] = node * stride;
         }
     }
 
@@ -625,6 +691,112 @@ public sealed class ChemicalField
         values[1] = sum1;
         values[2] = sum2;
     }
+
+    /// <summary>
+    /// grad phi in d = 2 from the packed gradient: the two components as the lanes of a 128-bit vector,
+    /// each summed as the general loop sums it (the same bits); the contiguous axis's six weights are
+    /// broadcast once, and its six nodes read as one row where they do not wrap.
+    /// </summary>
+    private static void InterpolatePacked2(double[] packed, ReadOnlySpan<double> weights, ReadOnlySpan<int> offsets, Span<double> values)
+    {
+        const int w = LagrangeStencil.Width;
+        var innerOffsets = offsets.Slice(w, w);
+        bool contiguous = innerOffsets[w - 1] == innerOffsets[0] + w - 1;
+        Vector128<double> w0 = Vector128.Create(weights[w]), w1 = Vector128.Create(weights[w + 1]), w2 = Vector128.Create(weights[w + 2]);
+        Vector128<double> w3 = Vector128.Create(weights[w + 3]), w4 = Vector128.Create(weights[w + 4]), w5 = Vector128.Create(weights[w + 5]);
+        var sum = Vector128<double>.Zero;
+        for (int m0 = 0; m0 < w; m0++)
+        {
+            int o0 = offsets[m0];
+            Vector128<double> sum1;
+            if (contiguous)
+            {
+                ref double row = ref MemoryMarshal.GetReference(packed.AsSpan(2 * (o0 + innerOffsets[0]), 2 * w));
+                // From zero, as the scalar sums start (0 + -0 is +0).
+                sum1 = Vector128<double>.Zero + w0 * Vector128.LoadUnsafe(ref row);
+                sum1 += w1 * Vector128.LoadUnsafe(ref row, 2);
+                sum1 += w2 * Vector128.LoadUnsafe(ref row, 4);
+                sum1 += w3 * Vector128.LoadUnsafe(ref row, 6);
+                sum1 += w4 * Vector128.LoadUnsafe(ref row, 8);
+                sum1 += w5 * Vector128.LoadUnsafe(ref row, 10);
+            }
+            else
+            {
+                sum1 = Vector128<double>.Zero + w0 * Node2(packed, o0 + innerOffsets[0]);
+                sum1 += w1 * Node2(packed, o0 + innerOffsets[1]);
+                sum1 += w2 * Node2(packed, o0 + innerOffsets[2]);
+                sum1 += w3 * Node2(packed, o0 + innerOffsets[3]);
+                sum1 += w4 * Node2(packed, o0 + innerOffsets[4]);
+                sum1 += w5 * Node2(packed, o0 + innerOffsets[5]);
+            }
+
+            sum += Vector128.Create(weights[m0]) * sum1;
+        }
+
+        values[0] = sum[0];
+        values[1] = sum[1];
+    }
+
+    /// <summary>
+    /// grad phi in d = 3 from the packed gradient: the three components (and a zero) as the lanes of a
+    /// 256-bit vector, each summed as <see cref="InterpolateThree"/> sums it (the same bits); the
+    /// contiguous axis's six weights are broadcast once, and its six nodes read as one row where they do
+    /// not wrap.
+    /// </summary>
+    private static void InterpolatePacked3(double[] packed, ReadOnlySpan<double> weights, ReadOnlySpan<int> offsets, Span<double> values)
+    {
+        const int w = LagrangeStencil.Width;
+        var innerOffsets = offsets.Slice(2 * w, w);
+        bool contiguous = innerOffsets[w - 1] == innerOffsets[0] + w - 1;
+        Vector256<double> w0 = Vector256.Create(weights[2 * w]), w1 = Vector256.Create(weights[2 * w + 1]), w2 = Vector256.Create(weights[2 * w + 2]);
+        Vector256<double> w3 = Vector256.Create(weights[2 * w + 3]), w4 = Vector256.Create(weights[2 * w + 4]), w5 = Vector256.Create(weights[2 * w + 5]);
+        var sum = Vector256<double>.Zero;
+        for (int m0 = 0; m0 < w; m0++)
+        {
+            var sum1 = Vector256<double>.Zero;
+            for (int m1 = 0; m1 < w; m1++)
+            {
+                int o01 = offsets[m0] + offsets[w + m1];
+                Vector256<double> sum2;
+                if (contiguous)
+                {
+                    ref double row = ref MemoryMarshal.GetReference(packed.AsSpan(4 * (o01 + innerOffsets[0]), 4 * w));
+                    // From zero, as the scalar sums start (0 + -0 is +0).
+                    sum2 = Vector256<double>.Zero + w0 * Vector256.LoadUnsafe(ref row);
+                    sum2 += w1 * Vector256.LoadUnsafe(ref row, 4);
+                    sum2 += w2 * Vector256.LoadUnsafe(ref row, 8);
+                    sum2 += w3 * Vector256.LoadUnsafe(ref row, 12);
+                    sum2 += w4 * Vector256.LoadUnsafe(ref row, 16);
+                    sum2 += w5 * Vector256.LoadUnsafe(ref row, 20);
+                }
+                else
+                {
+                    sum2 = Vector256<double>.Zero + w0 * Node4(packed, o01 + innerOffsets[0]);
+                    sum2 += w1 * Node4(packed, o01 + innerOffsets[1]);
+                    sum2 += w2 * Node4(packed, o01 + innerOffsets[2]);
+                    sum2 += w3 * Node4(packed, o01 + innerOffsets[3]);
+                    sum2 += w4 * Node4(packed, o01 + innerOffsets[4]);
+                    sum2 += w5 * Node4(packed, o01 + innerOffsets[5]);
+                }
+
+                sum1 += Vector256.Create(weights[w + m1]) * sum2;
+            }
+
+            sum += Vector256.Create(weights[m0]) * sum1;
+        }
+
+        values[0] = sum[0];
+        values[1] = sum[1];
+        values[2] = sum[2];
+    }
+
+    /// <summary>Node <paramref name="node"/>'s two components in the packed gradient (d = 2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> Node2(double[] packed, int node) => Vector128.Create((ReadOnlySpan<double>)packed.AsSpan(2 * node, 2));
+
+    /// <summary>Node <paramref name="node"/>'s three components and zero in the packed gradient (d = 3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Node4(double[] packed, int node) => Vector256.Create((ReadOnlySpan<double>)packed.AsSpan(4 * node, 4));
 
     /// <summary>max over nodes of |grad phi| as of the last <see cref="UpdateGradient"/>.</summary>
     public double MaxGradientNorm()

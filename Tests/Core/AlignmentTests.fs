@@ -143,6 +143,21 @@ let tests =
             Expect.sequenceEqual (Array.map BitConverter.DoubleToInt64Bits two) (Array.map BitConverter.DoubleToInt64Bits one) "same bits"
         }
 
+        test "The vector deposit and gather give the scalar loops' bits in d = 2 and 3, with and without masses" {
+            for d in 2..3 do
+                let s = Generators.particleState (Random(30 + d)) d 4000
+                let masses = Array.init s.Count (fun i -> float (1 + i % 7))
+                let masses = masses |> Array.map (fun m -> m / Array.sum masses)
+                for state in [ s; s.WithMasses masses ] do
+                    let run vectors =
+                        let a = Array.zeroCreate (d * s.Count)
+                        MeshAlignment(CuckerSmaleKernel(1.0, 1.0, 0.5), d, 0.1, 2, vectors).Compute(state, a)
+                        a
+                    let vector, scalar = run true, run false
+                    Expect.isGreaterThan (vector |> Array.map abs |> Array.max) 1e-3 $"d = {d}: an alignment that is not zero"
+                    Expect.sequenceEqual (Array.map BitConverter.DoubleToInt64Bits vector) (Array.map BitConverter.DoubleToInt64Bits scalar) $"d = {d}, weighted = {state.Masses <> null}"
+        }
+
         test "A box too large for private grids (128^3 nodes) is deposited in parallel slabs with the bits of one thread, in d = 3" {
             let rng = Random(8)
             let n = 3000
@@ -150,14 +165,15 @@ let tests =
             for k in 0 .. 3 * n - 1 do
                 s.Positions[k] <- 2.0 * rng.NextDouble() - 1.0
                 s.Velocities[k] <- rng.NextDouble() - 0.5
-            let run threads =
+            let run threads vectors =
                 let a = Array.zeroCreate (3 * n)
-                let mesh = MeshAlignment(CuckerSmaleKernel(1.0, 1.0, 0.5), 3, 0.05, threads)
+                let mesh = MeshAlignment(CuckerSmaleKernel(1.0, 1.0, 0.5), 3, 0.05, threads, vectors)
                 mesh.Compute(s, a)
                 Expect.equal mesh.BoxPoints 128 "a box above 2^20 nodes"
                 Array.map BitConverter.DoubleToInt64Bits a
-            let one = run 1
-            Expect.sequenceEqual (run 2) one "2 threads: same bits"
-            Expect.sequenceEqual (run 3) one "3 threads: same bits"
+            let one = run 1 false
+            Expect.sequenceEqual (run 2 false) one "2 threads: same bits"
+            Expect.sequenceEqual (run 3 false) one "3 threads: same bits"
+            Expect.sequenceEqual (run 2 true) one "2 threads with vectors: same bits"
         }
     ]

@@ -111,7 +111,7 @@ let sourceTests =
                 let total = Array.sum masses
                 let masses = masses |> Array.map (fun m -> m / total)
                 let deposit blocks threads (weights: float[] option) =
-                    let field = ChemicalField(grid, 0.1, 0.5, PolynomialBump(0.7, 1.0), 0.01, threads, blocks)
+                    let field = ChemicalField(grid, 0.1, 0.5, PolynomialBump(0.7, 1.0), 0.01, threads, blocks, true)
                     let source = Array.zeroCreate<Numerics.Complex> grid.NodeCount
                     field.Deposit(state.Positions, state.Count, source, Option.toObj weights)
                     source
@@ -123,6 +123,41 @@ let sourceTests =
                     let scale = block |> Array.map _.Magnitude |> Array.max
                     let gap = Array.map2 (fun (a: Numerics.Complex) (b: Numerics.Complex) -> (a - b).Magnitude) block slab |> Array.max
                     Expect.isLessThan gap (1e-13 * scale) $"block against slab, d = {d}, weighted = {weights.IsSome}"
+        }
+
+        test "The vector deposit and gather give the scalar loops' bits in d = 2 and 3, wrapped rows and whole ones" {
+            for d in 2..3 do
+                let n = if d = 3 then 16 else 48
+                let grid = PeriodicGrid(d, n, 8.0, ReadOnlySpan(Array.zeroCreate<float> d))
+                // Cells on [-2, 2]: those within three nodes of 0 have stencils across the periodic wrap.
+                let state = Generators.particleState (Random(20 + d)) d 3000
+                let h = grid.Spacing
+                let wrapped =
+                    Seq.init state.Count (fun i -> abs state.Positions[(d - 1) * state.Count + i] < 3.0 * h) |> Seq.filter id |> Seq.length
+                Expect.isGreaterThan wrapped 100 $"d = {d}: cells whose contiguous rows wrap"
+                Expect.isGreaterThan (state.Count - wrapped) 100 $"d = {d}: cells whose contiguous rows do not"
+                let masses = Array.init state.Count (fun i -> float (1 + i % 5) / float (3 * state.Count))
+                let bits (values: float[]) = Array.map BitConverter.DoubleToInt64Bits values
+                let field blocks vectors = ChemicalField(grid, 0.1, 0.5, PolynomialBump(0.7, 1.0), 0.01, 2, blocks, vectors)
+                for blocks in [ true; false ] do
+                    for weights in [ None; Some masses ] do
+                        let deposit vectors =
+                            let source = Array.zeroCreate<Complex> grid.NodeCount
+                            (field blocks vectors).Deposit(state.Positions, state.Count, source, Option.toObj weights)
+                            source |> Array.collect (fun c -> [| c.Real; c.Imaginary |]) |> bits
+                        Expect.sequenceEqual (deposit true) (deposit false) $"d = {d}, blocks = {blocks}, weighted = {weights.IsSome}: deposit"
+                let gather vectors =
+                    let f = field true vectors
+                    let source = Array.zeroCreate<Complex> grid.NodeCount
+                    f.Deposit(state.Positions, state.Count, source)
+                    f.Correct(source, source, source)
+                    f.UpdateGradient()
+                    let gradient = Array.zeroCreate (d * state.Count)
+                    f.InterpolateGradient(state.Positions, state.Count, gradient)
+                    gradient
+                let vector, scalar = gather true, gather false
+                Expect.isGreaterThan (vector |> Array.map abs |> Array.max) 1e-3 $"d = {d}: a gradient that is not zero"
+                Expect.sequenceEqual (bits vector) (bits scalar) $"d = {d}: gather"
         }
 
         test "The source's low modes converge to chi's exact transform of the cloud at order >= 5.5 under grid refinement" {
