@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using MeanField.Core.Alignment;
 using MeanField.Core.Chemistry;
 using MeanField.Core.Dynamics;
@@ -13,14 +14,15 @@ namespace MeanField.Benchmarks;
 /// <summary>
 /// <c>step-split [CELLS,...] [DIMENSIONS,...]</c>: a step of (P) at scale, whole and split into its phases,
 /// beside the machine's limit. The model is the embedded default with the mesh alignment (h = 0.05): in
-/// d = 2 on a box of 16 with 128 nodes per axis, in d = 3 on a box of 8 with 64 (h = 0.125, the source
-/// reaching about 270 nodes per cell). Heun evaluates the forces twice per step; each evaluation deposits
-/// the source (sampled at every node of each cell's support) and transforms it, updates grad phi (inverse
-/// FFTs) and reads it at the cells, and deposits the alignment's 1 + d moments, convolves them by FFT and
-/// reads 1 + d values back. Each phase is timed alone (the least of three runs), the whole step over
-/// three steps after one. The limit is the multiply-adds a step must do with a six-point tensor stencil
-/// (deposit 1 + d + 1 quantities, gather 1 + d + d, twice) over the rate of a measured scatter kernel
-/// (tensor weights and one quantity added, cells sorted by node), on one core and on every core.
+/// d = 2 on a box of 16 with 128 nodes per axis, in d = 3 on a box of 8 with 64. Heun evaluates the
+/// forces twice per step; each evaluation deposits the source (a B-spline point deposit, 6^d nodes per
+/// cell) and transforms it, updates grad phi (inverse FFTs) and reads it at the cells, and deposits the
+/// alignment's 1 + d moments, convolves them by FFT and reads 1 + d values back. Each phase is timed
+/// alone (the least of three runs), the whole step over three steps after one. The limit is the
+/// multiply-adds a step must do with a six-point tensor stencil (deposit 1 + d + 1 quantities, gather
+/// 1 + d + d, twice) over the rate of a measured scatter kernel (tensor weights and one quantity added
+/// along rows of six contiguous nodes as vectors, cells sorted by node), on one core and on every core;
+/// the scalar kernel's rate is printed beside it.
 /// </summary>
 internal static class StepSplit
 {
@@ -33,15 +35,20 @@ internal static class StepSplit
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim()}");
         Console.WriteLine("| d | cells | grid | field deposit | field FFT | field gather | alignment deposit | alignment FFT | alignment gather | update | phases x 2 | step | limit (all cores) | step / limit |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-        var rates = new Dictionary<int, (double One, double All)>();
+        var rates = new Dictionary<int, (double One, double All, double ScalarOne, double ScalarAll)>();
+        int cores = Environment.ProcessorCount;
         foreach (int d in dimensions)
         {
-            rates[d] = (ScatterRate(d, 1), ScatterRate(d, Environment.ProcessorCount));
+            rates[d] = (ScatterRate(d, 1, vectors: true), ScatterRate(d, cores, vectors: true), ScatterRate(d, 1, vectors: false), ScatterRate(d, cores, vectors: false));
             foreach (int n in cells) Row(d, n, rates[d].All);
         }
 
         foreach (var (d, rate) in rates)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scatter kernel, d = {d} ({Nodes(d)} nodes per cell): {rate.One:E3} multiply-adds/s on one core, {rate.All:E3} on {Environment.ProcessorCount}"));
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"scatter kernel, d = {d} ({Nodes(d)} nodes per cell): {rate.One:E3} multiply-adds/s on one core, {rate.All:E3} on {cores} (rows as 256- and 128-bit vectors: the limit); scalar rows {rate.ScalarOne:E3} and {rate.ScalarAll:E3}"));
+        }
+
         return 0;
     }
 
@@ -132,9 +139,9 @@ internal static class StepSplit
     /// Multiply-adds per second of the scatter kernel: 10^6 cells uniform in a cube of 32 nodes per axis,
     /// sorted by their node, each adding one quantity over its Width^d tensor stencil into a private grid
     /// per thread: the axes' weights once per cell, then rows of six contiguous nodes (the fastest form of
-    /// the deposit; a gather reads the same nodes).
+    /// the deposit; a gather reads the same nodes), with <paramref name="vectors"/> four and two at a time.
     /// </summary>
-    private static double ScatterRate(int d, int threads)
+    private static double ScatterRate(int d, int threads, bool vectors)
     {
         const int cells = 1_000_000, points = 64;
         var rng = new Random(7);
@@ -164,24 +171,22 @@ internal static class StepSplit
                     flat += ((int)floor + LagrangeStencil.FirstOffset) * stride;
                 }
 
-                if (d == 2)
+                var first4 = Vector256.Create((ReadOnlySpan<double>)axes[..4]);
+                var last2 = Vector128.Create((ReadOnlySpan<double>)axes.Slice(4, 2));
+                for (int m = 0; m < (d == 2 ? 1 : w); m++)
                 {
                     for (int j = 0; j < w; j++)
                     {
-                        double wy = axes[w + j];
-                        var row = grid.AsSpan(flat + j * points, w);
-                        for (int k = 0; k < w; k++) row[k] += wy * axes[k];
-                    }
-                }
-                else
-                {
-                    for (int m = 0; m < w; m++)
-                    {
-                        for (int j = 0; j < w; j++)
+                        double weight = d == 2 ? axes[w + j] : axes[2 * w + m] * axes[w + j];
+                        var row = grid.AsSpan(flat + m * points * points + j * points, w);
+                        if (vectors)
                         {
-                            double wyz = axes[2 * w + m] * axes[w + j];
-                            var row = grid.AsSpan(flat + m * points * points + j * points, w);
-                            for (int k = 0; k < w; k++) row[k] += wyz * axes[k];
+                            (Vector256.Create((ReadOnlySpan<double>)row) + Vector256.Create(weight) * first4).CopyTo(row);
+                            (Vector128.Create((ReadOnlySpan<double>)row[4..]) + Vector128.Create(weight) * last2).CopyTo(row[4..]);
+                        }
+                        else
+                        {
+                            for (int k = 0; k < w; k++) row[k] += weight * axes[k];
                         }
                     }
                 }

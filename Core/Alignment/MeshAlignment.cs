@@ -34,6 +34,7 @@ public sealed class MeshAlignment
     private readonly int _maxThreads;
     private readonly ParallelOptions _options;
     private int _points;
+    private int _occupied;
     private SpectralTransform? _transform;
     private double[] _kernelHat = [];
     private Complex[][] _fields = [];
@@ -96,17 +97,24 @@ public sealed class MeshAlignment
         }
 
         EnsureBox(BoxPointsFor(extent, Spacing));
+        // Every stencil lies within the first ceil(extent / h) + 7 nodes of each axis (its margin is one
+        // more): the box's other nodes are the zero padding, at least half of it.
+        _occupied = Math.Min(_points, (int)Math.Ceiling(extent / Spacing) + 8);
         Deposit(state, origin);
     }
 
-    /// <summary>The deposited moments convolved with psi by FFT (the second phase).</summary>
+    /// <summary>
+    /// The deposited moments convolved with psi by FFT (the second phase): the moments are zero beyond the
+    /// occupied nodes, and only the occupied nodes are read back, so the transforms skip the lines of the
+    /// padding (the same bits as full transforms).
+    /// </summary>
     internal void Convolve()
     {
         foreach (var field in _fields)
         {
-            _transform!.Forward(field);
+            _transform!.ForwardPadded(field, _occupied);
             for (int k = 0; k < field.Length; k++) field[k] *= _kernelHat[k];
-            _transform.Inverse(field);
+            _transform.InverseCropped(field, _occupied);
         }
     }
 
@@ -266,10 +274,37 @@ public sealed class MeshAlignment
     /// </summary>
     private void DepositInSlabs(ParticleState state, double[] origin)
     {
-        foreach (var field in _fields) Array.Clear(field);
-        int slabs = Math.Min(DepositSlabs, _points);
+        // Only the occupied nodes are cleared and deposited: the transform takes the rest as zero.
+        // Each slab computes the stencil of every cell that reaches it, so slabs of fewer than about twice
+        // the stencil's rows repeat that work for most cells.
+        int rows = _occupied, slabs = Math.Clamp(rows / (2 * LagrangeStencil.Width), 1, DepositSlabs);
         Parallel.For(0, slabs, _options, slab =>
-            DepositCells(state, origin, _fields, (0, state.Count), ((int)((long)_points * slab / slabs), (int)((long)_points * (slab + 1) / slabs))));
+        {
+            (int Lo, int Hi) slabRows = ((int)((long)rows * slab / slabs), (int)((long)rows * (slab + 1) / slabs));
+            foreach (var field in _fields) ClearOccupied(field, slabRows);
+            DepositCells(state, origin, _fields, (0, state.Count), slabRows);
+        });
+    }
+
+    /// <summary>The occupied nodes whose first-axis index lies in <paramref name="rows"/> set to zero, a row of the last axis at a time.</summary>
+    private void ClearOccupied(Complex[] field, (int Lo, int Hi) rows)
+    {
+        int points = _points, occupied = _occupied;
+        for (int row = rows.Lo; row < rows.Hi; row++)
+        {
+            switch (_dimension)
+            {
+                case 1:
+                    field[row] = default;
+                    break;
+                case 2:
+                    field.AsSpan(row * points, occupied).Clear();
+                    break;
+                default:
+                    for (int middle = 0; middle < occupied; middle++) field.AsSpan((row * points + middle) * points, occupied).Clear();
+                    break;
+            }
+        }
     }
 
     /// <summary>Cells [start, end) into the block's fields, every node of their stencils.</summary>

@@ -107,11 +107,14 @@ public sealed class HybridSimulation
         Field.Deposit(x, State.Count, _source, State.Masses);
         Acceleration(State, _acceleration);
         double xStep = _defects.PositionStepFactor * dt;
-        for (int k = 0; k < len; k++)
+        InBlocks(len, (start, end) =>
         {
-            xp[k] = x[k] + xStep * v[k];
-            vp[k] = v[k] + dt * _acceleration[k];
-        }
+            for (int k = start; k < end; k++)
+            {
+                xp[k] = x[k] + xStep * v[k];
+                vp[k] = v[k] + dt * _acceleration[k];
+            }
+        });
 
         Field.Predict(_source, _predictedField);
         CheckState(_predicted, Time + dt, StepIndex + 1);
@@ -121,11 +124,14 @@ public sealed class HybridSimulation
         Acceleration(_predicted, _predictedAcceleration);
         if (_defects.IsNone)
         {
-            for (int k = 0; k < len; k++)
+            InBlocks(len, (start, end) =>
             {
-                x[k] += 0.5 * dt * (v[k] + vp[k]);
-                v[k] += 0.5 * dt * (_acceleration[k] + _predictedAcceleration[k]);
-            }
+                for (int k = start; k < end; k++)
+                {
+                    x[k] += 0.5 * dt * (v[k] + vp[k]);
+                    v[k] += 0.5 * dt * (_acceleration[k] + _predictedAcceleration[k]);
+                }
+            });
         }
         else
         {
@@ -182,7 +188,11 @@ public sealed class HybridSimulation
                 for (int i = 0; i < n; i++) _chemotaxis[2 * n + i] = -_chemotaxis[2 * n + i];
             }
 
-            for (int k = 0; k < a.Length; k++) a[k] += Model.Eta * _chemotaxis[k];
+            double eta = Model.Eta;
+            InBlocks(a.Length, (start, end) =>
+            {
+                for (int k = start; k < end; k++) a[k] += eta * _chemotaxis[k];
+            });
         }
 
         if (!Model.ExternalForce.IsZero)
@@ -209,7 +219,7 @@ public sealed class HybridSimulation
         var grid = Model.Grid;
         double margin = Model.Source.SupportRadius;
         double limit2 = Model.MaxSpeed * Model.MaxSpeed;
-        for (int i = 0; i < n; i++)
+        (bool Finite, double V2, bool Inside) Look(int i)
         {
             double v2 = 0;
             bool finite = true, inside = true;
@@ -221,6 +231,26 @@ public sealed class HybridSimulation
                 inside &= xa >= grid.Origin[a] + margin && xa <= grid.Origin[a] + grid.Box - margin;
             }
 
+            return (finite, v2, inside);
+        }
+
+        // The first failing cell, whichever block finds it (blocks in parallel, the least index kept).
+        int firstFailure = n;
+        InBlocks(n, (start, end) =>
+        {
+            for (int i = start; i < end && i < Volatile.Read(ref firstFailure); i++)
+            {
+                var (finite, v2, inside) = Look(i);
+                if (finite && v2 <= limit2 && inside) continue;
+                KeepLeast(ref firstFailure, i);
+                return;
+            }
+        });
+
+        if (firstFailure < n)
+        {
+            int i = firstFailure;
+            var (finite, v2, inside) = Look(i);
             if (!finite || v2 > limit2)
             {
                 string what = finite
@@ -238,6 +268,35 @@ public sealed class HybridSimulation
                     time, step, i);
             }
         }
+    }
+
+    /// <summary>Lowers <paramref name="least"/> to <paramref name="value"/> if it is less, whatever other threads do meanwhile.</summary>
+    private static void KeepLeast(ref int least, int value)
+    {
+        int seen;
+        while (value < (seen = Volatile.Read(ref least)) && Interlocked.CompareExchange(ref least, value, seen) != seen)
+        {
+        }
+    }
+
+    /// <summary>Below this many elements an element-wise loop runs on the calling thread.</summary>
+    private const int ParallelLength = 1 << 16;
+
+    /// <summary>
+    /// An element-wise loop over [0, length) in contiguous blocks, in parallel for long loops. Elements are
+    /// independent, so the bits do not depend on the threads.
+    /// </summary>
+    private void InBlocks(int length, Action<int, int> range)
+    {
+        if (length < ParallelLength || _maxThreads == 1)
+        {
+            range(0, length);
+            return;
+        }
+
+        int blocks = 4 * Environment.ProcessorCount;
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = _maxThreads }, b =>
+            range((int)((long)length * b / blocks), (int)((long)length * (b + 1) / blocks)));
     }
 
     private static string Fmt(double x) => x.ToString("G6", CultureInfo.InvariantCulture);

@@ -125,6 +125,35 @@ let sourceTests =
                     Expect.isLessThan gap (1e-13 * scale) $"block against slab, d = {d}, weighted = {weights.IsSome}"
         }
 
+        test "The padded forward and the cropped inverse transforms give the full transforms' bits where they are defined" {
+            for d, points, occupied in [ 1, 64, 20; 2, 32, 9; 2, 16, 16; 3, 16, 7; 3, 32, 16 ] do
+                let g = grid d points 1.0
+                let rng = Random(40 + d + points)
+                let index = Array.zeroCreate<int> d
+                let inside k =
+                    g.Unflatten(k, Span index)
+                    index |> Array.forall (fun i -> i < occupied)
+                // The data: random on the occupied nodes; the padded transform is given garbage elsewhere.
+                let data = Array.init g.NodeCount (fun k -> if inside k then Complex(rng.NextDouble() - 0.5, rng.NextDouble() - 0.5) else Complex.Zero)
+                let garbage = data |> Array.mapi (fun k c -> if inside k then c else Complex(1e300, -1e300))
+                let bits (c: Complex) = BitConverter.DoubleToInt64Bits c.Real, BitConverter.DoubleToInt64Bits c.Imaginary
+                for threads in [ 1; 2 ] do
+                    let transform = SpectralTransform(g, threads)
+                    let full = Array.copy data
+                    transform.Forward(full)
+                    let padded = Array.copy garbage
+                    transform.ForwardPadded(padded, occupied)
+                    Expect.sequenceEqual (Array.map bits padded) (Array.map bits full) $"d = {d}, {points} points, {occupied} occupied, {threads} threads: forward"
+                    let back = Array.copy full
+                    transform.Inverse(back)
+                    let cropped = Array.copy full
+                    transform.InverseCropped(cropped, occupied)
+                    let within (a: Complex[]) = a |> Array.indexed |> Array.filter (fst >> inside) |> Array.map (snd >> bits)
+                    Expect.sequenceEqual (within cropped) (within back) $"d = {d}, {points} points, {occupied} occupied, {threads} threads: inverse"
+                    let roundTrip = Array.map2 (fun (a: Complex) (b: Complex) -> (a - b).Magnitude) back data |> Array.max
+                    Expect.isLessThan roundTrip 1e-14 "and the full inverse undoes the forward"
+        }
+
         test "The vector deposit and gather give the scalar loops' bits in d = 2 and 3, wrapped rows and whole ones" {
             for d in 2..3 do
                 let n = if d = 3 then 16 else 48
