@@ -138,6 +138,20 @@ let failureTests =
             Expect.stringContains e.Message "non-finite" e.Message
         }
 
+        test "Among many failing cells in a large cloud (checked in parallel blocks) the one named is the first, on any thread count" {
+            let m = build 1 32 8.0 0.1 0.5 0.0 0.01 NoAlignmentKernel.Instance NoExternalForce.Instance 1.0
+            let n = 300_000
+            let initial = ParticleState(1, n)
+            // Failures at the end of one block and the start of others: too fast, non-finite, outside the box.
+            for i, v in [ 250_001, 5.0; 180_000, nan; 120_007, 2.0; 270_000, 3.0 ] do
+                initial.Velocities[i] <- v
+            initial.Positions[199_999] <- 100.0
+            for threads in [ 1; 2; -1 ] do
+                let e = raises<SimulationFailureException> (fun () -> HybridSimulation(m, initial, threads) |> ignore)
+                Expect.equal (e.Step, e.Particle) (0, 120_007) $"{threads} threads: {e.Message}"
+                Expect.stringContains e.Message "speed 2 exceeds" "and its failure"
+        }
+
         test "A cell that reaches the edge of the periodic box stops the run" {
             let m = build 1 32 8.0 0.1 0.5 0.0 0.01 NoAlignmentKernel.Instance NoExternalForce.Instance 1e3
             let initial = ParticleState(1, 2)
