@@ -12,7 +12,7 @@ using MeanField.Core.Scenarios;
 namespace MeanField.Benchmarks;
 
 /// <summary>
-/// <c>step-split [CELLS,...] [DIMENSIONS,...]</c>: a step of (P) at scale, whole and split into its phases,
+/// <c>step-split [CELLS,...] [DIMENSIONS,...] [BOX:POINTS]</c>: a step of (P) at scale, whole and split into its phases,
 /// beside the machine's limit. The model is the embedded default with the mesh alignment (h = 0.05): in
 /// d = 2 on a box of 16 with 128 nodes per axis, in d = 3 on a box of 8 with 64. Heun evaluates the
 /// forces twice per step; each evaluation deposits the source (a B-spline point deposit, 6^d nodes per
@@ -32,6 +32,10 @@ internal static class StepSplit
     {
         var cells = args.Length > 0 ? args[0].Split(',').Select(c => (int)double.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [100_000, 1_000_000];
         var dimensions = args.Length > 1 ? args[1].Split(',').Select(int.Parse).ToArray() : [2, 3];
+        // BOX:POINTS for the chemical grid instead of the defaults (16:128 in d = 2, 8:64 in d = 3).
+        (double Box, int Points)? domain = args.Length > 2 && args[2].Split(':') is [var box, var points]
+            ? (double.Parse(box, CultureInfo.InvariantCulture), int.Parse(points, CultureInfo.InvariantCulture))
+            : null;
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim()}");
         Console.WriteLine("| d | cells | grid | field deposit | field FFT | field gather | alignment deposit | alignment FFT | alignment gather | update | phases x 2 | step | limit (all cores) | step / limit |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -40,7 +44,7 @@ internal static class StepSplit
         foreach (int d in dimensions)
         {
             rates[d] = (ScatterRate(d, 1, vectors: true), ScatterRate(d, cores, vectors: true), ScatterRate(d, 1, vectors: false), ScatterRate(d, cores, vectors: false));
-            foreach (int n in cells) Row(d, n, rates[d].All);
+            foreach (int n in cells) Row(d, n, rates[d].All, domain);
         }
 
         foreach (var (d, rate) in rates)
@@ -57,18 +61,19 @@ internal static class StepSplit
     /// <summary>Multiply-adds of a step per cell: deposit 1 + d (alignment) + 1 (source) and gather 1 + d + d, each over the stencil, twice.</summary>
     private static double MultiplyAddsPerCell(int d) => 2.0 * Nodes(d) * ((1 + d) + 1 + (1 + d) + d);
 
-    private static Scenario Model(int d, int n)
+    private static Scenario Model(int d, int n, (double Box, int Points)? domain)
     {
         var scenario = ScenarioReader.Default();
         if (d != scenario.Dimension)
             scenario = scenario.InDimension(d, new UniformDataSpec(PositionShape.Ball, new double[d], 1.0, new double[d], 0.5));
-        scenario = d == 2 ? scenario.WithDomain(16.0, 128) : scenario.WithDomain(8.0, 64);
+        var (box, points) = domain ?? (d == 2 ? (16.0, 128) : (8.0, 64));
+        scenario = scenario.WithDomain(box, points);
         return scenario with { Particles = n, Alignment = scenario.Alignment with { Method = AlignmentMethod.Mesh } };
     }
 
-    private static void Row(int d, int n, double rate)
+    private static void Row(int d, int n, double rate, (double Box, int Points)? domain)
     {
-        var scenario = Model(d, n);
+        var scenario = Model(d, n, domain);
         var model = HybridModel.FromScenario(scenario);
         var state = InitialData.Sample(scenario.Initial, d, n, scenario.Seed);
         var simulation = new HybridSimulation(model, state.Clone());

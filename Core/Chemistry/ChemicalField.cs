@@ -468,8 +468,9 @@ public sealed class ChemicalField
     }
 
     /// <summary>
-    /// grad phi at the given positions by six-point Lagrange interpolation of <see cref="Gradient"/>,
-    /// component-major into <paramref name="gradient"/>.
+    /// grad phi at the given positions by six-point Lagrange interpolation of <see cref="Gradient"/> as
+    /// the last <see cref="UpdateGradient"/> left it (in d = 2 and 3 it reads the copy that call packs
+    /// node by node), component-major into <paramref name="gradient"/>.
     /// </summary>
     public void InterpolateGradient(ReadOnlySpan<double> positions, int count, Span<double> gradient) =>
         InterpolateGradient(positions, count, gradient, 0, count);
