@@ -58,7 +58,7 @@ internal sealed class SpectralTransform
         occupied = Occupied(occupied);
         Transform(data, inverse: true, occupied);
         double scale = 1.0 / data.Length;
-        int n = _grid.Points, d = _grid.Dimension, rows = 1;
+        int d = _grid.Dimension, rows = 1;
         for (int a = 0; a < d - 1; a++) rows *= occupied;
         // The occupied nodes by rows of the last axis: row r's indices along the other axes are r's digits base occupied.
         for (int r = 0; r < rows; r++)
@@ -82,7 +82,7 @@ internal sealed class SpectralTransform
         for (int axis = 0; axis < _grid.Dimension; axis++)
         {
             int stride = _grid.Strides[axis];
-            var pass = new Pass(axis, stride, inverse, occupied, _grid);
+            var pass = new Pass(stride, inverse, occupied, _grid);
             if (lines < 64 || _maxThreads == 1)
             {
                 TransformLines(data, 0, lines, pass);
@@ -103,7 +103,7 @@ internal sealed class SpectralTransform
     /// nodes from <see cref="Occupied"/> on are taken as zero. Inverse, the axes before it are done, and
     /// only their first <see cref="Occupied"/> indices are wanted.
     /// </summary>
-    private readonly record struct Pass(int Axis, int Stride, bool Inverse, int Occupied, PeriodicGrid Grid)
+    private readonly record struct Pass(int Stride, bool Inverse, int Occupied, PeriodicGrid Grid)
     {
         public bool Pruned => Occupied < Grid.Points;
 
