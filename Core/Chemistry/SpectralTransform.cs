@@ -46,7 +46,7 @@ internal sealed class SpectralTransform
     /// <paramref name="occupied"/> or more along some axis; those nodes are not read (they may hold
     /// anything). Axis by axis, only the lines not yet known to be zero are transformed.
     /// </summary>
-    public void ForwardPadded(Complex[] data, int occupied) => Transform(data, inverse: false, Occupied(occupied));
+    public void ForwardPadded(Complex[] data, int occupied) => Transform(data, inverse: false, Checked(occupied));
 
     /// <summary>
     /// The inverse transform, correct at the nodes whose index along every axis is below
@@ -55,7 +55,7 @@ internal sealed class SpectralTransform
     /// </summary>
     public void InverseCropped(Complex[] data, int occupied)
     {
-        occupied = Occupied(occupied);
+        occupied = Checked(occupied);
         Transform(data, inverse: true, occupied);
         double scale = 1.0 / data.Length;
         int d = _grid.Dimension, rows = 1;
@@ -69,7 +69,8 @@ internal sealed class SpectralTransform
         }
     }
 
-    private int Occupied(int occupied)
+    /// <summary>The occupied nodes per axis, refused outside [1, points].</summary>
+    private int Checked(int occupied)
     {
         if (occupied < 1 || occupied > _grid.Points) throw new ArgumentOutOfRangeException(nameof(occupied), occupied, $"the occupied nodes per axis must be in [1, {_grid.Points}]");
         return occupied;

@@ -32,6 +32,7 @@ public sealed class HybridSimulation
     private readonly Complex[] _predictedSource;
     private readonly Complex[] _predictedField;
     private readonly int _maxThreads;
+    private readonly ParallelOptions _options;
     private readonly MeshAlignment? _mesh;
     private readonly StepperDefects _defects;
     private readonly MathNet.Numerics.Random.Xoshiro256StarStar? _kicks;
@@ -46,6 +47,7 @@ public sealed class HybridSimulation
         Model = model;
         State = initial.Clone();
         _maxThreads = maxThreads;
+        _options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads };
         _defects = defects ?? StepperDefects.None;
         if (_defects.KickSize != 0) _kicks = new MathNet.Numerics.Random.Xoshiro256StarStar(_defects.KickSeed, false);
         _predicted = initial.Clone();
@@ -295,7 +297,7 @@ public sealed class HybridSimulation
         }
 
         int blocks = 4 * Environment.ProcessorCount;
-        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = _maxThreads }, b =>
+        Parallel.For(0, blocks, _options, b =>
             range((int)((long)length * b / blocks), (int)((long)length * (b + 1) / blocks)));
     }
 
