@@ -79,7 +79,7 @@ module PlanFile =
 
     /// The plan file's format, checked on reading.
     [<Literal>]
-    let Format = "meanfield-verify-plan/4"
+    let Format = "meanfield-verify-plan/5"
 
     /// The worker counts a plan simulates.
     let simulatedWorkers = [| 1; 2; 16; 64; 256 |]

@@ -178,6 +178,30 @@ type GrowthMeasurement =
       /// The smallest C >= 0 with e^{e^{Ct}} >= tau(t) at every t > 0 (0 when every tau <= e).
       DoubleExponentialC: float }
 
+/// What the solver under test declares of its time stepping, which its time ladders are sized to and held to.
+[<RequireQualifiedAccess>]
+type DeclaredOrder =
+    /// No order: the time ladder is shown, and only a plateau fails.
+    | Undeclared
+    /// Order p in dt: the observed order may fall short of it by the tolerance at most.
+    | Order of float
+    /// Its own step control (it may ignore the step it is given): judged on its answer against the exact
+    /// solution, with no order.
+    | Adaptive
+
+    /// The declared order, when there is one.
+    member this.Value =
+        match this with
+        | Order q -> Some q
+        | Undeclared
+        | Adaptive -> None
+
+    /// What the solver's identity declares (<c>--solver-order</c>).
+    static member Of(identity: SolverIdentity) =
+        if identity.AdaptiveSteps then Adaptive
+        elif identity.TimeOrder.HasValue then Order identity.TimeOrder.Value
+        else Undeclared
+
 /// One refinement ladder of a convergence check: the solver's trajectory error against the reference
 /// at each step size (time step dt, or grid spacing h), and the order it shows.
 type OrderLadder =
@@ -193,9 +217,12 @@ type OrderLadder =
       Order: float
       /// The slope between each rung and the next (NaN where either is not judged).
       LocalOrders: float[]
-      /// The order the solver declares (time ladders), when it declares one.
-      Declared: float option
+      /// What the solver declares (time ladders; a grid ladder is Undeclared).
+      Declared: DeclaredOrder
       Tolerance: Tolerance
+      /// The ladder is resolved: its rungs at or below the judging threshold, which every term's margin exceeds
+      /// a hundredfold. Then it holds with this bound on the solver's error (its largest error there), and no order.
+      Resolved: float option
       Verdict: Verdict
       /// Why the ladder got its verdict, in one sentence.
       Reason: string }
@@ -207,6 +234,9 @@ type TermMargin =
       /// The trajectories' change under a 5% error in the term.
       Effect: float }
 
+    /// The relative error in a term that a margin is measured at.
+    static member Error = 0.05
+
 /// A convergence check: the solver's orders in dt (and h), measured against a reference of (P) (or a
 /// closed form) whose own error is the floor.
 type ConvergenceMeasurement =
@@ -216,8 +246,19 @@ type ConvergenceMeasurement =
       FloorText: string
       /// The judged rungs' errors are at least this many times the floor.
       FloorFactor: float
-      /// Each term that the problem switches on, with its effect (empty for a closed form).
-      Margins: TermMargin list }
+      /// Each term that the problem switches on, with its effect.
+      Margins: TermMargin list
+      /// What the check bounds the solver's error by: the smallest error at a ladder's finest rung, plus the floor.
+      Bound: float }
+
+    /// The smallest relative error in the term that the bound rules out: an error of this size in it would
+    /// move the trajectories by the bound (the effect is linear in a small error).
+    member this.RuledOut(margin: TermMargin) = TermMargin.Error * this.Bound / margin.Effect
+
+    /// The terms a 5% error in which the check cannot tell apart from the reference's own error: their margin
+    /// is under 100 times the judging threshold (FloorFactor x floor).
+    member this.Unverified =
+        this.Margins |> List.filter (fun m -> not (m.Effect >= 100.0 * this.FloorFactor * this.Floor))
 
 /// What a check measured: a rate with its fit, quantities against their a-priori bounds, the growth
 /// of a prefactor in time, orders of convergence, or nothing (the verdict, Error or Not applicable, says why).

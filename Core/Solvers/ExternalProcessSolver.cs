@@ -34,7 +34,7 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
     private readonly IDisposable _interrupt;
     private int _runs;
 
-    private ExternalProcessSolver(string commandLine, string[] words, TimeSpan timeout, int jobs, string workRoot, string? version, double? order)
+    private ExternalProcessSolver(string commandLine, string[] words, TimeSpan timeout, int jobs, string workRoot, string? version, double? order, bool adaptive)
     {
         _words = words;
         Timeout = timeout;
@@ -47,7 +47,7 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
         {
             if (Directory.Exists(workRoot)) Directory.Delete(workRoot, recursive: true);
         });
-        Identity = new SolverIdentity(SolverKind.Command, commandLine, version, ProtocolVersion, CodeComponents.None, order);
+        Identity = new SolverIdentity(SolverKind.Command, commandLine, version, ProtocolVersion, CodeComponents.None, order, adaptive);
     }
 
     public SolverIdentity Identity { get; }
@@ -64,11 +64,11 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
     /// <summary>
     /// The solver for <paramref name="commandLine"/>; asks <c>command --version</c> (10 s at most) for the
     /// identity's version. <paramref name="workRoot"/> defaults to a new folder under the system's temporary folder;
-    /// <paramref name="order"/> is the order in dt the solver declares (<c>--solver-order</c>).
+    /// <paramref name="order"/> is the order in dt the solver declares (<c>--solver-order</c>); <paramref name="adaptive"/>, that it controls its own steps.
     /// </summary>
     /// <exception cref="ArgumentException">The command line is empty or unbalanced, or an option is out of range.</exception>
     /// <exception cref="SolverFailureException">The program cannot be started (<see cref="SolverFailure.NotLoadable"/>).</exception>
-    public static ExternalProcessSolver Create(string commandLine, TimeSpan timeout, int jobs, string? workRoot = null, double? order = null)
+    public static ExternalProcessSolver Create(string commandLine, TimeSpan timeout, int jobs, string? workRoot = null, double? order = null, bool adaptive = false)
     {
         var words = CommandLine.Split(commandLine).ToArray();
         if (timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "the time-out must be positive");
@@ -76,7 +76,7 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
         if (order is { } q && !(q > 0 && double.IsFinite(q))) throw new ArgumentOutOfRangeException(nameof(order), order, "a declared order must be a positive number");
         string root = workRoot ?? Path.Combine(Path.GetTempPath(), "meanfield-solver-" + Guid.NewGuid().ToString("N")[..8]);
         string? version = AskVersion(words);
-        return new ExternalProcessSolver(commandLine, words, timeout, jobs, root, version, order);
+        return new ExternalProcessSolver(commandLine, words, timeout, jobs, root, version, order, adaptive);
     }
 
     /// <summary>The first line <c>command --version</c> prints, when it exits 0 within 10 s; null otherwise.</summary>

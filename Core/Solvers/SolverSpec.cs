@@ -52,11 +52,11 @@ public static class SolverSpec
         return new NamedSolver(solver, solver.Identity with { Kind = SolverKind.Assembly, Name = $"assembly:{full}:{typeName}", Version = solver.Identity.Version ?? version });
     }
 
-    /// <summary>The solver with the order in dt it is declared to have (<c>--solver-order</c>).</summary>
-    public static IParticleSolver WithOrder(IParticleSolver solver, double order)
+    /// <summary>The solver with the order in dt it is declared to have, or its own step control (<c>--solver-order</c>).</summary>
+    public static IParticleSolver WithOrder(IParticleSolver solver, double? order, bool adaptive = false)
     {
         ArgumentNullException.ThrowIfNull(solver);
-        return new NamedSolver(solver, solver.Identity with { TimeOrder = order });
+        return new NamedSolver(solver, solver.Identity with { TimeOrder = order, AdaptiveSteps = adaptive });
     }
 
     /// <summary>A loaded solver under the identity the harness gives it (its kind and where it came from).</summary>

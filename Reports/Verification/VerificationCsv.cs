@@ -55,16 +55,16 @@ public static class VerificationCsv
         }
     }
 
-    /// <summary><c>margins.csv</c>: each term of (P) that a convergence check switches on, with the change of the exact trajectories under a 5% error in it.</summary>
+    /// <summary><c>margins.csv</c>: each term of (P) that a convergence check switches on, with the change of the exact trajectories under a 5% error in it, the check's bound on the solver's error, the smallest relative error in the term that the bound rules out, and whether the term is verified (its margin at least 100 times the judging threshold).</summary>
     public static void WriteMargins(TextWriter w, RunResult run)
     {
-        w.WriteLine("check,term,effect_of_5_percent,floor,over_floor");
+        w.WriteLine("check,term,effect_of_5_percent,floor,over_floor,bound,ruled_out_relative_error,verified");
         foreach (var c in run.Checks)
         {
             if (c.Convergence is not { } convergence) continue;
             var m = convergence.Value;
             foreach (var margin in m.Margins)
-                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Id},{margin.Term.Id},{margin.Effect:R},{m.Floor:R},{margin.Effect / m.Floor:R}"));
+                w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.Id},{margin.Term.Id},{margin.Effect:R},{m.Floor:R},{margin.Effect / m.Floor:R},{m.Bound:R},{m.RuledOut(margin):R},{(m.Unverified.Contains(margin) ? "false" : "true")}"));
         }
     }
 

@@ -198,6 +198,7 @@ public static class VerificationJson
         w.WriteNumberOrNull("reference_floor", m.Floor);
         w.WriteString("floor_method", m.FloorText);
         w.WriteNumber("floor_factor", m.FloorFactor);
+        w.WriteNumberOrNull("bound", m.Bound);
         w.WriteStartArray("margins");
         foreach (var margin in m.Margins)
         {
@@ -205,6 +206,8 @@ public static class VerificationJson
             w.WriteString("term", margin.Term.Id);
             w.WriteNumberOrNull("effect_of_5_percent", margin.Effect);
             w.WriteNumberOrNull("over_floor", margin.Effect / m.Floor);
+            w.WriteNumberOrNull("ruled_out_relative_error", m.RuledOut(margin));
+            w.WriteBoolean("verified", !m.Unverified.Contains(margin));
             w.WriteEndObject();
         }
 
@@ -215,8 +218,10 @@ public static class VerificationJson
             w.WriteStartObject();
             w.WriteString("variable", ladder.Variable);
             w.WriteNumberOrNull("order", ladder.Order);
-            if (ladder.Declared is { } q) w.WriteNumber("declared_order", q.Value);
+            if (ladder.Declared.Value is { } q) w.WriteNumber("declared_order", q.Value);
             else w.WriteNull("declared_order");
+            if (ladder.Declared.IsAdaptive) w.WriteBoolean("adaptive", true);
+            if (ladder.Resolved is { } resolved) w.WriteNumber("resolved_bound", resolved.Value);
             w.WriteString("verdict", ladder.Verdict.Name);
             w.WriteString("reason", ladder.Reason);
             w.WriteStartArray("rungs");

@@ -181,8 +181,11 @@ public static class VerificationMarkdown
             }
 
             w.WriteLine();
-            string declared = ladder.Declared is { } q ? string.Create(Invariant, $", declared {q.Value:G3} (tolerance `{ladder.Tolerance.Name}` = {ladder.Tolerance.Slope:G3})") : "";
-            w.WriteLine(string.Create(Invariant, $"Order in {ladder.Variable}: **{ladder.Order:F2}**{declared}: {VerdictText(ladder.Verdict)}: {ladder.Reason}."));
+            string declared = ladder.Declared.Value is { } q ? string.Create(Invariant, $", declared {q.Value:G3} (tolerance `{ladder.Tolerance.Name}` = {ladder.Tolerance.Slope:G3})") : ladder.Declared.IsAdaptive ? ", the solver's own step control" : "";
+            string what = ladder.Resolved is { } bound
+                ? string.Create(Invariant, $"Resolved in {ladder.Variable}: error at most **{bound.Value:0.0e+00}**{declared}")
+                : string.Create(Invariant, $"Order in {ladder.Variable}: **{ladder.Order:F2}**{declared}");
+            w.WriteLine($"{what}: {VerdictText(ladder.Verdict)}: {ladder.Reason}.");
             w.WriteLine();
         }
 
@@ -191,15 +194,23 @@ public static class VerificationMarkdown
         if (!m.Margins.IsEmpty)
         {
             // What each term does to the exact trajectories: a solver that gets it 5% wrong is off by at least this much.
-            w.WriteLine("| term of (P) | change of the trajectories under a 5% error in it | over the floor |");
-            w.WriteLine("|---|---|---|");
+            w.WriteLine(string.Create(Invariant, $"| term of (P) | change of the trajectories under a 5% error in it | over the floor | smallest relative error ruled out by the bound {m.Bound:0.0e+00} | verified |"));
+            w.WriteLine("|---|---|---|---|---|");
             foreach (var margin in m.Margins)
-                w.WriteLine(string.Create(Invariant, $"| {margin.Term.Description} | {margin.Effect:0.000e+00} | {margin.Effect / m.Floor:0.0e+00} |"));
+            {
+                string verified = m.Unverified.Contains(margin) ? "no: under 100 x the judging threshold" : "yes";
+                w.WriteLine(string.Create(Invariant, $"| {margin.Term.Description} | {margin.Effect:0.000e+00} | {margin.Effect / m.Floor:0.0e+00} | {100 * m.RuledOut(margin):G2}% | {verified} |"));
+            }
             w.WriteLine();
         }
 
         w.WriteLine($"![{c.Title}]({c.Id}.svg)");
     }
+
+    /// <summary>"order 1.98 in dt", or "resolved in h (error &lt;= 1.2e-09)" for a ladder that holds with a bound and no order.</summary>
+    private static string LadderPhrase(OrderLadder ladder) => ladder.Resolved is { } bound
+        ? string.Create(Invariant, $"resolved in {ladder.Variable} (error <= {bound.Value:0.0e+00})")
+        : string.Create(Invariant, $"order {ladder.Order:F2} in {ladder.Variable}");
 
     /// <summary>Text for a table cell: a vertical bar (as in |v_i|) would end the cell.</summary>
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
@@ -211,9 +222,7 @@ public static class VerificationMarkdown
         if (c.Convergence is { } convergence)
         {
             var m = convergence.Value;
-            return m.Grid is { } grid
-                ? string.Create(Invariant, $"order {m.Time.Order:F2} in dt, {grid.Value.Order:F2} in h")
-                : string.Create(Invariant, $"order {m.Time.Order:F2} in dt");
+            return m.Grid is { } grid ? $"{LadderPhrase(m.Time)}, {LadderPhrase(grid.Value)}" : LadderPhrase(m.Time);
         }
 
         if (c.Rate is { } rate) return string.Create(Invariant, $"{rate.Value.Fit.Slope:F3} [{rate.Value.Fit.Lower:F3}, {rate.Value.Fit.Upper:F3}]");
@@ -233,7 +242,8 @@ public static class VerificationMarkdown
     {
         if (c.Measurement.IsNothing) return "-";
         if (c.Convergence is { } conv)
-            return conv.Value.Time.Declared is { } q ? string.Create(Invariant, $"order >= {q.Value:G3} in dt, no plateau") : "no plateau (no declared order)";
+            return conv.Value.Time.Declared.Value is { } q ? string.Create(Invariant, $"order >= {q.Value:G3} in dt, no plateau")
+                : conv.Value.Time.Declared.IsAdaptive ? "error resolved (adaptive steps)" : "no plateau (no declared order)";
         if (c.Growth is not null) return "tau(t) <= e^{e^{Ct}}, C not given";
         if (c.Rate is not { } option) return "measured <= bound at every t";
         var rate = option.Value;

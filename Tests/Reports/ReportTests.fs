@@ -100,8 +100,13 @@ let private growthCheck =
 /// A convergence check: second order in dt down to the floor, fifth in h.
 let private convergenceCheck =
     let steps = [| 0.1; 0.05; 0.025 |]
-    let time = Convergence.judge { Variable = "dt"; Xs = steps; Errors = steps |> Array.map (fun dt -> 0.08 * dt * dt); Seconds = [| 0.5; 1.0; 2.0 |] } 1e-7 (Some 2.0)
-    let grid = Convergence.judge { Variable = "h"; Xs = [| 0.25; 0.125 |]; Errors = [| 4e-3; 1.25e-4 |]; Seconds = [| 0.1; 0.2 |] } 1e-7 None
+    let margins = [ { Term = Term.ExternalForce; Effect = 2.5e-3 }; { Term = Term.Masses; Effect = 4e-4 } ]
+    let time =
+        Convergence.judge { Variable = "dt"; Xs = steps; Errors = steps |> Array.map (fun dt -> 0.08 * dt * dt); Seconds = [| 0.5; 1.0; 2.0 |] }
+            { Floor = 1e-7; Declared = DeclaredOrder.Order 2.0; Margins = margins }
+    let grid =
+        Convergence.judge { Variable = "h"; Xs = [| 0.25; 0.125 |]; Errors = [| 4e-3; 1.25e-4 |]; Seconds = [| 0.1; 0.2 |] }
+            { Floor = 1e-7; Declared = DeclaredOrder.Undeclared; Margins = margins }
     { Id = "convergence"
       Title = "Check convergence"
       Source = "METHODS.md section 8"
@@ -114,7 +119,8 @@ let private convergenceCheck =
               Floor = 1e-7
               FloorText = "refined reference"
               FloorFactor = 100.0
-              Margins = [ { Term = Term.ExternalForce; Effect = 2.5e-3 }; { Term = Term.Masses; Effect = 4e-4 } ] }
+              Margins = margins
+              Bound = Convergence.bound 1e-7 [ time; grid ] }
       Verdict = Convergence.combine time (Some grid)
       Reference = { Description = "a spectral reference"; Components = MeanField.Core.Solvers.CodeComponents.None; UsesSolver = true; Cells = None }
       Notes = []
@@ -288,15 +294,26 @@ let tests =
             use margins = new StringWriter()
             VerificationCsv.WriteMargins(margins, sampleRun)
             Expect.stringContains (margins.ToString()) "convergence,masses,0.0004,1E-07,4000" "and in margins.csv"
+            // The bound: the smaller finest-rung error (0.08 x 0.025^2 = 5e-5 in dt) plus the floor; the masses' margin
+            // (4e-4) is under 100 x the judging threshold (1e-3): not verified; the external force's is.
+            let rows = margins.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.map _.Trim()
+            let row term = rows |> Array.find (fun r -> r.StartsWith("convergence," + term + ",")) |> fun r -> r.Split(',')
+            let masses, force = row "masses", row "external-force"
+            Expect.floatClose Accuracy.high (float masses[5]) 5.01e-5 "the bound"
+            Expect.floatClose Accuracy.high (float masses[6]) (0.05 * 5.01e-5 / 4e-4) "the relative error in the masses it rules out"
+            Expect.equal (masses[7], force[7]) ("false", "true") "a margin under 100 x the threshold is not verified"
+            Expect.stringContains text "| masses m_j (their spread about 1/N) | 4.000e-04 | 4.0e+03 | 0.63% | no: under 100 x the judging threshold |" "the report names it"
         }
 
         test "The convergence plot draws the rungs at the floor hollow and apart from the judged ones" {
             let steps = [| 0.1; 0.05; 0.025 |]
             // 5e-7 stands below 100 x the floor of 1e-8: not judged.
-            let time = Convergence.judge { Variable = "dt"; Xs = steps; Errors = [| 8e-4; 2e-4; 5e-7 |]; Seconds = [| 0.5; 1.0; 2.0 |] } 1e-8 (Some 2.0)
+            let time =
+                Convergence.judge { Variable = "dt"; Xs = steps; Errors = [| 8e-4; 2e-4; 5e-7 |]; Seconds = [| 0.5; 1.0; 2.0 |] }
+                    { Floor = 1e-8; Declared = DeclaredOrder.Order 2.0; Margins = [] }
             Expect.equal time.Judged [| true; true; false |] "the last rung at the floor"
             let m =
-                { Time = time; Grid = None; Floor = 1e-8; FloorText = "refined reference"; FloorFactor = 100.0; Margins = [] }
+                { Time = time; Grid = None; Floor = 1e-8; FloorText = "refined reference"; FloorFactor = 100.0; Margins = []; Bound = 5e-7 }
             let model = VerificationPlots.Convergence(convergenceCheck, m)
             let points (title: string) =
                 model.Series |> Seq.find (fun s -> s.Title = title) :?> OxyPlot.Series.ScatterSeries |> _.Points |> Seq.map (fun p -> p.X, p.Y) |> List.ofSeq

@@ -59,6 +59,13 @@ module ClosedForms =
                 s.Positions[a * n + i] <- start.Positions[a * n + i] + mean * t + (v0 - mean) * drift
         s
 
+    /// The closed form's one term, the alignment: how far a 5% error in beta moves it (the largest |x - x'|
+    /// or |v - v'| over the cells and output times).
+    let margins (beta: float) (start: ParticleState) (times: float seq) =
+        let moved = beta * (1.0 + TermMargin.Error)
+        [ { Term = Term.Alignment
+            Effect = times |> Seq.map (fun t -> SpectralReference.Difference(linearCuckerSmale beta start t, linearCuckerSmale moved start t)) |> Seq.max } ]
+
     /// <c>closed-form-d{d}</c>: psi = 1 (sigma = 0) and eta = 0, so dv_i/dt = beta (vbar - v_i); the time
     /// ladder's order against the closed form, whose floor is round-off.
     let linear (scenario: Scenario) (scenarioName: string) (design: ClosedFormDesign) : Check =
@@ -75,10 +82,30 @@ module ClosedForms =
             let clock = Stopwatch.StartNew()
             let model = (pureAlignment scenario).WithAlignment(CuckerSmaleSpec(beta, 1.0, 0.0))
             let start = InitialData.Sample(scenario.Initial, d, cells, Seeds.derive context.Seed id [])
-            let scenarios = steps |> List.map (fun dt -> model.WithTime(horizon, dt, every)) |> List.toArray
-            let runs = Convergence.measureRungs context id [| for s in scenarios -> SolverProblem.Create(s, start, horizon, every) |] (fun _ t -> linearCuckerSmale beta start t)
-            let declared = Option.ofNullable context.Solver.Identity.TimeOrder
-            let time = Convergence.judge { Variable = "dt"; Xs = List.toArray steps; Errors = Array.map fst runs; Seconds = Array.map snd runs } RoundOff declared
+            let exactAt t = linearCuckerSmale beta start t
+            let ladder, runs, _ =
+                Convergence.measureSized context
+                    { Id = id
+                      Steps = steps
+                      Interval = every
+                      Threshold = Convergence.FloorFactor * RoundOff
+                      TimeProblem = fun dt -> SolverProblem.Create(model.WithTime(horizon, dt, every), start, horizon, every)
+                      Others = [||]
+                      Exact = fun _ t -> exactAt t }
+            let declared = DeclaredOrder.Of context.Solver.Identity
+            let times = SolverProblem.Create(model.WithTime(horizon, List.head steps, every), start, horizon, every).OutputTimes
+            let margins = margins beta start times
+            let time =
+                Convergence.judge { Variable = "dt"; Xs = List.toArray ladder; Errors = Array.map fst runs; Seconds = Array.map snd runs }
+                    { Floor = RoundOff; Declared = declared; Margins = margins }
+            let measurement =
+                { Time = time
+                  Grid = None
+                  Floor = RoundOff
+                  FloorText = "round-off of the closed form in double precision"
+                  FloorFactor = Convergence.FloorFactor
+                  Margins = margins
+                  Bound = Convergence.bound RoundOff [ time ] }
             { Id = id
               Title = title
               Source = "METHODS.md section 8 (closed form)"
@@ -87,19 +114,12 @@ module ClosedForms =
                 [ "model", scenarioName + sprintf ", with sigma = 0, beta = %g, eta = 0, no external force" beta
                   "cells", sprintf "%d from the model's initial law" cells
                   "horizon, output times", sprintf "%g, every %g" horizon every
-                  "time ladder", String.Join(", ", steps)
-                  "declared order in dt", (match declared with Some q -> sprintf "%g" q | None -> "none") ]
-              Measurement =
-                  Measurement.Convergence
-                      { Time = time
-                        Grid = None
-                        Floor = RoundOff
-                        FloorText = "round-off of the closed form in double precision"
-                        FloorFactor = Convergence.FloorFactor
-                        Margins = [] }
+                  "time ladder", String.Join(", ", ladder |> List.map (sprintf "%.6g")) + Convergence.sizedNote steps ladder
+                  "declared order in dt", Convergence.declaredText declared ]
+              Measurement = Measurement.Convergence measurement
               Verdict = Convergence.combine time None
               Reference = exact
-              Notes = [ "Time ladder: " + time.Reason + "." ]
+              Notes = [ yield "Time ladder: " + time.Reason + "."; yield! Convergence.marginNotes measurement ]
               Seconds = clock.Elapsed.TotalSeconds }
 
     /// A quantity measured at the output times against the round-off allowance.
