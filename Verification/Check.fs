@@ -34,6 +34,14 @@ type Sharding =
     /// time they ask for in one run.
     | ReferenceThenReplicas of run: string
 
+/// A problem a check gives the solver under test, as a solver's capabilities see it: the model, and whether
+/// the cells have unequal masses.
+type ProblemShape =
+    { Scenario: MeanField.Core.Scenarios.Scenario
+      Weighted: bool }
+
+    static member Of(scenario) = { Scenario = scenario; Weighted = false }
+
 /// A check as a suite runs it: an id for --check, a title, and the measurement.
 type Check =
     { Id: string
@@ -44,6 +52,9 @@ type Check =
       Reference: Reference
       /// Whole, or replica batches (then <c>Run</c> draws every replica through <c>CheckContext.Replicas</c>).
       Sharding: Sharding
+      /// The problems it gives the solver under test (none for a check that runs no solver): a solver whose
+      /// declared capabilities lack one is not run, and the check is Not applicable.
+      Problems: ProblemShape list
       Run: CheckContext -> CheckResult }
 
 [<RequireQualifiedAccess>]
@@ -55,5 +66,16 @@ module Check =
           Title = title
           Needs = []
           Sharding = Sharding.Whole
+          Problems = []
           Reference = reference
           Run = run }
+
+    /// A check measured in one piece that gives the solver under test these problems.
+    let solves (problems: ProblemShape list) (id: string) (title: string) (reference: Reference) (run: CheckContext -> CheckResult) =
+        { whole id title reference run with Problems = problems }
+
+    /// Why the solver's declared capabilities cannot run the check (the first problem it lacks), if they cannot.
+    let lacking (solver: MeanField.Core.Solvers.SolverIdentity) (check: Check) =
+        match solver.Capabilities with
+        | null -> None
+        | capabilities -> check.Problems |> List.tryPick (fun p -> Option.ofObj (capabilities.Lacks(p.Scenario, p.Weighted)))

@@ -37,6 +37,9 @@ type CheckId =
     | APriori
     /// Convergence to the exact solution of (P) on the manufactured problem of dimension d.
     | Convergence of d: int
+    /// Convergence to the exact solution of (P) on the manufactured problem of dimension d with the chemotaxis
+    /// off (alignment, F_ext and masses): what a flocking code without a field is judged on.
+    | AlignmentConvergence of d: int
     /// Convergence to the exact solution of (P) on a user's model, in its dimension.
     | ConvergenceModel of d: int
     | ClosedForm of d: int
@@ -56,6 +59,7 @@ type CheckId =
         | APriori -> "a-priori-bounds"
         | Convergence d -> sprintf "convergence-d%d" d
         | ConvergenceModel d -> sprintf "convergence-model-d%d" d
+        | AlignmentConvergence d -> sprintf "convergence-alignment-d%d" d
         | ClosedForm d -> sprintf "closed-form-d%d" d
         | Momentum d -> sprintf "momentum-d%d" d
         | FieldIndependence d -> sprintf "field-independence-d%d" d

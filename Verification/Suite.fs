@@ -151,6 +151,13 @@ module Suite =
             { Cells = 8; Horizon = 0.4; OutputInterval = 0.4; Box = 6.0; TimeSteps = [ 0.1; 0.05; 0.025 ]; TimeGrid = 64; Grids = [ 12; 16; 24; 32 ]; GridStep = 0.00625
               References = [ { Modes = 32; Step = 0.00625 } ] }
 
+    /// The alignment-only problems' sizes (no field: the grid is not used, so there is no grid ladder): 16 weighted
+    /// cells to t = 1 in every d, the full time ladder, and a reference whose floor is its Runge-Kutta step's (the
+    /// modes are idle with eta = 0).
+    let alignmentDesign (d: int) : ConvergenceDesign =
+        { Cells = 16; Horizon = 1.0; OutputInterval = 0.5; Box = 6.0; TimeSteps = steps; TimeGrid = (if d = 3 then 8 else 16); Grids = []; GridStep = 0.0
+          References = [ { Modes = 2; Step = 0.003125 } ] }
+
     /// The model's own convergence check, in its dimension, when a user gave it: d = 1 in a box of 8 (a Gaussian
     /// reaching 3), d = 2 in a box of 6, d = 3 in a box of 4 with 16 cells to t = 0.5 (the reference's cost grows as
     /// its modes cubed). A source of little smoothness (the polynomial bump, C^2) leaves the reference's floor near
@@ -176,13 +183,32 @@ module Suite =
                   References = [ { Modes = 24; Step = 0.0125 }; { Modes = 32; Step = 0.0125 } ] }
         if model.Given && not (model.Scenario.Initial :? MeanField.Core.Scenarios.MonokineticSpec) then [ Convergence.check subject design, derived ] else []
 
+    /// The model of the closed form in dimension d: the model itself in its own; in another, its kernels with the law
+    /// of d (no external force and no initial field, which have a dimension of their own and which the closed form
+    /// drops anyway).
+    let private closedFormModel (model: Model) (d: int) =
+        if d = model.Scenario.Dimension then model.Scenario, model.ScenarioName
+        else
+            let law, name = model.Law d
+            let c = model.Scenario.Chemotaxis
+            let bare =
+                model.Scenario
+                    .WithExternalForce(MeanField.Core.Scenarios.NoForceSpec())
+                    .WithChemotaxis(MeanField.Core.Scenarios.ChemotaxisSpec(c.Eta, c.Diffusion, c.Decay, c.Source, MeanField.Core.Scenarios.ZeroFieldSpec()))
+            bare.InDimension(d, law), sprintf "%s in d = %d (%s)" model.ScenarioName d name
+
     /// The code checks: convergence on the manufactured problem of each dimension (every term of (P) on), on the
-    /// model when a user gave it, and the closed forms.
+    /// model when a user gave it, on the manufactured problems without chemotaxis (what an alignment-only code
+    /// solves), and the closed forms (linear Cucker-Smale in d = 1, 2, 3; momentum and the field's independence
+    /// in the model's dimension).
     let private codeChecks (model: Model) =
         [ for d in 1..3 -> Convergence.check (ConvergenceProblem.Manufactured d) (manufacturedDesign d), derived ]
         @ modelConvergence model
-        @ [ ClosedForms.linear model.Scenario model.ScenarioName { Cells = 64; Horizon = 1.0; Every = 0.5; Steps = steps }, derived
-            ClosedForms.momentum model.Scenario model.ScenarioName 200, derived
+        @ [ for d in 1..3 -> Convergence.check (ConvergenceProblem.AlignmentOnly d) (alignmentDesign d), derived ]
+        @ [ for d in 1..3 ->
+                let scenario, name = closedFormModel model d
+                ClosedForms.linear scenario name { Cells = 64; Horizon = 1.0; Every = 0.5; Steps = steps }, derived ]
+        @ [ ClosedForms.momentum model.Scenario model.ScenarioName 200, derived
             ClosedForms.fieldIndependence model.Scenario model.ScenarioName 200, derived ]
 
     /// The suite table: a row per check (or family of checks), in the order every suite runs them, each row
@@ -326,6 +352,7 @@ module Suite =
     let rec private failure (e: exn) =
         match e with
         | :? SolverFailureException
+        | :? ProblemNotSupportedException
         | :? GradientNotProvidedException
         | :? MeanField.Core.Dynamics.SimulationFailureException -> Some e
         | :? AggregateException as a -> a.InnerExceptions |> Seq.tryPick failure
@@ -339,6 +366,8 @@ module Suite =
         let verdict, notes =
             match e with
             | :? GradientNotProvidedException as g -> Verdict.NotApplicable g.Message, [ g.Message ]
+            | :? ProblemNotSupportedException as p ->
+                Verdict.NotApplicable p.Message, [ sprintf "Not run: %s (the solver's declared capabilities)." p.Message ]
             | :? SolverFailureException as f ->
                 let kind = SolverFailureException.NameOf f.Failure
                 Verdict.Error(sprintf "%s: %s" kind f.Message),
@@ -365,17 +394,24 @@ module Suite =
     let runEntryFrom (source: ReplicaSource) (folder: string option) (settings: RunSettings) (earlier: CheckResult list) (check: Check, l: Ladder) =
         let started = Stopwatch.StartNew()
         let context =
-            { Solver = settings.Solver; Seed = settings.Seed; Ladder = l; Progress = settings.Progress; Earlier = earlier
+            { Solver = SolverCapabilities.Guard settings.Solver; Seed = settings.Seed; Ladder = l; Progress = settings.Progress; Earlier = earlier
               Replicas = source; ReferenceFolder = folder }
         let result =
-            try
-                check.Run context
-            with e ->
-                match failure e with
-                | Some f -> unjudged check f started.Elapsed.TotalSeconds
-                | None -> reraise ()
+            match Check.lacking settings.Solver.Identity check with
+            | Some reason -> unjudged check (ProblemNotSupportedException reason) 0.0
+            | None ->
+                try
+                    check.Run context
+                with e ->
+                    match failure e with
+                    | Some f -> unjudged check f started.Elapsed.TotalSeconds
+                    | None -> reraise ()
         settings.Finished result
         result
+
+    /// Each check of the suite with why the solver's declared capabilities leave it out (None: it runs).
+    let applicability (suite: Suite) (solver: SolverIdentity) =
+        suite.Entries |> List.map (fun (check, _) -> check.Id, Check.lacking solver check)
 
     /// Runs one check of a suite in this process (every replica measured here).
     let runEntry settings earlier entry = runEntryFrom ReplicaSource.all None settings earlier entry

@@ -240,15 +240,9 @@ public sealed class SpectralReference
     }
 
     /// <summary>The right-hand side without the modes' linear part, into the stage's buffers: (v, alignment + eta grad phi + F, source coefficients).</summary>
-    /// <remarks>
-    /// The modes are visited row by row, a row being the 2K + 1 modes along the last axis with the others
-    /// fixed, and every cell visits a row while it is in cache: a cell's mode is its row's prefix product
-    /// times its power along the last axis. The source coefficients of a row belong to that row alone; the
-    /// gradient's shares are summed per block of rows, and the blocks added in order.
-    /// </remarks>
     private void Evaluate(Stage stage)
     {
-        int n = _n, d = _d, per = _perAxis, last = d - 1;
+        int n = _n, d = _d;
         var (x, v, a) = (stage.X, stage.V, stage.A);
         var dv = stage.Dv;
         var source = stage.Da;
@@ -256,6 +250,56 @@ public sealed class SpectralReference
         var powers = _powers!;
         Array.Clear(dv);
         Array.Clear(source);
+        // With eta = 0 the field does not act on the cells: its modes are left to their linear decay.
+        if (_eta != 0) FieldAtCells(x, a, source, gradient, powers);
+        else Array.Clear(gradient);
+
+        for (int k = 0; k < _modeCount; k++) source[k] *= _sourceWeight[k];
+
+        Span<double> y = stackalloc double[d];
+        Span<double> w = stackalloc double[d];
+        Span<double> g = stackalloc double[d];
+        Span<double> xi = stackalloc double[d];
+        Span<double> f = stackalloc double[d];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                if (j == i) continue;
+                for (int c = 0; c < d; c++)
+                {
+                    y[c] = x[c * n + j] - x[c * n + i];
+                    w[c] = v[c * n + j] - v[c * n + i];
+                }
+
+                _alignment.Evaluate(y, w, g);
+                for (int c = 0; c < d; c++) dv[c * n + i] += _masses[j] * g[c];
+            }
+
+            for (int c = 0; c < d; c++)
+            {
+                xi[c] = x[c * n + i];
+                dv[c * n + i] += _eta * gradient[c * n + i];
+            }
+
+            f.Clear();
+            _force.Add(xi, f);
+            for (int c = 0; c < d; c++) dv[c * n + i] += f[c];
+        }
+
+        v.CopyTo(stage.Dx, 0);
+    }
+
+    /// <summary>The source coefficients of the cells at <paramref name="x"/> into <paramref name="source"/> (before chi^), and grad phi at the cells from the modes <paramref name="a"/> into <paramref name="gradient"/>.</summary>
+    /// <remarks>
+    /// The modes are visited row by row, a row being the 2K + 1 modes along the last axis with the others
+    /// fixed, and every cell visits a row while it is in cache: a cell's mode is its row's prefix product
+    /// times its power along the last axis. The source coefficients of a row belong to that row alone; the
+    /// gradient's shares are summed per block of rows, and the blocks added in order.
+    /// </remarks>
+    private void FieldAtCells(double[] x, Complex[] a, Complex[] source, double[] gradient, Complex[] powers)
+    {
+        int n = _n, d = _d, per = _perAxis, last = d - 1;
         for (int c = 0; c < d; c++)
         {
             for (int i = 0; i < n; i++)
@@ -313,39 +357,5 @@ public sealed class SpectralReference
             for (int q = 0; q < gradient.Length; q++) gradient[q] += share[q];
         }
 
-        for (int k = 0; k < _modeCount; k++) source[k] *= _sourceWeight[k];
-
-        Span<double> y = stackalloc double[d];
-        Span<double> w = stackalloc double[d];
-        Span<double> g = stackalloc double[d];
-        Span<double> xi = stackalloc double[d];
-        Span<double> f = stackalloc double[d];
-        for (int i = 0; i < n; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                if (j == i) continue;
-                for (int c = 0; c < d; c++)
-                {
-                    y[c] = x[c * n + j] - x[c * n + i];
-                    w[c] = v[c * n + j] - v[c * n + i];
-                }
-
-                _alignment.Evaluate(y, w, g);
-                for (int c = 0; c < d; c++) dv[c * n + i] += _masses[j] * g[c];
-            }
-
-            for (int c = 0; c < d; c++)
-            {
-                xi[c] = x[c * n + i];
-                dv[c * n + i] += _eta * gradient[c * n + i];
-            }
-
-            f.Clear();
-            _force.Add(xi, f);
-            for (int c = 0; c < d; c++) dv[c * n + i] += f[c];
-        }
-
-        v.CopyTo(stage.Dx, 0);
     }
 }

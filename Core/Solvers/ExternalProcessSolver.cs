@@ -34,7 +34,7 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
     private readonly IDisposable _interrupt;
     private int _runs;
 
-    private ExternalProcessSolver(string commandLine, string[] words, TimeSpan timeout, int jobs, string workRoot, string? version, double? order, bool adaptive)
+    private ExternalProcessSolver(string commandLine, string[] words, TimeSpan timeout, int jobs, string workRoot, string? version, double? order, bool adaptive, SolverCapabilities? capabilities)
     {
         _words = words;
         Timeout = timeout;
@@ -47,7 +47,7 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
         {
             if (Directory.Exists(workRoot)) Directory.Delete(workRoot, recursive: true);
         });
-        Identity = new SolverIdentity(SolverKind.Command, commandLine, version, ProtocolVersion, CodeComponents.None, order, adaptive);
+        Identity = new SolverIdentity(SolverKind.Command, commandLine, version, ProtocolVersion, CodeComponents.None, order, adaptive, capabilities);
     }
 
     public SolverIdentity Identity { get; }
@@ -63,11 +63,12 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
 
     /// <summary>
     /// The solver for <paramref name="commandLine"/>; asks <c>command --version</c> (10 s at most) for the
-    /// identity's version. <paramref name="workRoot"/> defaults to a new folder under the system's temporary folder;
+    /// identity's version, and <c>command --capabilities</c> (protocol 1.1) for what it solves (none declared
+    /// when it exits non-zero or prints nothing). <paramref name="workRoot"/> defaults to a new folder under the system's temporary folder;
     /// <paramref name="order"/> is the order in dt the solver declares (<c>--solver-order</c>); <paramref name="adaptive"/>, that it controls its own steps.
     /// </summary>
     /// <exception cref="ArgumentException">The command line is empty or unbalanced, or an option is out of range.</exception>
-    /// <exception cref="SolverFailureException">The program cannot be started (<see cref="SolverFailure.NotLoadable"/>).</exception>
+    /// <exception cref="SolverFailureException">The program cannot be started, or its capabilities are malformed (<see cref="SolverFailure.NotLoadable"/>).</exception>
     public static ExternalProcessSolver Create(string commandLine, TimeSpan timeout, int jobs, string? workRoot = null, double? order = null, bool adaptive = false)
     {
         var words = CommandLine.Split(commandLine).ToArray();
@@ -75,14 +76,25 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
         if (jobs < 1) throw new ArgumentOutOfRangeException(nameof(jobs), jobs, "at least one job");
         if (order is { } q && !(q > 0 && double.IsFinite(q))) throw new ArgumentOutOfRangeException(nameof(order), order, "a declared order must be a positive number");
         string root = workRoot ?? Path.Combine(Path.GetTempPath(), "meanfield-solver-" + Guid.NewGuid().ToString("N")[..8]);
-        string? version = AskVersion(words);
-        return new ExternalProcessSolver(commandLine, words, timeout, jobs, root, version, order, adaptive);
+        string? version = Ask(words, "--version")?.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
+        string? declared = Ask(words, "--capabilities");
+        SolverCapabilities? capabilities;
+        try
+        {
+            capabilities = string.IsNullOrWhiteSpace(declared) ? null : SolverCapabilities.Parse(declared, $"the capabilities '{commandLine} --capabilities' printed");
+        }
+        catch (FormatException e)
+        {
+            throw new SolverFailureException(SolverFailure.NotLoadable, e.Message, inner: e);
+        }
+
+        return new ExternalProcessSolver(commandLine, words, timeout, jobs, root, version, order, adaptive, capabilities);
     }
 
-    /// <summary>The first line <c>command --version</c> prints, when it exits 0 within 10 s; null otherwise.</summary>
-    private static string? AskVersion(string[] words)
+    /// <summary>What <c>command FLAG</c> prints, when it exits 0 within 10 s; null otherwise.</summary>
+    private static string? Ask(string[] words, string flag)
     {
-        using var process = Start(words, "--version", Environment.CurrentDirectory);
+        using var process = Start(words, flag, Environment.CurrentDirectory);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(10_000))
@@ -94,7 +106,7 @@ public sealed class ExternalProcessSolver : IParticleSolver, IDisposable
         process.WaitForExit();
         if (process.ExitCode != 0) return null;
         _ = stderr.Result;
-        return stdout.Result.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
+        return stdout.Result;
     }
 
     private static Process Start(string[] words, string lastArgument, string workingDirectory)

@@ -71,3 +71,9 @@ public sealed class SolverFailureException : Exception
 
 /// <summary>The solver gives no grad phi, which a check needs: that check is Not applicable, not an error.</summary>
 public sealed class GradientNotProvidedException(string reason) : Exception(reason);
+
+/// <summary>
+/// A problem the solver under test declares it does not solve (its <see cref="SolverCapabilities"/>): the check
+/// that asked for it is Not applicable, with the reason, never an Error.
+/// </summary>
+public sealed class ProblemNotSupportedException(string reason) : Exception(reason);

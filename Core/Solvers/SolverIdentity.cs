@@ -43,7 +43,8 @@ public enum CodeComponents
 /// <param name="Components">The project's code it runs (none for a solver from outside).</param>
 /// <param name="TimeOrder">The order in the time step the solver declares (the own solver: 2), which the convergence checks hold it to; null when it declares none (those checks are then informational).</param>
 /// <param name="AdaptiveSteps">Whether the solver controls its own steps (it may ignore <c>time.step</c>): the convergence checks then judge its answer against the exact solution, with no order.</param>
-public sealed record SolverIdentity(SolverKind Kind, string Name, string? Version, int? ProtocolVersion, CodeComponents Components, double? TimeOrder = null, bool AdaptiveSteps = false)
+/// <param name="Capabilities">What it declares it solves (protocol 1.1's <c>--capabilities</c>, or an assembly's identity); null when it declares nothing, and is then given every problem.</param>
+public sealed record SolverIdentity(SolverKind Kind, string Name, string? Version, int? ProtocolVersion, CodeComponents Components, double? TimeOrder = null, bool AdaptiveSteps = false, SolverCapabilities? Capabilities = null)
 {
     /// <summary>One line for a report: "command `python3 s.py` (version 1.2, protocol 1)".</summary>
     public string Describe()
@@ -60,6 +61,7 @@ public sealed record SolverIdentity(SolverKind Kind, string Name, string? Versio
         if (ProtocolVersion is { } p) extra.Add($"protocol {p}");
         if (TimeOrder is { } q) extra.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"declared order {q:G3} in dt"));
         if (AdaptiveSteps) extra.Add("its own step control");
+        if (Capabilities is not null) extra.Add("declared capabilities");
         return extra.Count == 0 ? what : $"{what} ({string.Join(", ", extra)})";
     }
 }

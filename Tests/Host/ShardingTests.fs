@@ -34,9 +34,9 @@ let private syntheticSuite =
     let result id notes =
         { Id = id; Title = id; Source = "test"; Statement = "test"; Parameters = []; Measurement = Measurement.Nothing
           Verdict = Verdict.Holds; Reference = FournierGuillin.lawReference; Notes = notes; Seconds = 0.5 }
-    let measured = { Id = "measured"; Title = "measured"; Needs = []; Sharding = Sharding.Whole; Reference = FournierGuillin.lawReference; Run = fun c -> result "measured" [ string c.Seed ] }
+    let measured = { Id = "measured"; Title = "measured"; Needs = []; Sharding = Sharding.Whole; Problems = []; Reference = FournierGuillin.lawReference; Run = fun c -> result "measured" [ string c.Seed ] }
     let derived =
-        { Id = "derived"; Title = "derived"; Needs = [ "measured" ]; Sharding = Sharding.Whole; Reference = FournierGuillin.lawReference
+        { Id = "derived"; Title = "derived"; Needs = [ "measured" ]; Sharding = Sharding.Whole; Problems = []; Reference = FournierGuillin.lawReference
           Run = fun c -> result "derived" [ for e in c.Earlier -> e.Id + ":" + String.concat "," e.Notes ] }
     let ladder = Ladder.fixedDesign [] 0 0.0
     { Name = "synthetic"; Entries = [ measured, ladder; derived, ladder ] }
@@ -78,7 +78,7 @@ let private sequentialCheck (id: string) (slope: float) (spread: float) =
             Measurement.Rate
                 { XLabel = "N"; ErrorLabel = "e"; Rungs = rungs; FitKind = FitKind.Plain; Fit = fit; Claim = Claim.AtMost; Theory = -0.5
                   Tolerance = tolerance; ReferenceFloor = None; Sequential = sequential } }
-    { Id = id; Title = id; Needs = []; Sharding = Sharding.Replicas; Reference = FournierGuillin.lawReference; Run = run }
+    { Id = id; Title = id; Needs = []; Sharding = Sharding.Replicas; Problems = []; Reference = FournierGuillin.lawReference; Run = run }
 
 /// A result without its wall-clock seconds (of the check, its rungs and its looks).
 let private withoutClock (r: CheckResult) =

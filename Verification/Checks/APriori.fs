@@ -68,7 +68,7 @@ module APriori =
     let check (scenario: Scenario) (scenarioName: string) : Check =
         let id = CheckId.APriori.Text
         let title = "A-priori bounds along trajectories"
-        Check.whole id title reference
+        Check.solves [ ProblemShape.Of scenario ] id title reference
         <| fun context ->
             let clock = Stopwatch.StartNew()
             let model = HybridModel.FromScenario scenario

@@ -36,23 +36,40 @@ type ConvergenceProblem =
     /// The embedded manufactured problem of this dimension (<c>manufactured-d{d}</c>): every term of (P) on,
     /// the cells weighted.
     | Manufactured of dimension: int
+    /// The manufactured problem of this dimension with the chemotaxis off (eta = 0): alignment, F_ext and the
+    /// masses, what a flocking code without a field solves.
+    | AlignmentOnly of dimension: int
     /// The model under verification (a user's scenario), with a name for it; its cells of equal mass.
     | Model of scenario: Scenario * name: string
 
     member this.Scenario =
         match this with
         | Manufactured d -> ScenarioReader.Embedded(sprintf "manufactured-d%d" d)
+        | AlignmentOnly d ->
+            let s = ScenarioReader.Embedded(sprintf "manufactured-d%d" d)
+            let c = s.Chemotaxis
+            s.WithChemotaxis(ChemotaxisSpec(0.0, c.Diffusion, c.Decay, c.Source, c.InitialField))
         | Model(s, _) -> s
 
     member this.Name =
         match this with
         | Manufactured d -> sprintf "the embedded scenario manufactured-d%d (every term of (P) on, weighted cells)" d
+        | AlignmentOnly d -> sprintf "the embedded scenario manufactured-d%d with eta = 0 (alignment, F_ext and weighted cells; no chemotaxis)" d
         | Model(_, name) -> name
 
-    /// The check's id (built here only): <c>convergence-d{d}</c> on the manufactured problem, <c>convergence-model-d{d}</c> on the model.
+    /// Whether its cells have unequal masses.
+    member this.Weighted =
+        match this with
+        | Manufactured _
+        | AlignmentOnly _ -> true
+        | Model _ -> false
+
+    /// The check's id (built here only): <c>convergence-d{d}</c> on the manufactured problem, <c>convergence-alignment-d{d}</c>
+    /// without its chemotaxis, <c>convergence-model-d{d}</c> on the model.
     member this.Id =
         match this with
         | Manufactured d -> CheckId.Convergence(d).Text
+        | AlignmentOnly d -> CheckId.AlignmentConvergence(d).Text
         | Model(s, _) -> CheckId.ConvergenceModel(s.Dimension).Text
 
 /// One refinement ladder's measurements, before judging.
@@ -305,7 +322,8 @@ module Convergence =
         let drawn = InitialData.Sample(scenario.Initial, scenario.Dimension, count, seed)
         match problem with
         | ConvergenceProblem.Model _ -> drawn
-        | ConvergenceProblem.Manufactured _ ->
+        | ConvergenceProblem.Manufactured _
+        | ConvergenceProblem.AlignmentOnly _ ->
             let random = Random(seed)
             let raw = Array.init count (fun _ -> 0.5 + random.NextDouble())
             let total = Array.sum raw
@@ -377,8 +395,9 @@ module Convergence =
         let title =
             match problem with
             | ConvergenceProblem.Manufactured _ -> sprintf "Convergence to the exact solution of (P), every term on, d = %d" d
+            | ConvergenceProblem.AlignmentOnly _ -> sprintf "Convergence to the exact solution of (P), alignment only (eta = 0), d = %d" d
             | ConvergenceProblem.Model _ -> sprintf "Convergence to the exact solution of (P) on the model, d = %d" d
-        Check.whole id title reference
+        Check.solves [ { Scenario = scenario; Weighted = problem.Weighted } ] id title reference
         <| fun context ->
             let clock = Stopwatch.StartNew()
             let base' = scenario.WithDomain(design.Box, design.TimeGrid)
@@ -415,17 +434,20 @@ module Convergence =
                     let q = if Double.IsFinite time.Order && time.Order > 0.0 then time.Order else defaultArg declared.Value 1.0
                     (Array.last time.Errors) * (design.GridStep / finest) ** q
             let gridFloor = max floor (timeShare * 10.0 / FloorFactor)
+            // A problem without chemotaxis has no grid ladder: the grid is not used.
             let grid =
-                judge { Variable = "h"; Xs = spacing; Errors = Array.map fst gridRuns; Seconds = Array.map snd gridRuns }
-                    { Floor = gridFloor; Declared = DeclaredOrder.Undeclared; Margins = margins }
+                if design.Grids.IsEmpty then None
+                else
+                    Some(judge { Variable = "h"; Xs = spacing; Errors = Array.map fst gridRuns; Seconds = Array.map snd gridRuns }
+                             { Floor = gridFloor; Declared = DeclaredOrder.Undeclared; Margins = margins })
             let measurement =
                 { Time = time
-                  Grid = Some grid
+                  Grid = grid
                   Floor = floor
                   FloorText = sprintf "the reference against itself with 3/2 of its modes and half its step (%d modes, step %g)" (resolution.Modes * 3 / 2) (resolution.Step / 2.0)
                   FloorFactor = FloorFactor
                   Margins = margins
-                  Bound = bound floor [ time; grid ] }
+                  Bound = bound floor (time :: Option.toList grid) }
             { Id = id
               Title = title
               Source = "METHODS.md section 8 (code verification)"
@@ -440,17 +462,21 @@ module Convergence =
                   "horizon, output times", sprintf "%g, every %g" design.Horizon design.OutputInterval
                   "box", sprintf "%g (periodic)" design.Box
                   "time ladder", sprintf "dt = %s on %d nodes per axis%s" (String.Join(", ", steps |> List.map (sprintf "%.6g"))) design.TimeGrid (sizedNote design.TimeSteps steps)
-                  "grid ladder", sprintf "%s nodes per axis at dt = %g" (String.Join(", ", design.Grids)) design.GridStep
+                  "grid ladder",
+                  (if design.Grids.IsEmpty then "none (no chemotaxis: the grid is not used)"
+                   else sprintf "%s nodes per axis at dt = %g" (String.Join(", ", design.Grids)) design.GridStep)
                   "error", "max over cells and output times of max(|x - x_ref|, |v - v_ref|)"
                   "reference resolution", sprintf "modes -%d .. %d per axis, RK4 step %g%s" resolution.Modes resolution.Modes resolution.Step (escalationNote design resolution)
                   "declared order in dt", declaredText declared ]
               Measurement = Measurement.Convergence measurement
-              Verdict = combine time (Some grid)
+              Verdict = combine time grid
               Reference = reference
               Notes =
                 [ yield "Time ladder: " + time.Reason + "."
-                  yield "Grid ladder: " + grid.Reason + "."
-                  if gridFloor > floor then
+                  match grid with
+                  | Some grid -> yield "Grid ladder: " + grid.Reason + "."
+                  | None -> ()
+                  if grid.IsSome && gridFloor > floor then
                       yield sprintf "The grid ladder's rungs are judged above %.1e, ten times the solver's time error at dt = %g (%.1e, extrapolated from the finest time rung), where it exceeds %g times the reference's floor." (FloorFactor * gridFloor) design.GridStep timeShare FloorFactor
                   yield! marginNotes measurement ]
               Seconds = clock.Elapsed.TotalSeconds }

@@ -128,4 +128,4 @@ module Dobrushin =
                        sprintf "Largest measured amplification W2(t)^2 / W2(0)^2 = %.4g; the bound 2 e^{Gamma(t)} has log Gamma(t) = %.4g, so it is about e^(e^%.4g), beyond the range of doubles: met, and uninformative at this t." amplification logGammaT logGammaT)
                   "W2(0) and W2(t) are both exact transport costs between the coupled clouds; the particle clouds stand for rho1 and rho2, whose own sampling error is shared by the two clouds and cancels to first order in the difference." ]
               Seconds = clock.Elapsed.TotalSeconds }
-        { Check.whole id title reference run with Sharding = Sharding.Replicas }
+        { Check.solves [ ProblemShape.Of scenario ] id title reference run with Sharding = Sharding.Replicas }

@@ -195,6 +195,7 @@ module FournierGuillin =
           Title = header.Title
           Needs = []
           Sharding = Sharding.Replicas
+          Problems = []
           Reference = lawReference
           Run =
             run
@@ -246,6 +247,7 @@ module FournierGuillin =
           Title = title
           Needs = []
           Sharding = Sharding.Replicas
+          Problems = []
           Reference = lawReference
           Run =
             fun context ->

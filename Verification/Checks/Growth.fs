@@ -28,6 +28,7 @@ module Growth =
           Title = title
           Needs = List.map snd sources
           Sharding = Sharding.Whole
+          Problems = []
           Reference = reference
           Run =
             fun context ->

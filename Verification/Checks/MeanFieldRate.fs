@@ -200,6 +200,7 @@ module MeanFieldRate =
           Title = spec.Header.Title
           Needs = []
           Sharding = sharding
+          Problems = [ ProblemShape.Of spec.Scenario ]
           Reference = spec.Against.Info
           Run = againstReference spec }
 

@@ -37,6 +37,10 @@ internal sealed class KindFamily<TSpec>
     /// <summary>The kinds' YAML names, in the family's order.</summary>
     public IReadOnlyList<string> Names => [.. _kinds.Select(k => k.Name)];
 
+    /// <summary>The YAML name of a spec's kind.</summary>
+    public string NameOf(TSpec spec) =>
+        (Array.Find(_kinds, k => k.SpecType == spec.GetType()) ?? throw new NotSupportedException($"{spec.GetType().Name} has no YAML form")).Name;
+
     /// <summary>The spec of the section's <c>kind</c>; an unknown kind names the key and the known ones.</summary>
     public TSpec Read(YamlSection section, KindContext context)
     {
