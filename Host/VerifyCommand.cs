@@ -179,6 +179,7 @@ internal static class VerifyCommand
         var (suite, solver, seed, scenarioText, source, _, _) = prepared;
         using var disposable = solver as IDisposable;
         var (_, _, _, outDir, _, _, _, quiet, _, _, powerRun, _, _, _) = request;
+        if (solver.Identity.Capabilities is not null) PrintApplicability(suite, solver.Identity, error);
         // Without the live display (logs, CI), one line per check as it finishes: a long run shows where it is.
         Action<CheckResult> finished = c =>
         {
@@ -189,6 +190,15 @@ internal static class VerifyCommand
         if (powerRun) return RunPower(suite, VerificationFacade.Settings(solver, seed, scenarioText, _ => { }, finished), Info(source), outDir, output);
         var run = quiet ? Execute(_ => { }) : WithProgress(error, suite, Execute);
         return Report(run, prepared, request, output);
+    }
+
+    /// <summary>Which checks the solver's declared capabilities select, and why the others are left out.</summary>
+    private static void PrintApplicability(Suite suite, SolverIdentity solver, TextWriter error)
+    {
+        var rows = VerificationFacade.Applicability(suite, solver);
+        var left = rows.Where(r => r.Value is not null).ToList();
+        error.WriteLine($"verify: the solver declares its capabilities: {rows.Count - left.Count} of {rows.Count} checks apply");
+        foreach (var (id, reason) in left) error.WriteLine($"verify: {id}: not applicable: {reason}");
     }
 
     /// <summary>The machine, the tool and the scenario's source, as every output records them.</summary>

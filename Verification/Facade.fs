@@ -41,6 +41,13 @@ type VerificationFacade =
           Progress = progress.Invoke
           Finished = finished.Invoke }
 
+    /// Each check of the suite with why the solver's declared capabilities leave it out, or null where it runs.
+    static member Applicability(suite: Suite, solver: SolverIdentity) : IReadOnlyList<KeyValuePair<string, string | null>> =
+        Suite.applicability suite solver
+        |> List.map (fun (id, reason) -> KeyValuePair(id, Option.toObj reason))
+        |> List.toArray
+        :> _
+
     /// How a suite is run with nothing reported.
     static member Settings(solver: IParticleSolver, seed: int, scenarioText: string) =
         VerificationFacade.Settings(solver, seed, scenarioText, Action<ProgressStep>(ignore), Action<CheckResult>(ignore))

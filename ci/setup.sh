@@ -4,14 +4,15 @@
 # (examples/python-solver), from Debian's python3-numpy (it serves /usr/bin/python3; the first
 # python3 on PATH may be a pyenv shim without it, and the example then re-runs itself there).
 set -euo pipefail
-if ! /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1; then
+# SciPy for the spectral, adaptive example (examples/spectral-solver: DOP853 from python3-scipy).
+if ! /usr/bin/python3 -c 'import numpy, scipy.integrate' >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "ci/setup.sh: installing python3-numpy"
+    echo "ci/setup.sh: installing python3-numpy and python3-scipy"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
-    apt-get install -y -qq python3-numpy >/dev/null
+    apt-get install -y -qq python3-numpy python3-scipy >/dev/null
   else
-    echo "ci/setup.sh: NumPy is missing for /usr/bin/python3 and this is not root: install python3-numpy for the example solver's test" >&2
+    echo "ci/setup.sh: NumPy or SciPy is missing for /usr/bin/python3 and this is not root: install python3-numpy and python3-scipy for the example solvers' tests" >&2
   fi
 fi
 if ! /usr/bin/python3 -c 'import vtk' >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -9,8 +9,7 @@ open MeanField.Verification
 open MeanField.Verification.Checks
 open MeanField.Tests
 
-/// examples/python-solver/solver.py in the source tree (the tests run from Tests/bin/Release/net10.0).
-let private script = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "examples", "python-solver", "solver.py"))
+let private script = Examples.pythonSolver
 
 /// A suite small enough for the test run: every kind of check that runs a solver, on short ladders.
 let private reduced =
@@ -25,8 +24,7 @@ let private reduced =
           ChemicalGradient.check scenario "default" 1.0 8000, ladder [ 128.0; 256.0; 512.0; 1024.0 ] 2
           APriori.check short "default", ladder [ 100.0 ] 1 ] }
 
-/// examples/cpp-solver in the source tree.
-let private cppSource = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "examples", "cpp-solver"))
+let private cppSource = Examples.cppSource
 
 /// Runs a program to its end; its exit code and its standard output and error together.
 let private exec (program: string) (args: string list) =
@@ -42,11 +40,12 @@ let private exec (program: string) (args: string list) =
     p.WaitForExit()
     p.ExitCode, output.Result + errors.Result
 
-/// The quick suite's code checks: every term of (P) in d = 1, 2 and 3, and the closed forms.
+/// The quick suite's code checks: every term of (P) in d = 1, 2 and 3, alignment alone in each, and the closed forms.
 let private codeChecks =
     let ids =
         [ for d in 1..3 -> CheckId.Convergence d
-          yield CheckId.ClosedForm 2
+          for d in 1..3 -> CheckId.AlignmentConvergence d
+          for d in 1..3 -> CheckId.ClosedForm d
           yield CheckId.Momentum 2
           yield CheckId.FieldIndependence 2 ]
         |> List.map (fun id -> id.Text)
@@ -89,6 +88,38 @@ let tests =
                 let time = c.Convergence.Value.Time
                 Expect.isGreaterThanOrEqual (time.Judged |> Array.filter id |> Array.length) 3 $"{c.Id}: three time steps judged"
                 Expect.isGreaterThan time.Order 1.7 $"{c.Id}: second order in dt"
+        }
+    ]
+
+[<Tests>]
+let designTests =
+    testList "MeanField.Examples.designs" [
+        test "A solver spectral in space and adaptive in time (SciPy's DOP853) Holds on every code check of the quick suite, each time ladder resolved" {
+            use spectral = ExternalProcessSolver.Create($"python3 \"{Examples.spectralSolver}\"", TimeSpan.FromMinutes 5.0, Environment.ProcessorCount, adaptive = true)
+            Expect.stringContains (nonNull spectral.Identity.Version) "scipy" $"it runs with SciPy (install python3-scipy): {spectral.Identity.Version}"
+            let run = Suite.run codeChecks { Solver = spectral; Seed = 20261123; ScenarioText = "code checks"; Progress = ignore; Finished = ignore }
+            Expect.equal (run.Checks |> List.map _.Id) (codeChecks.Entries |> List.map (fun (c, _) -> c.Id)) "every code check ran"
+            for c in run.Checks do
+                Expect.equal c.Verdict Verdict.Holds $"{c.Id}: {String.Join(' ', c.Notes)}"
+                match c.Convergence with
+                | Some m ->
+                    Expect.isSome m.Time.Resolved $"{c.Id}: its time ladder (one rung: its own step control) is resolved"
+                    Expect.equal m.Time.Xs.Length 1 $"{c.Id}: an adaptive solver's answer on the first rung alone"
+                    Expect.isEmpty m.Unverified $"{c.Id}: every term verified"
+                | None -> ()
+        }
+
+        test "An alignment-only code (the Python example declaring no chemotaxis) gets no Error in the quick suite: its applicable checks Hold, the others are Not applicable" {
+            use flocking = ExternalProcessSolver.Create($"python3 \"{Examples.pythonSolver}\" --alignment-only", TimeSpan.FromMinutes 5.0, Environment.ProcessorCount, order = 2.0)
+            let run = Suite.run (Suite.quick Suite.defaultModel) { Solver = flocking; Seed = 20261123; ScenarioText = "quick"; Progress = ignore; Finished = ignore }
+            let count f = run.Checks |> List.filter f |> List.length
+            Expect.equal (count _.Verdict.IsError) 0 $"""no Error: {String.Join(", ", run.Checks |> List.filter _.Verdict.IsError |> List.map (fun c -> c.Id + " " + c.Verdict.Reason))}"""
+            for c in run.Checks do
+                Expect.isTrue (c.Verdict.IsHolds || c.Verdict.IsNotApplicable) $"{c.Id}: {c.Verdict.Name} ({c.Verdict.Reason})"
+            for d in 1..3 do
+                let alignment = run.Checks |> List.find (fun c -> c.Id = (CheckId.AlignmentConvergence d).Text)
+                Expect.equal alignment.Verdict Verdict.Holds $"{alignment.Id} judged the solver"
+            Expect.isGreaterThanOrEqual (count (fun c -> c.Verdict.IsHolds && c.Reference.UsesSolver)) 9 "nine or more checks say something of the solver (three in each d)"
         }
     ]
 

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""An independent solver of the particle system (P), written to the meanfield solver protocol, version 1.
+"""An independent solver of the particle system (P), written to the meanfield solver protocol, version 1.1.
 
     python3 solver.py WORKDIR      reads WORKDIR/scenario.yaml and WORKDIR/initial.csv,
                                    writes WORKDIR/particles.csv (and gradient.csv when
                                    WORKDIR/wants-gradient exists)
     python3 solver.py --version    prints its version
+    python3 solver.py --capabilities   prints what it solves (protocol 1.1)
+    python3 solver.py --alignment-only ...   the same solver declaring no chemotaxis: a flocking
+                                   code's capabilities (it refuses eta != 0)
 
 The model (d = 1, 2 or 3):
 
@@ -39,82 +42,28 @@ except ImportError:
         os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
     raise
 
-VERSION = "python-solver 1.0"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from meanfield_protocol import ProtocolError, read_initial, read_scenario, write_gradients, write_snapshots  # noqa: E402
 
+VERSION = "python-solver 1.1"
 
-# --- the scenario: the block YAML that `meanfield simulate` writes (keys, nesting by two spaces,
-# numbers, quoted strings and [a, b] lists) -------------------------------------------------------
-
-def parse_value(text):
-    text = text.strip()
-    if text.startswith("[") and text.endswith("]"):
-        inner = text[1:-1].strip()
-        return [float(t) for t in inner.split(",")] if inner else []
-    if len(text) >= 2 and text[0] == text[-1] == '"':
-        return text[1:-1]
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        return text
-
-
-def read_scenario(path):
-    root = {}
-    stack = [(-1, root)]
-    with open(path, encoding="utf-8") as f:
-        for raw in f:
-            line = raw.split("#", 1)[0].rstrip()
-            if not line.strip():
-                continue
-            indent = len(line) - len(line.lstrip(" "))
-            key, _, value = line.strip().partition(":")
-            while stack[-1][0] >= indent:
-                stack.pop()
-            parent = stack[-1][1]
-            if value.strip():
-                parent[key] = parse_value(value)
-            else:
-                parent[key] = {}
-                stack.append((indent, parent[key]))
-    return root
-
-
-# --- the protocol's files ------------------------------------------------------------------------
-
-def read_initial(path, d):
-    with open(path, encoding="utf-8") as f:
-        header = f.readline().strip().split(",")
-    expected = ["i"] + [f"x{a + 1}" for a in range(d)] + [f"v{a + 1}" for a in range(d)]
-    if header not in (expected, expected + ["m"]):
-        raise ValueError(f"{path}: header {header}, expected {expected} (with m for masses)")
-    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
-    x, v = data[:, 1:1 + d].copy(), data[:, 1 + d:1 + 2 * d].copy()
-    m = data[:, -1] / data[:, -1].sum() if header[-1] == "m" else np.full(len(data), 1.0 / len(data))
-    return x, v, m
-
-
-def write_snapshots(path, d, snapshots):
-    header = "t,i," + ",".join([f"x{a + 1}" for a in range(d)] + [f"v{a + 1}" for a in range(d)])
-    with open(path + ".partial", "w", encoding="utf-8", newline="\n") as f:
-        f.write(header + "\n")
-        for t, x, v in snapshots:
-            for i in range(len(x)):
-                f.write(",".join([repr(float(t)), str(i)] + [repr(float(c)) for c in x[i]] + [repr(float(c)) for c in v[i]]) + "\n")
-    os.replace(path + ".partial", path)
-
-
-def write_gradients(path, d, gradients):
-    with open(path + ".partial", "w", encoding="utf-8", newline="\n") as f:
-        f.write("t,node," + ",".join(f"g{a + 1}" for a in range(d)) + "\n")
-        for t, g in gradients:
-            flat = [component.reshape(-1) for component in g]
-            for node in range(flat[0].size):
-                f.write(",".join([repr(float(t)), str(node)] + [repr(float(c[node])) for c in flat]) + "\n")
-    os.replace(path + ".partial", path)
+# What it solves (protocol 1.1, `--capabilities`), in full and with --alignment-only.
+CAPABILITIES = """protocol: 1.1
+dimensions: [1, 2, 3]
+alignment: [cucker_smale, none]
+chemotaxis: true
+external_force: [none, constant, confinement]
+initial_field: [zero, gaussian]
+source: [polynomial_bump, smooth_bump]
+masses: true
+"""
+ALIGNMENT_ONLY = """protocol: 1.1
+dimensions: [1, 2, 3]
+alignment: [cucker_smale, none]
+chemotaxis: false
+external_force: [none, constant, confinement]
+masses: true
+"""
 
 
 # --- the model -----------------------------------------------------------------------------------
@@ -246,7 +195,29 @@ class Model:
             acc = acc + self.eta * self.interpolate(self.gradient_nodes(a_hat), x)
         return acc
 
+    def check_finite(self, step, x, v):
+        if not (np.all(np.isfinite(x)) and np.all(np.isfinite(v))):
+            bad = int(np.argmax(~(np.isfinite(x).all(axis=1) & np.isfinite(v).all(axis=1))))
+            raise FloatingPointError(f"blow-up at step {step} (t = {step * self.dt:g}): cell {bad} is not finite")
+
+    def run_cells(self, x, v, m):
+        """The cells alone, when the field does not act on them (eta = 0): the same midpoint rule."""
+        steps = int(round(self.T / self.dt))
+        every = max(1, int(round(self.every / self.dt)))
+        outputs = set(range(every, steps + 1, every)) | {steps}
+        snapshots = [(0.0, x.copy(), v.copy())]
+        for step in range(1, steps + 1):
+            acc0 = self.alignment(x, v, m) + self.external(x)
+            xh, vh = x + 0.5 * self.dt * v, v + 0.5 * self.dt * acc0
+            x, v = x + self.dt * vh, v + self.dt * (self.alignment(xh, vh, m) + self.external(xh))
+            self.check_finite(step, x, v)
+            if step in outputs:
+                snapshots.append((step * self.dt, x.copy(), v.copy()))
+        return snapshots
+
     def run(self, x, v, m, wants_gradient):
+        if self.eta == 0 and not wants_gradient:
+            return self.run_cells(x, v, m), []
         steps = int(round(self.T / self.dt))
         every = max(1, int(round(self.every / self.dt)))
         outputs = set(range(every, steps + 1, every)) | {steps}
@@ -264,9 +235,7 @@ class Model:
             acch = self.acceleration(xh, vh, m, ah)
             x, v = x + self.dt * vh, v + self.dt * acch
             a_hat = full * a_hat + self.dt * half * sh
-            if not (np.all(np.isfinite(x)) and np.all(np.isfinite(v))):
-                bad = int(np.argmax(~(np.isfinite(x).all(axis=1) & np.isfinite(v).all(axis=1))))
-                raise FloatingPointError(f"blow-up at step {step} (t = {step * self.dt:g}): cell {bad} is not finite")
+            self.check_finite(step, x, v)
             if step in outputs:
                 t = step * self.dt
                 snapshots.append((t, x.copy(), v.copy()))
@@ -276,20 +245,28 @@ class Model:
 
 
 def main(argv):
-    if len(argv) == 2 and argv[1] == "--version":
-        print(f"{VERSION} (numpy {np.__version__})")
+    args = argv[1:]
+    alignment_only = "--alignment-only" in args
+    args = [a for a in args if a != "--alignment-only"]
+    if args == ["--version"]:
+        print(f"{VERSION}{' (alignment only)' if alignment_only else ''} (numpy {np.__version__})")
         return 0
-    if len(argv) != 2:
-        print("usage: solver.py WORKDIR | --version", file=sys.stderr)
+    if args == ["--capabilities"]:
+        print(ALIGNMENT_ONLY if alignment_only else CAPABILITIES, end="")
+        return 0
+    if len(args) != 1:
+        print("usage: solver.py [--alignment-only] WORKDIR | --version | --capabilities", file=sys.stderr)
         return 2
-    work = argv[1]
+    work = args[0]
     try:
         scenario = read_scenario(os.path.join(work, "scenario.yaml"))
         model = Model(scenario)
+        if alignment_only and model.eta != 0:
+            raise ValueError(f"chemotaxis.eta {model.eta:g}: --alignment-only solves eta = 0 (its capabilities say so)")
         x, v, m = read_initial(os.path.join(work, "initial.csv"), model.d)
         wants_gradient = os.path.exists(os.path.join(work, "wants-gradient"))
         snapshots, gradients = model.run(x, v, m, wants_gradient)
-    except (OSError, ValueError, KeyError, FloatingPointError) as e:
+    except (OSError, ValueError, KeyError, FloatingPointError, ProtocolError) as e:
         print(f"solver.py: {e}", file=sys.stderr)
         return 1
     write_snapshots(os.path.join(work, "particles.csv"), model.d, snapshots)
