@@ -396,11 +396,11 @@ module Suite =
         let context =
             { Solver = SolverCapabilities.Guard settings.Solver; Seed = settings.Seed; Ladder = l; Progress = settings.Progress; Earlier = earlier
               Replicas = source; ReferenceFolder = folder }
-        // A derived check whose every source was not applicable has nothing to read.
-        let sources = earlier |> List.filter (fun r -> List.contains r.Id check.Needs)
+        // A derived check whose every source that ran the solver was not applicable has nothing of it to read.
+        let sources = earlier |> List.filter (fun r -> List.contains r.Id check.Needs && r.Reference.UsesSolver)
         let unread =
             if sources.IsEmpty || not (sources |> List.forall _.Verdict.IsNotApplicable) then None
-            else Some(sprintf "every check it reads was not applicable (%s)" (String.Join(", ", sources |> List.map _.Id)))
+            else Some(sprintf "every check of the solver it reads was not applicable (%s)" (String.Join(", ", sources |> List.map _.Id)))
         let result =
             match Check.lacking settings.Solver.Identity check |> Option.orElse unread with
             | Some reason -> unjudged check (ProblemNotSupportedException reason) 0.0
