@@ -6,6 +6,53 @@ open MeanField.Core.Dynamics
 open MeanField.Core.Scenarios
 open MeanField.Core.Solvers
 
+/// A constant of a kernel of (P) that a mutant gets slightly wrong.
+[<RequireQualifiedAccess>]
+type ModelConstant =
+    /// Cucker-Smale's exponent sigma in psi(r) = (1 + r^2/R^2)^(-sigma).
+    | Sigma
+    /// Cucker-Smale's radius R.
+    | AlignmentRadius
+    /// The source chi's support radius.
+    | SourceRadius
+    /// The Gaussian initial field's width.
+    | InitialFieldWidth
+
+    member this.Id =
+        match this with
+        | Sigma -> "sigma"
+        | AlignmentRadius -> "alignment-radius"
+        | SourceRadius -> "source-radius"
+        | InitialFieldWidth -> "initial-field-width"
+
+    member this.Description =
+        match this with
+        | Sigma -> "the alignment's exponent sigma"
+        | AlignmentRadius -> "the alignment's radius R"
+        | SourceRadius -> "the source chi's radius"
+        | InitialFieldWidth -> "the initial field phi_in's width"
+
+    /// The term of (P) the constant belongs to.
+    member this.Term =
+        match this with
+        | Sigma
+        | AlignmentRadius -> Term.Alignment
+        | SourceRadius -> Term.Source
+        | InitialFieldWidth -> Term.InitialField
+
+    /// The scenario with the constant times <c>factor</c> (unchanged where the scenario has no such constant).
+    member this.Scale (factor: float) (scenario: Scenario) =
+        let c = scenario.Chemotaxis
+        let withSource source = scenario.WithChemotaxis(ChemotaxisSpec(c.Eta, c.Diffusion, c.Decay, source, c.InitialField))
+        match this, scenario.Alignment, c.Source, c.InitialField with
+        | Sigma, (:? CuckerSmaleSpec as cs), _, _ -> scenario.WithAlignment(CuckerSmaleSpec(cs.Beta, cs.Radius, factor * cs.Sigma))
+        | AlignmentRadius, (:? CuckerSmaleSpec as cs), _, _ -> scenario.WithAlignment(CuckerSmaleSpec(cs.Beta, factor * cs.Radius, cs.Sigma))
+        | SourceRadius, _, (:? PolynomialBumpSpec as bump), _ -> withSource (PolynomialBumpSpec(factor * bump.Radius, bump.Amplitude))
+        | SourceRadius, _, (:? SmoothBumpSpec as bump), _ -> withSource (SmoothBumpSpec(factor * bump.Radius, bump.Amplitude, bump.Sharpness))
+        | InitialFieldWidth, _, _, (:? GaussianFieldSpec as g) ->
+            scenario.WithChemotaxis(ChemotaxisSpec(c.Eta, c.Diffusion, c.Decay, c.Source, GaussianFieldSpec(g.Amplitude, factor * g.Width, g.Center)))
+        | _ -> scenario
+
 /// A deliberately wrong solver: the own solver with one plausible bug, behind the same contract
 /// (a perturbed problem, or a defect of the stepper). The references are never touched.
 [<RequireQualifiedAccess>]
@@ -27,6 +74,10 @@ type Mutant =
     | AlignmentOverNMinusOne
     /// In d = 3 only, the third component of grad phi with the wrong sign.
     | FlippedThirdGradient
+    /// A kernel constant times this factor in the solver's runs (e.g. sigma 1% off).
+    | Constant of constant: ModelConstant * factor: float
+    /// The state written one step late: at each output time, the cells of one step before it.
+    | LateOutput
 
     /// The mutant's name in the reports (built here only).
     member this.Id =
@@ -40,6 +91,8 @@ type Mutant =
         | FrozenGradient -> "frozen-gradient"
         | AlignmentOverNMinusOne -> "alignment-over-n-1"
         | FlippedThirdGradient -> "flipped-gradient-z"
+        | Constant(constant, f) -> sprintf "%s-x%g" constant.Id f
+        | LateOutput -> "late-output"
 
     member this.Description =
         match this with
@@ -54,6 +107,8 @@ type Mutant =
         | FrozenGradient -> "grad phi frozen over the step (a first-order coupling of cells and field)"
         | AlignmentOverNMinusOne -> "the alignment summed over N - 1 instead of N"
         | FlippedThirdGradient -> "in d = 3 only, the third component of grad phi with the wrong sign"
+        | Constant(constant, f) -> sprintf "%s x%g" constant.Description f
+        | LateOutput -> "the output one step late (the cells of the step before each output time)"
 
     /// The term of (P) the bug breaks (its row in the power matrix), or None for the time integration.
     member this.Term =
@@ -63,9 +118,11 @@ type Mutant =
         | LinearGradient
         | FrozenGradient
         | FlippedThirdGradient -> Some Term.Chemotaxis
+        | Constant(constant, _) -> Some constant.Term
         | ForwardEuler
         | HalfPositionStep
-        | RandomKick _ -> None
+        | RandomKick _
+        | LateOutput -> None
 
 [<RequireQualifiedAccess>]
 module Mutant =
@@ -88,7 +145,13 @@ module Mutant =
           Mutant.Scaled(Term.Source, 0.9)
           Mutant.Scaled(Term.ExternalForce, 0.0)
           Mutant.Scaled(Term.InitialField, 0.0)
-          Mutant.Scaled(Term.Masses, 0.0) ]
+          Mutant.Scaled(Term.Masses, 0.0)
+          Mutant.Constant(ModelConstant.Sigma, 1.01)
+          Mutant.Constant(ModelConstant.AlignmentRadius, 1.01)
+          Mutant.Scaled(Term.Diffusion, 1.01)
+          Mutant.Constant(ModelConstant.SourceRadius, 1.01)
+          Mutant.Constant(ModelConstant.InitialFieldWidth, 1.01)
+          Mutant.LateOutput ]
 
     /// The problem the mutant solves instead of the one it is given, and its stepper's defects.
     let private perturbation (mutant: Mutant) : (SolverProblem -> SolverProblem) * StepperDefects =
@@ -107,21 +170,38 @@ module Mutant =
         | Mutant.FrozenGradient -> id, StepperDefects(FrozenGradient = true)
         | Mutant.AlignmentOverNMinusOne -> id, StepperDefects(AlignmentOverNMinusOne = true)
         | Mutant.FlippedThirdGradient -> id, StepperDefects(FlippedThirdGradient = true)
+        | Mutant.Constant(constant, f) ->
+            (fun problem -> SolverProblem(constant.Scale f problem.Scenario, problem.Initial, problem.OutputTimes, problem.WantsGradient)), StepperDefects.None
+        | Mutant.LateOutput -> id, StepperDefects.None
 
     /// The mutant as a solver under test: it claims to be the own solver (declared order 2, the own solver's code).
     let solver (mutant: Mutant) : IParticleSolver =
         let own = OwnSolver()
         let change, defects = perturbation mutant
         let identity = SolverIdentity(SolverKind.Own, "own+" + mutant.Id, own.Identity.Version, own.Identity.ProtocolVersion, own.Identity.Components, own.Identity.TimeOrder)
+        let solve (problem: SolverProblem) =
+            let model = HybridModel.FromScenario problem.Scenario
+            try
+                OwnSolver.Run(model, problem, 1, defects)
+            with :? SimulationFailureException as e ->
+                raise (SolverFailureException(SolverFailure.RunFailed, e.Message, null, e.Message, e))
         { new IParticleSolver with
             member _.Identity = identity
             member _.Solve problem =
-                let problem = change problem
-                let model = HybridModel.FromScenario problem.Scenario
-                try
-                    OwnSolver.Run(model, problem, 1, defects)
-                with :? SimulationFailureException as e ->
-                    raise (SolverFailureException(SolverFailure.RunFailed, e.Message, null, e.Message, e)) }
+                match mutant with
+                | Mutant.LateOutput ->
+                    // Each output time's cells from one step before it (the initial cells for the first step).
+                    let dt = problem.Scenario.Time.Step
+                    let earlier = problem.OutputTimes |> Seq.map (fun t -> t - dt) |> Seq.filter (fun t -> t > 0.5 * dt) |> Seq.toArray
+                    let solution = if earlier.Length = 0 then None else Some(solve (SolverProblem(problem.Scenario, problem.Initial, earlier, problem.WantsGradient)))
+                    let skipped = problem.OutputTimes.Count - earlier.Length
+                    let states = [| for k in 0 .. problem.OutputTimes.Count - 1 -> if k < skipped then problem.Initial else solution.Value.States[k - skipped] |]
+                    let gradients =
+                        match solution with
+                        | Some s when not (isNull s.Gradients) && skipped = 0 -> s.Gradients
+                        | _ -> null
+                    SolverSolution(problem.OutputTimes, states, gradients)
+                | _ -> solve (change problem) }
 
 /// One mutant's run of the suite.
 type PowerRow =
