@@ -259,21 +259,6 @@ module Convergence =
         elif time.Verdict.IsHolds then Verdict.Holds
         else Verdict.Informational
 
-    /// Solves each rung's problem (in parallel) on the solver under test, and gives each rung's trajectory
-    /// error, the largest over the output times of the gap to <c>exact k t</c> (the reference's cells at
-    /// output time k, t), with its seconds. Progress counts the rungs from <c>first</c> of <c>rungs</c>.
-    let private measureFrom (context: CheckContext) (id: string) (first: int) (rungs: int) (problems: SolverProblem[]) (exact: int -> float -> ParticleState) =
-        problems
-        |> Array.Parallel.mapi (fun k problem ->
-            context.Progress { Check = id; Rung = first + k; Rungs = rungs; Replica = 0; Before = 0; Replicas = 1 }
-            let clock = Stopwatch.StartNew()
-            let solution = context.Solver.Solve problem
-            let error = Seq.mapi2 (fun j (state: ParticleState) t -> SpectralReference.Difference(state, exact j t)) solution.States solution.Times |> Seq.max
-            error, clock.Elapsed.TotalSeconds)
-
-    let measureRungs (context: CheckContext) (id: string) (problems: SolverProblem[]) (exact: int -> float -> ParticleState) =
-        measureFrom context id 0 problems.Length problems exact
-
     /// The runs of a convergence check: its time ladder to size to the solver (<see cref="sizeTimeLadder"/>)
     /// and its other problems, against the exact cells.
     type SizedRuns =
@@ -291,14 +276,25 @@ module Convergence =
           /// The exact cells at output time k, t.
           Exact: int -> float -> ParticleState }
 
+    /// Solves each problem (in parallel) on the solver under test, and gives each one's trajectory error, the
+    /// largest over the output times of the gap to the exact cells, with its seconds. Progress counts the
+    /// check's rungs from <c>first</c>.
+    let private measureFrom (context: CheckContext) (runs: SizedRuns) (first: int) (problems: SolverProblem[]) =
+        problems
+        |> Array.Parallel.mapi (fun k problem ->
+            context.Progress { Check = runs.Id; Rung = first + k; Rungs = runs.Steps.Length + runs.Others.Length; Replica = 0; Before = 0; Replicas = 1 }
+            let clock = Stopwatch.StartNew()
+            let solution = context.Solver.Solve problem
+            let error = Seq.mapi2 (fun j (state: ParticleState) t -> SpectralReference.Difference(state, runs.Exact j t)) solution.States solution.Times |> Seq.max
+            error, clock.Elapsed.TotalSeconds)
+
     /// The runs measured: the design's first time rung alone, then the sized ladder's other rungs and the
     /// other problems side by side. Gives the time steps run, their (error, seconds), and the others'.
     let measureSized (context: CheckContext) (runs: SizedRuns) =
         let declared = DeclaredOrder.Of context.Solver.Identity
-        let rungs = runs.Steps.Length + runs.Others.Length
-        let probe = (measureFrom context runs.Id 0 rungs [| runs.TimeProblem(List.head runs.Steps) |] runs.Exact)[0]
+        let probe = (measureFrom context runs 0 [| runs.TimeProblem(List.head runs.Steps) |])[0]
         let sized = sizeTimeLadder runs.Steps runs.Interval declared runs.Threshold (fst probe)
-        let rest = measureFrom context runs.Id 1 rungs (Array.append [| for dt in List.tail sized -> runs.TimeProblem dt |] runs.Others) runs.Exact
+        let rest = measureFrom context runs 1 (Array.append [| for dt in List.tail sized -> runs.TimeProblem dt |] runs.Others)
         let timeRuns, otherRuns = Array.splitAt (sized.Length - 1) rest
         sized, Array.append [| probe |] timeRuns, otherRuns
 
