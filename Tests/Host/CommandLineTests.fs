@@ -32,27 +32,21 @@ let private spreadMeshScenario =
 /// Starts the built tool as a process, reads its standard error until a line contains <c>expected</c>
 /// (or it exits, or 2 minutes pass), then kills it: for runs that would go on for days.
 let private stderrUntil (args: string list) (expected: string) =
-    let dll = Path.Combine(System.AppContext.BaseDirectory, "meanfield.dll")
-    let psi = ProcessStartInfo("dotnet", UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true)
-    psi.ArgumentList.Add dll
-    for a in args do psi.ArgumentList.Add a
-    match Process.Start psi with
-    | null -> failtest "could not start the tool"
-    | p ->
-        use p = p
-        let lines = System.Collections.Generic.List<string>()
-        let found = new System.Threading.ManualResetEventSlim(false)
-        p.ErrorDataReceived.Add(fun e ->
-            match e.Data with
-            | null -> found.Set()
-            | line ->
-                lock lines (fun () -> lines.Add line)
-                if line.Contains expected then found.Set())
-        p.BeginErrorReadLine()
-        let seen = found.Wait(System.TimeSpan.FromMinutes 2.0)
-        if not p.HasExited then p.Kill(entireProcessTree = true)
-        p.WaitForExit()
-        seen, lock lines (fun () -> String.concat "\n" lines)
+    use owned = MeanField.Tests.Processes.start (MeanField.Tests.Processes.toolStart args System.Environment.CurrentDirectory)
+    let p = owned.Process
+    let lines = System.Collections.Generic.List<string>()
+    let found = new System.Threading.ManualResetEventSlim(false)
+    p.ErrorDataReceived.Add(fun e ->
+        match e.Data with
+        | null -> found.Set()
+        | line ->
+            lock lines (fun () -> lines.Add line)
+            if line.Contains expected then found.Set())
+    p.BeginErrorReadLine()
+    let seen = found.Wait(System.TimeSpan.FromMinutes 2.0)
+    if not p.HasExited then p.Kill(entireProcessTree = true)
+    p.WaitForExit()
+    seen, lock lines (fun () -> String.concat "\n" lines)
 
 /// The README in the source tree (the tests run from Tests/bin/Release/net10.0).
 let private readme = Path.GetFullPath(Path.Combine(System.AppContext.BaseDirectory, "..", "..", "..", "..", "README.md"))
@@ -242,11 +236,9 @@ let tests =
                     let out = Path.Combine(dir, $"report-{signal}")
                     let work = Path.Combine(dir, $"cwd-{signal}")
                     Directory.CreateDirectory work |> ignore
-                    let psi = ProcessStartInfo("dotnet", UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = work)
-                    for a in [ Path.Combine(System.AppContext.BaseDirectory, "meanfield.dll"); "verify"; "--check"; "convergence-d1"; "--quiet"; "--out"; out
-                               "--solver-command"; $"python3 {solver} {marks}"; "--solver-jobs"; "2" ] do
-                        psi.ArgumentList.Add a
-                    use tool = match Process.Start psi with | null -> failtest "could not start the tool" | p -> p
+                    let args = [ "verify"; "--check"; "convergence-d1"; "--quiet"; "--out"; out; "--solver-command"; $"python3 {solver} {marks}"; "--solver-jobs"; "2" ]
+                    use owned = MeanField.Tests.Processes.start (MeanField.Tests.Processes.toolStart args work)
+                    let tool = owned.Process
                     let stderr = tool.StandardError.ReadToEndAsync()
                     let clock = Stopwatch.StartNew()
                     while Directory.GetFiles(marks).Length < 2 && clock.Elapsed.TotalSeconds < 60.0 && not tool.HasExited do
@@ -278,10 +270,8 @@ let tests =
                 let text = ScenarioReader.EmbeddedText "default"
                 File.WriteAllText(scenario, text.Replace("particles: 2000", "particles: 200000").Replace("horizon: 2", "horizon: 200"))
                 let out = Path.Combine(dir, "sim")
-                let psi = ProcessStartInfo("dotnet", UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = dir)
-                for a in [ Path.Combine(System.AppContext.BaseDirectory, "meanfield.dll"); "simulate"; scenario; "--quiet"; "--out"; out ] do
-                    psi.ArgumentList.Add a
-                use tool = match Process.Start psi with | null -> failtest "could not start the tool" | p -> p
+                use owned = MeanField.Tests.Processes.start (MeanField.Tests.Processes.toolStart [ "simulate"; scenario; "--quiet"; "--out"; out ] dir)
+                let tool = owned.Process
                 let stderr = tool.StandardError.ReadToEndAsync()
                 let clock = Stopwatch.StartNew()
                 let staging () = Directory.GetDirectories(dir, ".sim.partial-*")

@@ -14,11 +14,50 @@ let run (file: string) (args: string list) (directory: string) =
     | null -> failtest $"could not start {file}"
     | p ->
         use p = p
+        use _ = { new IDisposable with member _.Dispose() = (try (if not p.HasExited then p.Kill(entireProcessTree = true)) with :? InvalidOperationException -> ()) }
         let err = p.StandardError.ReadToEndAsync()
         let out = p.StandardOutput.ReadToEnd()
         p.WaitForExit()
         p.ExitCode, out, err.Result
 
+/// The signals the tests send to the tool, and that a background job of a non-interactive shell (and so every
+/// process it starts) ignores: the tool is started with their default disposition, whatever the runner's.
+let private defaultSignals = "--default-signal=INT,TERM,QUIT"
+
+/// How to start the built tool beside the tests (<c>dotnet meanfield.dll ARGS</c>) in <c>directory</c>, its
+/// output redirected, with the default disposition of SIGINT, SIGTERM and SIGQUIT (coreutils' env, which
+/// execs dotnet: the process's id is the tool's).
+let toolStart (args: string list) (directory: string) =
+    let psi = ProcessStartInfo("env", UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory)
+    for a in defaultSignals :: "dotnet" :: Path.Combine(AppContext.BaseDirectory, "meanfield.dll") :: args do
+        psi.ArgumentList.Add a
+    psi
+
+/// A process a test started, killed with its children when disposed if it still runs: a failed or timed-out
+/// test leaves nothing behind.
+type Owned(p: Process) =
+    member _.Process = p
+
+    interface IDisposable with
+        member _.Dispose() =
+            try
+                if not p.HasExited then
+                    p.Kill(entireProcessTree = true)
+                    p.WaitForExit()
+            with :? InvalidOperationException -> ()
+            p.Dispose()
+
+/// Starts a process the test owns (see <see cref="Owned"/>).
+let start (psi: ProcessStartInfo) =
+    match Process.Start psi with
+    | null -> failtest $"could not start {psi.FileName}"
+    | p -> new Owned(p)
+
 /// The built tool beside the tests (<c>dotnet meanfield.dll ARGS</c>) as a process: it shares no memory with the tests.
 let meanfield (args: string list) =
-    run "dotnet" (Path.Combine(AppContext.BaseDirectory, "meanfield.dll") :: args) Environment.CurrentDirectory
+    use owned = start (toolStart args Environment.CurrentDirectory)
+    let p = owned.Process
+    let err = p.StandardError.ReadToEndAsync()
+    let out = p.StandardOutput.ReadToEnd()
+    p.WaitForExit()
+    p.ExitCode, out, err.Result
