@@ -93,14 +93,26 @@ module Suite =
           Monokinetic = MeanField.Core.Scenarios.ScenarioReader.Embedded "monokinetic-d1", "the embedded scenario monokinetic-d1"
           Given = false }
 
+    /// Whether the d = 1 grid reference of (V) serves a law: a smooth density (Gaussian). A density with jumps
+    /// (uniform, two clusters) makes the grid's W2^2 error fall only about 4 times per halving of its cells,
+    /// where a smooth one's falls 15 times (measured), so no affordable grid resolves it: such a d = 1 model's
+    /// mean-field checks take the particle reference instead.
+    let gridServes (scenario: MeanField.Core.Scenarios.Scenario) =
+        scenario.Dimension = 1 && (scenario.Initial :? MeanField.Core.Scenarios.GaussianDataSpec)
+
+    /// Whether a d = 1 model's mean-field checks take the particle reference (a law with jumps, which the grid does
+    /// not serve), under the ids the grid check would take; a d = 1 monokinetic model keeps the default's grid check.
+    let private particleInOne (model: Model) =
+        model.Scenario.Dimension = 1 && not (gridServes model.Scenario) && not (model.Scenario.Initial :? MeanField.Core.Scenarios.MonokineticSpec)
+
     /// The default model, with a scenario's initial law in the scenario's dimension; a d = 1 scenario
-    /// also replaces the grid-reference check's (density data) or the monokinetic check's (monokinetic data).
+    /// also replaces the grid-reference check's (smooth density data) or the monokinetic check's (monokinetic data).
     let withScenario (scenario: MeanField.Core.Scenarios.Scenario) (source: string) =
         let monokinetic = scenario.Initial :? MeanField.Core.Scenarios.MonokineticSpec
         { Scenario = scenario
           ScenarioName = source
           Law = fun d -> if d = scenario.Dimension then scenario.Initial, $"the initial law of {source}" else defaultModel.Law d
-          OneDimensional = if scenario.Dimension = 1 && not monokinetic then scenario, source else defaultModel.OneDimensional
+          OneDimensional = if gridServes scenario then scenario, source else defaultModel.OneDimensional
           Monokinetic = if scenario.Dimension = 1 && monokinetic then scenario, source else defaultModel.Monokinetic
           Given = true }
 
@@ -111,15 +123,15 @@ module Suite =
     let private referenceChecks (model: Model) (grid: Ladder) (monokinetic: Ladder) =
         let oneDimensional, oneName = model.OneDimensional
         let mono, monoName = model.Monokinetic
-        [ MeanFieldRate.checkGrid oneDimensional oneName 1.0, grid
-          Monokinetic.check mono monoName 1.0,
+        [ if not (particleInOne model) then yield MeanFieldRate.checkGrid oneDimensional oneName 1.0, grid
+          yield Monokinetic.check mono monoName 1.0,
           { monokinetic with Replicas = 2 * monokinetic.Replicas; MaxReplicas = 2 * monokinetic.MaxReplicas; FitFrom = List.head monokinetic.Xs } ]
 
     /// The mean-field checks at each time against one reference of M cells, then the growth of their
     /// prefactor (which reads them). None for a d = 1 model: there Theorem 2.1 is measured against the
     /// grid reference (<c>referenceChecks</c>), whose check has the id a particle-reference one would take.
     let private meanField (model: Model) (times: float list) (referenceCells: int) (ladder: Ladder) =
-        if model.Scenario.Dimension = 1 then []
+        if model.Scenario.Dimension = 1 && not (particleInOne model) then []
         else
             [ for t in times -> MeanFieldRate.check model.Scenario model.ScenarioName t referenceCells, ladder ]
             @ [ Growth.check model.Scenario.Dimension times, derived ]
@@ -169,8 +181,7 @@ module Suite =
         let subject, design =
             match model.Scenario.Dimension with
             | 1 ->
-                let s, name = model.OneDimensional
-                ConvergenceProblem.Model(s, name),
+                ConvergenceProblem.Model(model.Scenario, model.ScenarioName),
                 { Cells = 64; Horizon = 1.0; OutputInterval = 0.5; Box = 8.0; TimeSteps = steps; TimeGrid = 256; Grids = [ 32; 64; 128 ]; GridStep = 0.00625
                   References = [ { Modes = 192; Step = 0.003125 } ] }
             | 2 ->
