@@ -292,6 +292,25 @@ let private errorEstimateTests =
             Expect.isTrue (ratio >= 1.0 && ratio <= 2.0) $"estimate {estimate:E3}, difference to the finer run {difference:E3}, ratio {ratio:F2}"
         }
 
+        test "the grid's W2 floor measures how slowly a law with jumps converges: it bounds the run at half the resolution by more than its gap to the full run" {
+            // Uniform in x and v (jumps at the edges): W2^2 between runs falls about 4 times per halving, not 16.
+            // The floor is for the run at half the resolution, whose error is at least its W2^2 gap to the full run
+            // less the full run's own error; assuming the second order's 16 put it 2.3 times below that gap.
+            let uniform =
+                ScenarioReader.Parse(
+                    ScenarioReader.DefaultText()
+                        .Replace("dimension: 2", "dimension: 1").Replace("[0.0, 0.0]", "[0.0]")
+                        .Replace("box: 16.0", "box: 8.0").Replace("grid: 128", "grid: 64").Replace("horizon: 2.0", "horizon: 0.5"))
+            let full = GridSolution(uniform, 64)
+            full.AdvanceTo 0.5 |> ignore
+            let estimate = full.EstimateTransportError()
+            let half = GridSolution(uniform.WithResolution(32, 2.0 * uniform.Time.Step), 32)
+            half.AdvanceTo 0.5 |> ignore
+            let gap = Wasserstein.Compute(full.Solver.ToCloud(1e-6), half.Solver.ToRefinedCloud(1e-6), 2.0, TransportMethod.Exact).Cost
+            Expect.stringContains estimate.Method "measured fall" $"the measured factor is used: {estimate.Method}"
+            Expect.isGreaterThan estimate.Value gap $"floor {estimate.Value:E3} above the half run's gap to the full run {gap:E3}"
+        }
+
         test "the finite volumes' Richardson estimate is within a factor 2 of their L1 gap to the Lagrangian solution, at 400 and 800 cells" {
             // At 200 cells the runs are pre-asymptotic (the gap falls 4.1x from 200 to 400 cells, the estimate
             // from 100 and 200 cells is 0.4 of it); from 400 cells (the command's default is 800) it holds.
