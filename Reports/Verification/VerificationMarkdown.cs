@@ -222,7 +222,11 @@ public static class VerificationMarkdown
         if (c.Convergence is { } convergence)
         {
             var m = convergence.Value;
-            return m.Grid is { } grid ? $"{LadderPhrase(m.Time)}, {LadderPhrase(grid.Value)}" : LadderPhrase(m.Time);
+            if (m.Grid is not { } grid) return LadderPhrase(m.Time);
+            // Two measured orders read "order 1.98 in dt, 4.77 in h".
+            return m.Time.Resolved is null && grid.Value.Resolved is null
+                ? string.Create(Invariant, $"order {m.Time.Order:F2} in dt, {grid.Value.Order:F2} in h")
+                : $"{LadderPhrase(m.Time)}, {LadderPhrase(grid.Value)}";
         }
 
         if (c.Rate is { } rate) return string.Create(Invariant, $"{rate.Value.Fit.Slope:F3} [{rate.Value.Fit.Lower:F3}, {rate.Value.Fit.Upper:F3}]");

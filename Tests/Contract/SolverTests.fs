@@ -29,8 +29,9 @@ let private bits (states: ParticleState seq) =
 /// Writes an executable bash script into <c>dir</c> and gives the command line that runs it.
 let private script (dir: string) (name: string) (body: string) =
     let path = Path.Combine(dir, name)
-    // It answers --version, as the protocol asks: the harness asks it once when the solver is made.
-    File.WriteAllText(path, "#!/usr/bin/env bash\nset -eu\nw=\"$1\"\nif [ \"$w\" = --version ]; then echo test-solver 1; exit 0; fi\n" + body + "\n")
+    // It answers --version, as the protocol asks, and refuses --capabilities, as a protocol 1 solver does: the
+    // harness asks both once when the solver is made.
+    File.WriteAllText(path, "#!/usr/bin/env bash\nset -eu\nw=\"$1\"\nif [ \"$w\" = --version ]; then echo test-solver 1; exit 0; fi\nif [ \"$w\" = --capabilities ]; then exit 1; fi\n" + body + "\n")
     $"bash \"{path}\""
 
 /// A protocol solver in bash whose cells never move: every output time repeats initial.csv (wrong
