@@ -104,6 +104,42 @@ let determinismTests =
             Expect.sequenceEqual (bits (go 1)) (bits one) "a second run"
         }
 
+        test "The stepper gives the same bits on 1, 2 and 3 threads at sizes where every thread-dependent path acts, in d = 2 and 3" {
+            // The thread-dependent paths and the sizes that cross them: the element-wise loops run in parallel
+            // blocks from N d >= 2^16 values; the field's gather in parallel from 20,000 cells; its deposit through
+            // private block grids up to 2^20 nodes (d = 2: 128^2) and in slabs above (d = 3: 128^3); the mesh
+            // alignment's deposit in private blocks up to 2^20 box nodes (d = 2) and in slabs above (d = 3: h = 0.05
+            // over the unit ball gives a 128^3 box).
+            let case d cells grid =
+                let text =
+                    ScenarioReader.DefaultText()
+                        .Replace("particles: 2000", sprintf "particles: %d" cells)
+                        .Replace("sigma: 0.5", "sigma: 0.5\n  method: mesh\n  mesh_spacing: 0.05")
+                        .Replace("grid: 128", sprintf "grid: %d" grid)
+                let text = if d = 3 then text.Replace("dimension: 2", "dimension: 3").Replace("[0.0, 0.0]", "[0.0, 0.0, 0.0]") else text
+                let s = ScenarioReader.Parse text
+                let initial = InitialData.Sample(s.Initial, d, cells, s.Seed)
+                let extent =
+                    Seq.init d (fun a -> let x = initial.Positions[a * cells .. (a + 1) * cells - 1] in Array.max x - Array.min x) |> Seq.max
+                let box = pown (int64 (MeanField.Core.Alignment.MeshAlignment.BoxPointsFor(extent, 0.05))) d
+                let nodes = pown (int64 grid) d
+                Expect.isGreaterThanOrEqual (cells * d) (1 <<< 16) $"d = {d}: the element-wise loops in parallel blocks"
+                Expect.isGreaterThanOrEqual cells 20_000 $"d = {d}: the field's parallel gather"
+                if d = 2 then
+                    Expect.isLessThanOrEqual nodes (1L <<< 20) "d = 2: the field's block deposit"
+                    Expect.isLessThanOrEqual box (1L <<< 20) "d = 2: the mesh alignment's block deposit"
+                else
+                    Expect.isGreaterThan nodes (1L <<< 20) "d = 3: the field's slab deposit"
+                    Expect.isGreaterThan box (1L <<< 20) $"d = 3: the mesh alignment's slab deposit (box {box} nodes)"
+                let m = HybridModel.FromScenario s
+                let go threads = snapshot (run m (InitialData.Sample(s.Initial, d, cells, s.Seed)) 2 threads) |> Array.map BitConverter.DoubleToInt64Bits
+                let one = go 1
+                for threads in [ 2; 3 ] do
+                    Expect.sequenceEqual (go threads) one $"d = {d}: {threads} threads give one thread's bits"
+            case 2 40_000 128
+            case 3 25_000 128
+        }
+
         test "Different seeds give different initial data" {
             let s = ScenarioReader.Default()
             let a = InitialData.Sample(s.Initial, 2, 100, 1)
