@@ -201,11 +201,8 @@ module Suite =
         if d = model.Scenario.Dimension then model.Scenario, model.ScenarioName
         else
             let law, name = model.Law d
-            let c = model.Scenario.Chemotaxis
             let bare =
-                model.Scenario
-                    .WithExternalForce(MeanField.Core.Scenarios.NoForceSpec())
-                    .WithChemotaxis(MeanField.Core.Scenarios.ChemotaxisSpec(c.Eta, c.Diffusion, c.Decay, c.Source, MeanField.Core.Scenarios.ZeroFieldSpec()))
+                (Term.scaleModel Term.InitialField 0.0 model.Scenario).WithExternalForce(MeanField.Core.Scenarios.NoForceSpec())
             bare.InDimension(d, law), sprintf "%s in d = %d (%s)" model.ScenarioName d name
 
     /// The code checks: convergence on the manufactured problem of each dimension (every term of (P) on), on the

@@ -84,28 +84,31 @@ module Term =
         | Term.Source -> not (isNull (scenario.Chemotaxis.Source.Scaled 1.0))
         | _ -> true
 
+    /// The model with the term times <c>factor</c> (0 drops it); the masses, a property of the cells, are left
+    /// as they are (see <see cref="scale"/>). Kernels given as ONNX models cannot be scaled.
+    let scaleModel (term: Term) (factor: float) (scenario: Scenario) : Scenario =
+        match term with
+        | Term.Alignment ->
+            match scenario.Alignment.Scaled factor with
+            | null -> invalidArg (nameof scenario) $"the alignment kernel {scenario.Alignment.GetType().Name} cannot be scaled"
+            | scaled -> scenario.WithAlignment scaled
+        | Term.Chemotaxis -> scenario |> withChemotaxis (fun c -> ChemotaxisSpec(factor * c.Eta, c.Diffusion, c.Decay, c.Source, c.InitialField))
+        | Term.Diffusion -> scenario |> withChemotaxis (fun c -> ChemotaxisSpec(c.Eta, factor * c.Diffusion, c.Decay, c.Source, c.InitialField))
+        | Term.Decay -> scenario |> withChemotaxis (fun c -> ChemotaxisSpec(c.Eta, c.Diffusion, factor * c.Decay, c.Source, c.InitialField))
+        | Term.Source ->
+            scenario
+            |> withChemotaxis (fun c ->
+                let source =
+                    match c.Source.Scaled factor with
+                    | null -> invalidArg (nameof scenario) $"the source {c.Source.GetType().Name} cannot be scaled"
+                    | scaled -> scaled
+                ChemotaxisSpec(c.Eta, c.Diffusion, c.Decay, source, c.InitialField))
+        | Term.ExternalForce -> scenario.WithExternalForce(scenario.ExternalForce.Scaled factor)
+        | Term.InitialField ->
+            scenario
+            |> withChemotaxis (fun c -> ChemotaxisSpec(c.Eta, c.Diffusion, c.Decay, c.Source, c.InitialField.Scaled factor))
+        | Term.Masses -> scenario
+
     /// The problem with the term times <c>factor</c> (0 drops it). Kernels given as ONNX models cannot be scaled.
     let scale (term: Term) (factor: float) (scenario: Scenario, cells: ParticleState) : Scenario * ParticleState =
-        let scenario' =
-            match term with
-            | Term.Alignment ->
-                match scenario.Alignment.Scaled factor with
-                | null -> invalidArg (nameof scenario) $"the alignment kernel {scenario.Alignment.GetType().Name} cannot be scaled"
-                | scaled -> scenario.WithAlignment scaled
-            | Term.Chemotaxis -> scenario |> withChemotaxis (fun c -> ChemotaxisSpec(factor * c.Eta, c.Diffusion, c.Decay, c.Source, c.InitialField))
-            | Term.Diffusion -> scenario |> withChemotaxis (fun c -> ChemotaxisSpec(c.Eta, factor * c.Diffusion, c.Decay, c.Source, c.InitialField))
-            | Term.Decay -> scenario |> withChemotaxis (fun c -> ChemotaxisSpec(c.Eta, c.Diffusion, factor * c.Decay, c.Source, c.InitialField))
-            | Term.Source ->
-                scenario
-                |> withChemotaxis (fun c ->
-                    let source =
-                        match c.Source.Scaled factor with
-                        | null -> invalidArg (nameof scenario) $"the source {c.Source.GetType().Name} cannot be scaled"
-                        | scaled -> scaled
-                    ChemotaxisSpec(c.Eta, c.Diffusion, c.Decay, source, c.InitialField))
-            | Term.ExternalForce -> scenario.WithExternalForce(scenario.ExternalForce.Scaled factor)
-            | Term.InitialField ->
-                scenario
-                |> withChemotaxis (fun c -> ChemotaxisSpec(c.Eta, c.Diffusion, c.Decay, c.Source, c.InitialField.Scaled factor))
-            | Term.Masses -> scenario
-        scenario', (if term = Term.Masses then scaleMasses factor cells else cells)
+        scaleModel term factor scenario, (if term = Term.Masses then scaleMasses factor cells else cells)

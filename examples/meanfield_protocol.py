@@ -9,7 +9,13 @@ Only the standard library and NumPy. Every error names the file and the key or t
 - read_initial(path, d): the cells of initial.csv as (x, v, m), x and v of shape (N, d), m the masses
   (1/N each unless the file has the column m);
 - write_snapshots(path, d, snapshots) and write_gradients(path, d, gradients): particles.csv and
-  gradient.csv, written to a temporary name and renamed, so the harness never reads half a file.
+  gradient.csv, written to a temporary name and renamed, so the harness never reads half a file;
+- cucker_smale(scenario) and external_force(scenario): the model's alignment constants and F_ext, as
+  the protocol's kinds define them;
+- capabilities(chemotaxis): the `--capabilities` text (protocol 1.1) of a solver that takes every kind
+  but the ONNX kernels;
+- serve(args, version, capabilities, solve): the whole command line of a protocol solver (--version,
+  --capabilities, WORKDIR), around solve(scenario, workdir) -> (d, snapshots, gradients).
 
 The example solvers beside this file import it with
 
@@ -17,6 +23,7 @@ The example solvers beside this file import it with
 """
 
 import os
+import sys
 
 import numpy as np
 
@@ -138,3 +145,71 @@ def write_gradients(path, d, gradients):
                 yield ",".join([repr(float(t)), str(node)] + [repr(float(c[node])) for c in flat])
 
     _atomic(path, lines())
+
+
+def cucker_smale(scenario):
+    """(beta, R, sigma) of psi(r) = (1 + r^2/R^2)^(-sigma): the scenario's Cucker-Smale alignment, or none (beta = 0)."""
+    al = section(scenario, "alignment")
+    if al["kind"] == "cucker_smale":
+        return float(al["beta"]), float(al["radius"]), float(al["sigma"])
+    if al["kind"] == "none":
+        return 0.0, 1.0, 0.0
+    raise ProtocolError(f"scenario.yaml: alignment.kind {al['kind']}: this solver knows cucker_smale and none")
+
+
+def external_force(scenario):
+    """F_ext as a function of the positions x (shape (N, d)): none, constant (vector) or confinement
+    -k x / sqrt(1 + |x|^2 / l^2) (strength k, length l)."""
+    force = section(scenario, "external_force")
+    kind = force["kind"]
+    if kind == "constant":
+        vector = np.array(force["vector"], dtype=float)
+        return lambda x: np.broadcast_to(vector, x.shape)
+    if kind == "confinement":
+        k, length = float(force["strength"]), float(force["length"])
+        return lambda x: -k * x / np.sqrt(1 + (x ** 2).sum(axis=1, keepdims=True) / length ** 2)
+    if kind == "none":
+        return np.zeros_like
+    raise ProtocolError(f"scenario.yaml: external_force.kind {kind}: this solver knows none, constant and confinement")
+
+
+def capabilities(chemotaxis=True):
+    """The --capabilities text (protocol 1.1) of a solver taking d = 1, 2, 3, every alignment, force, initial
+    field and source kind but the ONNX ones, and unequal masses; with chemotaxis=False, only eta = 0."""
+    lines = ["protocol: 1.1", "dimensions: [1, 2, 3]", "alignment: [cucker_smale, none]", f"chemotaxis: {'true' if chemotaxis else 'false'}",
+             "external_force: [none, constant, confinement]"]
+    if chemotaxis:
+        lines += ["initial_field: [zero, gaussian]", "source: [polynomial_bump, smooth_bump]"]
+    return "\n".join(lines + ["masses: true"]) + "\n"
+
+
+def serve(args, version, capabilities_text, solve, name="solver.py"):
+    """The protocol's command line, args without the program's name: `--version` prints version,
+    `--capabilities` the capabilities, `WORKDIR` reads its scenario.yaml and calls
+    solve(scenario, workdir) -> (d, snapshots, gradients or None), then writes particles.csv (and
+    gradient.csv when the harness asked for it). A failure prints its message on standard error and
+    gives 1; a bad command line 2. The exit code is returned."""
+    if args == ["--version"]:
+        print(version)
+        return 0
+    if args == ["--capabilities"]:
+        print(capabilities_text, end="")
+        return 0
+    if len(args) != 1:
+        print(f"usage: {name} WORKDIR | --version | --capabilities", file=sys.stderr)
+        return 2
+    work = args[0]
+    try:
+        d, snapshots, gradients = solve(read_scenario(os.path.join(work, "scenario.yaml")), work)
+    except (OSError, ValueError, KeyError, FloatingPointError) as e:
+        print(f"{name}: {e}", file=sys.stderr)
+        return 1
+    write_snapshots(os.path.join(work, "particles.csv"), d, snapshots)
+    if wants_gradient(work):
+        write_gradients(os.path.join(work, "gradient.csv"), d, gradients)
+    return 0
+
+
+def wants_gradient(work):
+    """Whether the harness asks for grad phi at the nodes (the empty file WORKDIR/wants-gradient)."""
+    return os.path.exists(os.path.join(work, "wants-gradient"))

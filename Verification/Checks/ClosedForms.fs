@@ -40,8 +40,7 @@ module ClosedForms =
 
     /// The model with pure alignment: eta = 0 and no external force (the field's constants kept).
     let private pureAlignment (scenario: Scenario) =
-        let c = scenario.Chemotaxis
-        scenario.WithChemotaxis(ChemotaxisSpec(0.0, c.Diffusion, c.Decay, c.Source, c.InitialField)).WithExternalForce(NoForceSpec())
+        (Term.scaleModel Term.Chemotaxis 0.0 scenario).WithExternalForce(NoForceSpec())
 
     /// The cells of the closed form at time t.
     let linearCuckerSmale (beta: float) (start: ParticleState) (t: float) =
@@ -86,7 +85,6 @@ module ClosedForms =
         <| fun context ->
             let clock = Stopwatch.StartNew()
             let start = InitialData.Sample(scenario.Initial, d, cells, Seeds.derive context.Seed id [])
-            let exactAt t = linearCuckerSmale beta start t
             let ladder, runs, _ =
                 Convergence.measureSized context
                     { Id = id
@@ -95,7 +93,7 @@ module ClosedForms =
                       Threshold = Convergence.FloorFactor * RoundOff
                       TimeProblem = fun dt -> SolverProblem.Create(model.WithTime(horizon, dt, every), start, horizon, every)
                       Others = [||]
-                      Exact = fun _ t -> exactAt t }
+                      Exact = fun _ t -> linearCuckerSmale beta start t }
             let declared = DeclaredOrder.Of context.Solver.Identity
             let times = SolverProblem.Create(model.WithTime(horizon, List.head steps, every), start, horizon, every).OutputTimes
             let margins = margins beta start times

@@ -45,10 +45,7 @@ type ConvergenceProblem =
     member this.Scenario =
         match this with
         | Manufactured d -> ScenarioReader.Embedded(sprintf "manufactured-d%d" d)
-        | AlignmentOnly d ->
-            let s = ScenarioReader.Embedded(sprintf "manufactured-d%d" d)
-            let c = s.Chemotaxis
-            s.WithChemotaxis(ChemotaxisSpec(0.0, c.Diffusion, c.Decay, c.Source, c.InitialField))
+        | AlignmentOnly d -> ScenarioReader.Embedded(sprintf "manufactured-d%d" d) |> Term.scaleModel Term.Chemotaxis 0.0
         | Model(s, _) -> s
 
     member this.Name =

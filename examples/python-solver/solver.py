@@ -43,28 +43,9 @@ except ImportError:
     raise
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from meanfield_protocol import ProtocolError, read_initial, read_scenario, write_gradients, write_snapshots  # noqa: E402
+from meanfield_protocol import capabilities, cucker_smale, external_force, read_initial, serve, wants_gradient  # noqa: E402
 
 VERSION = "python-solver 1.1"
-
-# What it solves (protocol 1.1, `--capabilities`), in full and with --alignment-only.
-CAPABILITIES = """protocol: 1.1
-dimensions: [1, 2, 3]
-alignment: [cucker_smale, none]
-chemotaxis: true
-external_force: [none, constant, confinement]
-initial_field: [zero, gaussian]
-source: [polynomial_bump, smooth_bump]
-masses: true
-"""
-ALIGNMENT_ONLY = """protocol: 1.1
-dimensions: [1, 2, 3]
-alignment: [cucker_smale, none]
-chemotaxis: false
-external_force: [none, constant, confinement]
-masses: true
-"""
-
 
 # --- the model -----------------------------------------------------------------------------------
 
@@ -73,13 +54,7 @@ class Model:
         self.d = int(s["dimension"])
         if self.d not in (1, 2, 3):
             raise ValueError(f"dimension {self.d}: this example solves d = 1, 2 and 3")
-        al = s["alignment"]
-        if al["kind"] == "cucker_smale":
-            self.beta, self.R, self.sigma = float(al["beta"]), float(al["radius"]), float(al["sigma"])
-        elif al["kind"] == "none":
-            self.beta, self.R, self.sigma = 0.0, 1.0, 0.0
-        else:
-            raise ValueError(f"alignment.kind {al['kind']}: this example knows cucker_smale and none")
+        self.beta, self.R, self.sigma = cucker_smale(s)
         ch = s["chemotaxis"]
         self.eta, self.D, self.kappa = float(ch["eta"]), float(ch["diffusion"]), float(ch["decay"])
         self.source = ch["source"]["kind"]
@@ -87,14 +62,7 @@ class Model:
             raise ValueError(f"chemotaxis.source.kind {self.source}: this example knows polynomial_bump and smooth_bump")
         self.r, self.c = float(ch["source"]["radius"]), float(ch["source"]["amplitude"])
         self.sharpness = float(ch["source"]["sharpness"]) if self.source == "smooth_bump" else 0.0
-        force = s["external_force"]
-        self.force = force["kind"]
-        if self.force == "constant":
-            self.force_vector = np.array(force["vector"], dtype=float)
-        elif self.force == "confinement":
-            self.k_conf, self.l_conf = float(force["strength"]), float(force["length"])
-        elif self.force != "none":
-            raise ValueError(f"external_force.kind {self.force}: unknown")
+        self.external = external_force(s)
         dom = s["domain"]
         self.n, self.L = int(dom["grid"]), float(dom["box"])
         self.origin = np.array(dom.get("center", [0.0] * self.d), dtype=float) - self.L / 2
@@ -182,13 +150,6 @@ class Model:
                 out[:, q] += weight * field[tuple(index)]
         return out
 
-    def external(self, x):
-        if self.force == "constant":
-            return np.broadcast_to(self.force_vector, x.shape)
-        if self.force == "confinement":
-            return -self.k_conf * x / np.sqrt(1 + (x ** 2).sum(axis=1, keepdims=True) / self.l_conf ** 2)
-        return 0.0
-
     def acceleration(self, x, v, m, a_hat):
         acc = self.alignment(x, v, m) + self.external(x)
         if self.eta != 0:
@@ -247,32 +208,17 @@ class Model:
 def main(argv):
     args = argv[1:]
     alignment_only = "--alignment-only" in args
-    args = [a for a in args if a != "--alignment-only"]
-    if args == ["--version"]:
-        print(f"{VERSION}{' (alignment only)' if alignment_only else ''} (numpy {np.__version__})")
-        return 0
-    if args == ["--capabilities"]:
-        print(ALIGNMENT_ONLY if alignment_only else CAPABILITIES, end="")
-        return 0
-    if len(args) != 1:
-        print("usage: solver.py [--alignment-only] WORKDIR | --version | --capabilities", file=sys.stderr)
-        return 2
-    work = args[0]
-    try:
-        scenario = read_scenario(os.path.join(work, "scenario.yaml"))
+
+    def solve(scenario, work):
         model = Model(scenario)
         if alignment_only and model.eta != 0:
             raise ValueError(f"chemotaxis.eta {model.eta:g}: --alignment-only solves eta = 0 (its capabilities say so)")
         x, v, m = read_initial(os.path.join(work, "initial.csv"), model.d)
-        wants_gradient = os.path.exists(os.path.join(work, "wants-gradient"))
-        snapshots, gradients = model.run(x, v, m, wants_gradient)
-    except (OSError, ValueError, KeyError, FloatingPointError, ProtocolError) as e:
-        print(f"solver.py: {e}", file=sys.stderr)
-        return 1
-    write_snapshots(os.path.join(work, "particles.csv"), model.d, snapshots)
-    if wants_gradient:
-        write_gradients(os.path.join(work, "gradient.csv"), model.d, gradients)
-    return 0
+        snapshots, gradients = model.run(x, v, m, wants_gradient(work))
+        return model.d, snapshots, gradients
+
+    version = f"{VERSION}{' (alignment only)' if alignment_only else ''} (numpy {np.__version__})"
+    return serve([a for a in args if a != "--alignment-only"], version, capabilities(chemotaxis=not alignment_only), solve)
 
 
 if __name__ == "__main__":

@@ -43,19 +43,9 @@ except ImportError:
     raise
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from meanfield_protocol import ProtocolError, read_initial, read_scenario, section, write_gradients, write_snapshots  # noqa: E402
+from meanfield_protocol import ProtocolError, capabilities, cucker_smale, external_force, read_initial, section, serve, wants_gradient  # noqa: E402
 
 VERSION = "spectral-solver 1.0"
-
-CAPABILITIES = """protocol: 1.1
-dimensions: [1, 2, 3]
-alignment: [cucker_smale, none]
-chemotaxis: true
-external_force: [none, constant, confinement]
-initial_field: [zero, gaussian]
-source: [polynomial_bump, smooth_bump]
-masses: true
-"""
 
 RTOL, ATOL = 1e-13, 1e-15
 
@@ -100,23 +90,10 @@ class Model:
         self.d = d = int(section(s, "dimension"))
         if d not in (1, 2, 3):
             raise ProtocolError(f"scenario.yaml: dimension {d}: this solver solves d = 1, 2 and 3")
-        al = section(s, "alignment")
-        if al["kind"] == "cucker_smale":
-            self.beta, self.R, self.sigma = float(al["beta"]), float(al["radius"]), float(al["sigma"])
-        elif al["kind"] == "none":
-            self.beta, self.R, self.sigma = 0.0, 1.0, 0.0
-        else:
-            raise ProtocolError(f"scenario.yaml: alignment.kind {al['kind']}: this solver knows cucker_smale and none")
+        self.beta, self.R, self.sigma = cucker_smale(s)
         ch = section(s, "chemotaxis")
         self.eta, self.D, self.kappa = float(ch["eta"]), float(ch["diffusion"]), float(ch["decay"])
-        force = section(s, "external_force")
-        self.force = force["kind"]
-        if self.force == "constant":
-            self.force_vector = np.array(force["vector"], dtype=float)
-        elif self.force == "confinement":
-            self.k_conf, self.l_conf = float(force["strength"]), float(force["length"])
-        elif self.force != "none":
-            raise ProtocolError(f"scenario.yaml: external_force.kind {self.force}: this solver knows none, constant and confinement")
+        self.external = external_force(s)
         dom = section(s, "domain")
         self.L = float(dom["box"])
         self.K = int(dom["grid"]) // 2
@@ -177,13 +154,6 @@ class Model:
         w = m[None, :] * self.beta * (1 + r2 / self.R ** 2) ** (-self.sigma)
         return w @ v - w.sum(axis=1)[:, None] * v
 
-    def external(self, x):
-        if self.force == "constant":
-            return np.broadcast_to(self.force_vector, x.shape)
-        if self.force == "confinement":
-            return -self.k_conf * x / np.sqrt(1 + (x ** 2).sum(axis=1, keepdims=True) / self.l_conf ** 2)
-        return np.zeros_like(x)
-
     def gradient_at_nodes(self, a):
         """grad phi at the scenario's grid nodes: the series folded onto the n-point DFT and inverted."""
         n = self.grid
@@ -240,29 +210,15 @@ class Model:
 
 
 def main(argv):
-    if argv[1:] == ["--version"]:
-        import scipy
-        print(f"{VERSION} (numpy {np.__version__}, scipy {scipy.__version__})")
-        return 0
-    if argv[1:] == ["--capabilities"]:
-        print(CAPABILITIES, end="")
-        return 0
-    if len(argv) != 2:
-        print("usage: solver.py WORKDIR | --version | --capabilities", file=sys.stderr)
-        return 2
-    work = argv[1]
-    try:
-        model = Model(read_scenario(os.path.join(work, "scenario.yaml")))
+    import scipy
+
+    def solve(scenario, work):
+        model = Model(scenario)
         x, v, m = read_initial(os.path.join(work, "initial.csv"), model.d)
-        wants_gradient = os.path.exists(os.path.join(work, "wants-gradient"))
-        snapshots, gradients = model.run(x, v, m, wants_gradient)
-    except (OSError, ValueError, KeyError, FloatingPointError, ProtocolError) as e:
-        print(f"solver.py: {e}", file=sys.stderr)
-        return 1
-    write_snapshots(os.path.join(work, "particles.csv"), model.d, snapshots)
-    if wants_gradient:
-        write_gradients(os.path.join(work, "gradient.csv"), model.d, gradients)
-    return 0
+        snapshots, gradients = model.run(x, v, m, wants_gradient(work))
+        return model.d, snapshots, gradients
+
+    return serve(argv[1:], f"{VERSION} (numpy {np.__version__}, scipy {scipy.__version__})", capabilities(), solve)
 
 
 if __name__ == "__main__":
